@@ -1,0 +1,1270 @@
+//! A small static evaluator for settings modules: it runs the top level of a module in its head, the way
+//! Python would on App Service, keeping for every name the values it can have and where they were assigned.
+//!
+//! It never guesses: what it cannot evaluate is `Value::Unknown`, and a branch whose condition is unknown is
+//! taken both ways, its results kept as alternatives.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::rc::Rc;
+
+use ruff_python_ast::{self as ast, BoolOp, CmpOp, Expr, Operator, Stmt, UnaryOp};
+use ruff_text_size::{Ranged, TextRange};
+
+use super::value::{EnvBool, EnvRead, Fallback, StrLit, Value};
+use crate::platform::app_settings::AppSettings;
+use crate::platform::startup::resolve_module;
+use crate::project::{FileId, Project, Span};
+
+/// Expressions nested deeper than this evaluate to `Unknown` (the tree is never walked without bound).
+const MAX_DEPTH: usize = 64;
+
+/// Variables App Service sets in every app's environment (configure-language-python, "Django" and
+/// "Container characteristics"; the image sets PORT=8000).
+pub const PLATFORM_VARS: &[&str] = &["WEBSITE_HOSTNAME", "WEBSITE_SITE_NAME", "PORT"];
+
+/// Variables other hosting platforms set and App Service does not.
+pub const FOREIGN_VARS: &[&str] = &[
+    "RENDER",
+    "RENDER_EXTERNAL_HOSTNAME",
+    "HEROKU_APP_NAME",
+    "DYNO",
+    "RAILWAY_PUBLIC_DOMAIN",
+    "RAILWAY_ENVIRONMENT",
+    "FLY_APP_NAME",
+    "VERCEL",
+    "VERCEL_URL",
+    "GAE_APPLICATION",
+    "K_SERVICE",
+    "PYTHONANYWHERE_DOMAIN",
+];
+
+/// Functions whose result is new in every process.
+const GENERATORS: &[&str] = &[
+    "django.core.management.utils.get_random_secret_key",
+    "django.utils.crypto.get_random_string",
+    "secrets.token_urlsafe",
+    "secrets.token_hex",
+    "secrets.token_bytes",
+    "os.urandom",
+    "uuid.uuid4",
+    "uuid.uuid1",
+];
+
+/// One value a name can have, and where it was assigned.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assigned {
+    pub value: Value,
+    /// The assigned expression (`None` for `Unset`).
+    pub span: Option<Span>,
+}
+
+impl Assigned {
+    fn unset() -> Assigned {
+        Assigned {
+            value: Value::Unset,
+            span: None,
+        }
+    }
+}
+
+/// Every name of a module, each with the values it can have once the module has run.
+pub type Names = BTreeMap<String, Vec<Assigned>>;
+
+/// A write to `os.environ` seen at the top level of a module.
+#[derive(Debug, Clone)]
+pub struct EnvWrite {
+    pub var: String,
+    pub value: Value,
+    /// `os.environ.setdefault(...)` (an existing app setting wins) rather than `os.environ[...] = ...`.
+    pub setdefault: bool,
+    pub span: Span,
+}
+
+/// What running a module's top level leaves behind.
+#[derive(Debug, Default)]
+pub struct ModuleResult {
+    pub names: Names,
+    pub env_writes: Vec<EnvWrite>,
+}
+
+/// What is known of the environment on App Service.
+pub struct EnvFacts<'a> {
+    pub app_settings: &'a AppSettings,
+}
+
+impl EnvFacts<'_> {
+    /// Whether `var` is set on App Service: `Some(true)` always, `Some(false)` never, `None` unknown.
+    pub fn presence(&self, var: &str) -> Option<bool> {
+        if self.app_settings.contains(var) || PLATFORM_VARS.contains(&var) {
+            Some(true)
+        } else if FOREIGN_VARS.contains(&var) {
+            Some(false)
+        } else {
+            None
+        }
+    }
+
+    /// The value of `var` when it is known (an app setting given to the tool).
+    fn known_value(&self, var: &str) -> Option<&str> {
+        self.app_settings.get(var).map(|s| s.value.as_str())
+    }
+}
+
+enum Flow {
+    Normal,
+    /// The block raised (a `raise`, or an import of a repository module that does not exist).
+    Raised,
+}
+
+/// Evaluates modules of one project; results are cached per file.
+pub struct Evaluator<'a> {
+    project: &'a Project,
+    facts: EnvFacts<'a>,
+    /// Folders on `sys.path` ("" is the app root).
+    import_roots: Vec<String>,
+    cache: HashMap<FileId, Rc<ModuleResult>>,
+    in_progress: HashSet<FileId>,
+    /// Every module evaluated, in the order first reached.
+    pub loaded: Vec<FileId>,
+}
+
+struct Frame {
+    file: FileId,
+    names: Names,
+    env_writes: Vec<EnvWrite>,
+}
+
+impl<'a> Evaluator<'a> {
+    pub fn new(project: &'a Project, app_settings: &'a AppSettings, import_roots: Vec<String>) -> Self {
+        Evaluator {
+            project,
+            facts: EnvFacts { app_settings },
+            import_roots,
+            cache: HashMap::new(),
+            in_progress: HashSet::new(),
+            loaded: Vec::new(),
+        }
+    }
+
+    pub fn facts(&self) -> &EnvFacts<'a> {
+        &self.facts
+    }
+
+    /// Run a module's top level (once) and return what it leaves.
+    pub fn module(&mut self, file: FileId) -> Rc<ModuleResult> {
+        if let Some(done) = self.cache.get(&file) {
+            return done.clone();
+        }
+        if !self.in_progress.insert(file) {
+            return Rc::new(ModuleResult::default());
+        }
+        self.loaded.push(file);
+        let project = self.project;
+        let parsed = project.python(file);
+        let mut frame = Frame {
+            file,
+            names: Names::new(),
+            env_writes: Vec::new(),
+        };
+        self.block(&mut frame, parsed.body());
+        self.in_progress.remove(&file);
+        let result = Rc::new(ModuleResult {
+            names: frame.names,
+            env_writes: frame.env_writes,
+        });
+        self.cache.insert(file, result.clone());
+        result
+    }
+
+    /// Resolve a module name as imported from `from_file` (`level` leading dots).
+    pub fn resolve_import(&self, from_file: FileId, module: Option<&str>, level: u32) -> Option<FileId> {
+        if level == 0 {
+            let module = module?;
+            return self
+                .import_roots
+                .iter()
+                .find_map(|root| resolve_module(self.project, root, module));
+        }
+        let rel = self.project.rel_path(from_file);
+        let mut package: Vec<&str> = rel.split('/').collect();
+        package.pop();
+        for _ in 1..level {
+            package.pop()?;
+        }
+        let base = package.join("/");
+        match module {
+            Some(m) => resolve_module(self.project, &base, m),
+            None => self.project.file(&format!("{base}/__init__.py")),
+        }
+    }
+
+    fn block(&mut self, frame: &mut Frame, body: &[Stmt]) -> Flow {
+        for stmt in body {
+            if let Flow::Raised = self.stmt(frame, stmt) {
+                return Flow::Raised;
+            }
+        }
+        Flow::Normal
+    }
+
+    fn stmt(&mut self, frame: &mut Frame, stmt: &Stmt) -> Flow {
+        match stmt {
+            Stmt::Assign(assign) => {
+                let value = self.expr(frame, &assign.value, 0);
+                let span = Span::new(frame.file, assign.value.range());
+                for target in &assign.targets {
+                    self.assign(frame, target, value.clone(), span);
+                }
+            }
+            Stmt::AnnAssign(assign) => {
+                if let Some(v) = &assign.value {
+                    let value = self.expr(frame, v, 0);
+                    self.assign(frame, &assign.target, value, Span::new(frame.file, v.range()));
+                }
+            }
+            Stmt::AugAssign(aug) => self.aug_assign(frame, aug),
+            Stmt::Expr(ast::StmtExpr { value, .. }) => {
+                if let Expr::Call(call) = value.as_ref() {
+                    self.call_statement(frame, call);
+                }
+            }
+            Stmt::Import(import) => {
+                for alias in &import.names {
+                    let full = alias.name.as_str();
+                    let (bound, value) = match &alias.asname {
+                        Some(as_name) => (as_name.as_str(), self.import_value(frame.file, full)),
+                        None => {
+                            let top = full.split('.').next().unwrap_or(full);
+                            (top, self.import_value(frame.file, top))
+                        }
+                    };
+                    set(frame, bound, value, Some(Span::new(frame.file, alias.range)));
+                }
+            }
+            Stmt::ImportFrom(import) => return self.import_from(frame, import),
+            Stmt::If(if_stmt) => return self.if_stmt(frame, if_stmt),
+            Stmt::Try(try_stmt) => {
+                let before = frame.names.clone();
+                match self.block(frame, &try_stmt.body) {
+                    Flow::Normal => {
+                        self.block(frame, &try_stmt.orelse);
+                    }
+                    Flow::Raised => {
+                        frame.names = before;
+                        let handler = try_stmt.handlers.first().map(|h| {
+                            let ast::ExceptHandler::ExceptHandler(h) = h;
+                            &h.body
+                        });
+                        if let Some(body) = handler {
+                            if let Flow::Raised = self.block(frame, body) {
+                                return Flow::Raised;
+                            }
+                        }
+                    }
+                }
+                return self.block(frame, &try_stmt.finalbody);
+            }
+            Stmt::With(with) => return self.block(frame, &with.body),
+            Stmt::For(for_stmt) => {
+                let before = frame.names.clone();
+                self.block(frame, &for_stmt.body);
+                self.block(frame, &for_stmt.orelse);
+                frame.names = merge(before, std::mem::take(&mut frame.names));
+            }
+            Stmt::While(while_stmt) => {
+                let before = frame.names.clone();
+                self.block(frame, &while_stmt.body);
+                frame.names = merge(before, std::mem::take(&mut frame.names));
+            }
+            Stmt::FunctionDef(def) => {
+                set(frame, def.name.as_str(), Value::Unknown, Some(Span::new(frame.file, def.name.range)));
+            }
+            Stmt::ClassDef(def) => {
+                set(frame, def.name.as_str(), Value::Unknown, Some(Span::new(frame.file, def.name.range)));
+            }
+            Stmt::Delete(del) => {
+                for target in &del.targets {
+                    if let Expr::Name(name) = target {
+                        frame.names.remove(name.id.as_str());
+                    }
+                }
+            }
+            Stmt::Raise(_) => return Flow::Raised,
+            Stmt::Match(m) => {
+                let before = frame.names.clone();
+                let mut merged: Option<Names> = None;
+                for case in &m.cases {
+                    frame.names = before.clone();
+                    self.block(frame, &case.body);
+                    let out = std::mem::take(&mut frame.names);
+                    merged = Some(match merged {
+                        Some(acc) => merge(acc, out),
+                        None => out,
+                    });
+                }
+                frame.names = merge(before, merged.unwrap_or_default());
+            }
+            _ => {}
+        }
+        Flow::Normal
+    }
+
+    fn if_stmt(&mut self, frame: &mut Frame, if_stmt: &ast::StmtIf) -> Flow {
+        let mut clauses: Vec<(Option<&Expr>, &[Stmt])> = vec![(Some(&if_stmt.test), &if_stmt.body)];
+        clauses.extend(if_stmt.elif_else_clauses.iter().map(|c| (c.test.as_ref(), c.body.as_slice())));
+        self.clauses(frame, &clauses)
+    }
+
+    /// An if/elif/else chain: known conditions pick their branch; unknown ones keep both outcomes.
+    fn clauses(&mut self, frame: &mut Frame, clauses: &[(Option<&Expr>, &[Stmt])]) -> Flow {
+        let Some(((test, body), rest)) = clauses.split_first() else {
+            return Flow::Normal;
+        };
+        let Some(test) = test else {
+            return self.block(frame, body);
+        };
+        let cond = self.expr(frame, test, 0);
+        match self.truthy(&cond) {
+            Some(true) => self.block(frame, body),
+            Some(false) => self.clauses(frame, rest),
+            None => {
+                let before = frame.names.clone();
+                let taken = self.block(frame, body);
+                let after_taken = std::mem::replace(&mut frame.names, before);
+                let other = self.clauses(frame, rest);
+                match (taken, other) {
+                    (Flow::Raised, Flow::Raised) => return Flow::Raised,
+                    (Flow::Raised, Flow::Normal) => {}
+                    (Flow::Normal, Flow::Raised) => frame.names = after_taken,
+                    (Flow::Normal, Flow::Normal) => {
+                        let after_other = std::mem::take(&mut frame.names);
+                        frame.names = merge(after_taken, after_other);
+                    }
+                }
+                Flow::Normal
+            }
+        }
+    }
+
+    fn import_from(&mut self, frame: &mut Frame, import: &ast::StmtImportFrom) -> Flow {
+        let module = import.module.as_ref().map(|m| m.as_str());
+        let target = self.resolve_import(frame.file, module, import.level);
+        let Some(target) = target else {
+            if import.level > 0 {
+                // A relative import of a module that is not in the repository fails at import time.
+                return Flow::Raised;
+            }
+            // A library: bind what is known of it.
+            let base = module.unwrap_or_default();
+            for alias in &import.names {
+                if alias.name.as_str() == "*" {
+                    continue;
+                }
+                let bound = alias.asname.as_ref().unwrap_or(&alias.name).as_str();
+                let value = attribute(&Value::Module(base.to_owned()), alias.name.as_str());
+                set(frame, bound, value, Some(Span::new(frame.file, alias.range)));
+            }
+            return Flow::Normal;
+        };
+        let result = self.module(target);
+        for alias in &import.names {
+            if alias.name.as_str() == "*" {
+                for (name, alts) in &result.names {
+                    if !name.starts_with('_') {
+                        frame.names.insert(name.clone(), alts.clone());
+                    }
+                }
+                continue;
+            }
+            let bound = alias.asname.as_ref().unwrap_or(&alias.name).as_str();
+            let alts = match result.names.get(alias.name.as_str()) {
+                Some(alts) => alts.clone(),
+                None => {
+                    // `from . import base` binds a submodule; its contents are not tracked as a value.
+                    vec![Assigned {
+                        value: Value::Unknown,
+                        span: Some(Span::new(frame.file, alias.range)),
+                    }]
+                }
+            };
+            frame.names.insert(bound.to_owned(), alts);
+        }
+        Flow::Normal
+    }
+
+    fn import_value(&mut self, from_file: FileId, module: &str) -> Value {
+        match self.resolve_import(from_file, Some(module), 0) {
+            Some(_) => Value::Unknown,
+            None => Value::Module(module.to_owned()),
+        }
+    }
+
+    fn assign(&mut self, frame: &mut Frame, target: &Expr, value: Value, span: Span) {
+        match target {
+            Expr::Name(name) => set(frame, name.id.as_str(), value, Some(span)),
+            Expr::Tuple(ast::ExprTuple { elts, .. }) | Expr::List(ast::ExprList { elts, .. }) => {
+                let items = match &value {
+                    Value::List(items) if items.len() == elts.len() => items.clone(),
+                    _ => vec![Value::Unknown; elts.len()],
+                };
+                for (elt, item) in elts.iter().zip(items) {
+                    self.assign(frame, elt, item, span);
+                }
+            }
+            Expr::Subscript(sub) => {
+                if is_environ(&self.expr(frame, &sub.value, 0)) {
+                    if let Some(var) = self.expr(frame, &sub.slice, 0).as_str() {
+                        frame.env_writes.push(EnvWrite {
+                            var: var.to_owned(),
+                            value,
+                            setdefault: false,
+                            span: Span::new(frame.file, target.range()),
+                        });
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn aug_assign(&mut self, frame: &mut Frame, aug: &ast::StmtAugAssign) {
+        let Expr::Name(name) = aug.target.as_ref() else {
+            return;
+        };
+        let rhs = self.expr(frame, &aug.value, 0);
+        let Some(alts) = frame.names.get_mut(name.id.as_str()) else {
+            return;
+        };
+        for alt in alts.iter_mut() {
+            alt.value = match (&alt.value, aug.op) {
+                (Value::List(items), Operator::Add) => match &rhs {
+                    Value::List(more) => Value::List(items.iter().chain(more).cloned().collect()),
+                    other => extend_unknown(items.clone(), other),
+                },
+                (Value::Str(a), Operator::Add) => match &rhs {
+                    Value::Str(b) => Value::Str(StrLit {
+                        value: format!("{}{}", a.value, b.value),
+                        span: a.span,
+                    }),
+                    other => derived(&[&alt.value, other]),
+                },
+                (current, _) => derived(&[current, &rhs]),
+            };
+        }
+    }
+
+    /// A call as a statement: list mutations and `os.environ.setdefault(...)`.
+    fn call_statement(&mut self, frame: &mut Frame, call: &ast::ExprCall) {
+        let Expr::Attribute(attr) = call.func.as_ref() else {
+            self.expr(frame, &Expr::Call(call.clone()), 0);
+            return;
+        };
+        let method = attr.attr.as_str();
+        if let Expr::Name(name) = attr.value.as_ref() {
+            if matches!(method, "append" | "extend" | "insert") && frame.names.contains_key(name.id.as_str()) {
+                let arg = match method {
+                    "insert" => call.arguments.args.get(1),
+                    _ => call.arguments.args.first(),
+                };
+                let Some(arg) = arg else { return };
+                let v = self.expr(frame, arg, 0);
+                if let Some(alts) = frame.names.get_mut(name.id.as_str()) {
+                    for alt in alts.iter_mut() {
+                        alt.value = match (&alt.value, method) {
+                            (Value::List(items), "extend") => match &v {
+                                Value::List(more) => Value::List(items.iter().chain(more).cloned().collect()),
+                                other => extend_unknown(items.clone(), other),
+                            },
+                            (Value::List(items), _) => {
+                                let mut items = items.clone();
+                                items.push(v.clone());
+                                Value::List(items)
+                            }
+                            (current, _) => derived(&[current, &v]),
+                        };
+                    }
+                }
+                return;
+            }
+        }
+        let _ = self.expr(frame, &Expr::Call(call.clone()), 0);
+    }
+
+    /// Evaluate an expression.
+    pub fn expr_in(&mut self, file: FileId, names: &Names, expr: &Expr) -> Value {
+        let mut frame = Frame {
+            file,
+            names: names.clone(),
+            env_writes: Vec::new(),
+        };
+        self.expr(&mut frame, expr, 0)
+    }
+
+    fn expr(&mut self, frame: &mut Frame, expr: &Expr, depth: usize) -> Value {
+        if depth > MAX_DEPTH {
+            return Value::Unknown;
+        }
+        let d = depth + 1;
+        let span = Span::new(frame.file, expr.range());
+        match expr {
+            Expr::StringLiteral(s) => Value::Str(StrLit {
+                value: s.value.to_str().to_owned(),
+                span: Some(span),
+            }),
+            Expr::BooleanLiteral(b) => Value::Bool(b.value),
+            Expr::NoneLiteral(_) => Value::None,
+            Expr::NumberLiteral(n) => match &n.value {
+                ast::Number::Int(i) => i.as_i64().map_or(Value::Unknown, Value::Int),
+                _ => Value::Unknown,
+            },
+            Expr::Name(name) => lookup(frame, name.id.as_str()),
+            Expr::Attribute(attr) => {
+                let base = self.expr(frame, &attr.value, d);
+                attribute(&base, attr.attr.as_str())
+            }
+            Expr::Subscript(sub) => {
+                let base = self.expr(frame, &sub.value, d);
+                let key = self.expr(frame, &sub.slice, d);
+                match (&base, &key) {
+                    (Value::Environ, Value::Str(var)) => self.env_read(&var.value, Fallback::Required, span),
+                    (Value::List(items), Value::Int(i)) => {
+                        let i = if *i < 0 { items.len() as i64 + i } else { *i };
+                        usize::try_from(i).ok().and_then(|i| items.get(i).cloned()).unwrap_or(Value::Unknown)
+                    }
+                    _ => derived(&[&base, &key]),
+                }
+            }
+            Expr::List(ast::ExprList { elts, .. })
+            | Expr::Tuple(ast::ExprTuple { elts, .. })
+            | Expr::Set(ast::ExprSet { elts, .. }) => {
+                let mut items = Vec::with_capacity(elts.len());
+                for e in elts {
+                    if let Expr::Starred(star) = e {
+                        match self.expr(frame, &star.value, d) {
+                            Value::List(more) => items.extend(more),
+                            other => items.push(derived(&[&other])),
+                        }
+                    } else {
+                        items.push(self.expr(frame, e, d));
+                    }
+                }
+                Value::List(items)
+            }
+            Expr::BoolOp(op) => self.bool_op(frame, op, d),
+            Expr::UnaryOp(u) => {
+                let v = self.expr(frame, &u.operand, d);
+                match u.op {
+                    UnaryOp::Not => self.not(v, span),
+                    UnaryOp::USub => match v {
+                        Value::Int(i) => Value::Int(-i),
+                        other => derived(&[&other]),
+                    },
+                    _ => derived(&[&v]),
+                }
+            }
+            Expr::BinOp(bin) => {
+                let l = self.expr(frame, &bin.left, d);
+                let r = self.expr(frame, &bin.right, d);
+                match (&l, bin.op, &r) {
+                    (Value::Str(a), Operator::Add, Value::Str(b)) => Value::Str(StrLit {
+                        value: format!("{}{}", a.value, b.value),
+                        span: Some(span),
+                    }),
+                    (Value::List(a), Operator::Add, Value::List(b)) => {
+                        Value::List(a.iter().chain(b).cloned().collect())
+                    }
+                    (Value::Generated { .. }, _, _) | (_, _, Value::Generated { .. }) => {
+                        generated_of(&l).or_else(|| generated_of(&r)).unwrap_or(Value::Unknown)
+                    }
+                    _ => derived(&[&l, &r]),
+                }
+            }
+            Expr::If(if_expr) => {
+                let cond = self.expr(frame, &if_expr.test, d);
+                let body = self.expr(frame, &if_expr.body, d);
+                let orelse = self.expr(frame, &if_expr.orelse, d);
+                match self.truthy(&cond) {
+                    Some(true) => body,
+                    Some(false) => orelse,
+                    None => match (&cond, &body, &orelse) {
+                        (_, Value::Bool(a), Value::Bool(b)) if cond.is_env_dependent() => {
+                            let unset = self.when_unset(&cond);
+                            let var = cond.env_vars().remove(0);
+                            Value::EnvBool(EnvBool {
+                                var,
+                                when_unset: unset.map(|u| if u { *a } else { *b }),
+                                string_truthiness: false,
+                                span,
+                            })
+                        }
+                        _ => either(vec![body, orelse]),
+                    },
+                }
+            }
+            Expr::Compare(cmp) => self.compare(frame, cmp, span, d),
+            Expr::Call(call) => self.call(frame, call, span, d),
+            Expr::FString(f) => {
+                let mut text = String::new();
+                let mut parts = Vec::new();
+                let mut literal = true;
+                for element in f.value.elements() {
+                    match element {
+                        ast::InterpolatedStringElement::Literal(lit) => text.push_str(&lit.value),
+                        ast::InterpolatedStringElement::Interpolation(i) => {
+                            literal = false;
+                            let v = self.expr(frame, &i.expression, d);
+                            if let Value::Str(s) = &v {
+                                text.push_str(&s.value);
+                            }
+                            parts.push(v);
+                        }
+                    }
+                }
+                if literal || parts.iter().all(|p| matches!(p, Value::Str(_))) {
+                    Value::Str(StrLit {
+                        value: text,
+                        span: Some(span),
+                    })
+                } else {
+                    derived(&parts.iter().collect::<Vec<_>>())
+                }
+            }
+            Expr::ListComp(ast::ExprListComp { generators, .. })
+            | Expr::SetComp(ast::ExprSetComp { generators, .. })
+            | Expr::Generator(ast::ExprGenerator { generators, .. }) => {
+                let iters: Vec<Value> = generators.iter().map(|g| self.expr(frame, &g.iter, d)).collect();
+                derived(&iters.iter().collect::<Vec<_>>())
+            }
+            Expr::Named(named) => {
+                let v = self.expr(frame, &named.value, d);
+                if let Expr::Name(n) = named.target.as_ref() {
+                    set(frame, n.id.as_str(), v.clone(), Some(span));
+                }
+                v
+            }
+            _ => Value::Unknown,
+        }
+    }
+
+    fn bool_op(&mut self, frame: &mut Frame, op: &ast::ExprBoolOp, d: usize) -> Value {
+        let values: Vec<Value> = op.values.iter().map(|v| self.expr(frame, v, d)).collect();
+        let mut result: Option<Value> = None;
+        for v in values.iter() {
+            let current = match result.take() {
+                None => v.clone(),
+                Some(prev) => match (op.op, self.truthy(&prev)) {
+                    (BoolOp::Or, Some(true)) | (BoolOp::And, Some(false)) => prev,
+                    (BoolOp::Or, Some(false)) | (BoolOp::And, Some(true)) => v.clone(),
+                    (BoolOp::Or, None) => match prev {
+                        // `os.environ.get('X') or 'default'`: the environment string, else the default.
+                        Value::Env(mut read) => {
+                            read.fallback = Fallback::Default(Box::new(v.clone()));
+                            Value::Env(read)
+                        }
+                        prev => combine_bools(prev, v.clone(), BoolOp::Or),
+                    },
+                    (BoolOp::And, None) => combine_bools(prev, v.clone(), BoolOp::And),
+                },
+            };
+            result = Some(current);
+        }
+        result.unwrap_or(Value::Unknown)
+    }
+
+    fn not(&self, v: Value, span: Span) -> Value {
+        if let Some(t) = self.truthy(&v) {
+            return Value::Bool(!t);
+        }
+        match v {
+            Value::EnvBool(b) => Value::EnvBool(EnvBool {
+                when_unset: b.when_unset.map(|u| !u),
+                string_truthiness: false,
+                span,
+                ..b
+            }),
+            Value::Env(read) => Value::EnvBool(EnvBool {
+                when_unset: match &read.fallback {
+                    Fallback::Required => None,
+                    Fallback::Default(d) => self.truthy(d).map(|t| !t),
+                },
+                var: read.var,
+                string_truthiness: false,
+                span,
+            }),
+            other => derived(&[&other]),
+        }
+    }
+
+    fn compare(&mut self, frame: &mut Frame, cmp: &ast::ExprCompare, span: Span, d: usize) -> Value {
+        if cmp.ops.len() != 1 {
+            return Value::Unknown;
+        }
+        let left = self.expr(frame, &cmp.left, d);
+        let right = self.expr(frame, &cmp.comparators[0], d);
+        let op = cmp.ops[0];
+        // `'X' in os.environ`
+        if let (Value::Str(var), Value::Environ, CmpOp::In | CmpOp::NotIn) = (&left, &right, op) {
+            let negate = op == CmpOp::NotIn;
+            return match self.facts.presence(&var.value) {
+                Some(p) => Value::Bool(p != negate),
+                None => Value::EnvBool(EnvBool {
+                    var: var.value.clone(),
+                    when_unset: Some(negate),
+                    string_truthiness: false,
+                    span,
+                }),
+            };
+        }
+        if let Some(b) = literal_compare(&left, op, &right) {
+            return Value::Bool(b);
+        }
+        let (read, other, flipped) = match (&left, &right) {
+            (Value::Env(r), o) => (r, o, false),
+            (o, Value::Env(r)) => (r, o, true),
+            _ => return derived(&[&left, &right]),
+        };
+        let when_unset = match &read.fallback {
+            Fallback::Required => None,
+            Fallback::Default(default) => {
+                if flipped {
+                    literal_compare(other, op, default)
+                } else {
+                    literal_compare(default, op, other)
+                }
+            }
+        };
+        if self.facts.presence(&read.var) == Some(false) {
+            if let Some(b) = when_unset {
+                return Value::Bool(b);
+            }
+        }
+        if let Some(known) = self.facts.known_value(&read.var) {
+            let known = Value::Str(StrLit {
+                value: known.to_owned(),
+                span: None,
+            });
+            let result = if flipped {
+                literal_compare(other, op, &known)
+            } else {
+                literal_compare(&known, op, other)
+            };
+            if let Some(b) = result {
+                return Value::Bool(b);
+            }
+        }
+        Value::EnvBool(EnvBool {
+            var: read.var.clone(),
+            when_unset,
+            string_truthiness: false,
+            span,
+        })
+    }
+
+    fn env_read(&self, var: &str, fallback: Fallback, span: Span) -> Value {
+        Value::Env(EnvRead {
+            var: var.to_owned(),
+            fallback,
+            span,
+        })
+    }
+
+    fn call(&mut self, frame: &mut Frame, call: &ast::ExprCall, span: Span, d: usize) -> Value {
+        let func = self.expr(frame, &call.func, d);
+        let args: Vec<Value> = call.arguments.args.iter().map(|a| self.expr(frame, a, d)).collect();
+        let mut kwargs: Vec<(String, Value)> = Vec::new();
+        for kw in &call.arguments.keywords {
+            let v = self.expr(frame, &kw.value, d);
+            if let Some(arg) = &kw.arg {
+                kwargs.push((arg.as_str().to_owned(), v));
+            }
+        }
+        let kw = |name: &str| kwargs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+        let first_str = args.first().and_then(|a| a.as_str().map(str::to_owned));
+        match &func {
+            Value::Func(path) => match path.as_str() {
+                "os.getenv" | "os.environ.get" => {
+                    let Some(var) = first_str else {
+                        return Value::Unknown;
+                    };
+                    let default = args.get(1).cloned().or_else(|| kw("default")).unwrap_or(Value::None);
+                    self.env_read(&var, Fallback::Default(Box::new(default)), span)
+                }
+                "os.environ.setdefault" => {
+                    let Some(var) = first_str else {
+                        return Value::Unknown;
+                    };
+                    let value = args.get(1).cloned().unwrap_or(Value::Unknown);
+                    frame.env_writes.push(EnvWrite {
+                        var: var.clone(),
+                        value: value.clone(),
+                        setdefault: true,
+                        span,
+                    });
+                    self.env_read(&var, Fallback::Default(Box::new(value)), span)
+                }
+                "decouple.config" | "decouple.AutoConfig()" => {
+                    let Some(var) = first_str else {
+                        return Value::Unknown;
+                    };
+                    let default = args.get(1).cloned().or_else(|| kw("default"));
+                    let cast = match kw("cast").or_else(|| args.get(2).cloned()) {
+                        Some(Value::Func(f)) => f,
+                        Some(_) => "other".to_owned(),
+                        None => String::new(),
+                    };
+                    self.cast_env(&var, default, &cast, span)
+                }
+                "environ.Env" | "environ.FileAwareEnv" => Value::DjEnv(
+                    kwargs
+                        .iter()
+                        .map(|(name, v)| match v {
+                            Value::List(items) => (
+                                name.clone(),
+                                match items.first() {
+                                    Some(Value::Func(f)) => f.clone(),
+                                    _ => "other".to_owned(),
+                                },
+                                items.get(1).cloned(),
+                            ),
+                            Value::Func(f) => (name.clone(), f.clone(), None),
+                            _ => (name.clone(), "other".to_owned(), None),
+                        })
+                        .collect(),
+                ),
+                "builtins.bool" => match args.first() {
+                    Some(Value::Env(read)) => Value::EnvBool(EnvBool {
+                        var: read.var.clone(),
+                        when_unset: match &read.fallback {
+                            Fallback::Required => None,
+                            Fallback::Default(d) => self.truthy(d),
+                        },
+                        string_truthiness: true,
+                        span,
+                    }),
+                    Some(v) => match self.truthy(v) {
+                        Some(b) => Value::Bool(b),
+                        None => v.clone(),
+                    },
+                    None => Value::Bool(false),
+                },
+                "builtins.int" => match args.first() {
+                    Some(Value::Int(i)) => Value::Int(*i),
+                    Some(Value::Str(s)) => s.value.trim().parse().map_or(Value::Unknown, Value::Int),
+                    Some(Value::Bool(b)) => Value::Int(i64::from(*b)),
+                    Some(Value::Env(read)) => self.cast_env(
+                        &read.var,
+                        match &read.fallback {
+                            Fallback::Required => None,
+                            Fallback::Default(d) => Some((**d).clone()),
+                        },
+                        "builtins.int",
+                        span,
+                    ),
+                    Some(v) => derived(&[v]),
+                    None => Value::Int(0),
+                },
+                "builtins.str" => args.first().cloned().unwrap_or(Value::Unknown),
+                "builtins.list" | "builtins.tuple" | "builtins.set" => match args.first() {
+                    Some(Value::List(items)) => Value::List(items.clone()),
+                    Some(v) => derived(&[v]),
+                    None => Value::List(Vec::new()),
+                },
+                p if GENERATORS.contains(&p) => Value::Generated {
+                    call: p.rsplit('.').next().unwrap_or(p).to_owned(),
+                    span,
+                },
+                p if p.starts_with("environ.Env.") => {
+                    let method = &p["environ.Env.".len()..];
+                    let Some(var) = first_str else {
+                        return Value::Unknown;
+                    };
+                    let default = kw("default").or_else(|| args.get(1).cloned());
+                    match method {
+                        "bool" => self.cast_env(&var, default, "builtins.bool", span),
+                        "int" => self.cast_env(&var, default, "builtins.int", span),
+                        "str" => self.cast_env(&var, default, "", span),
+                        _ => Value::EnvDerived(vec![var]),
+                    }
+                }
+                p if p.contains("bool") => match args.first() {
+                    Some(Value::Env(read)) => self.cast_env(
+                        &read.var,
+                        match &read.fallback {
+                            Fallback::Required => None,
+                            Fallback::Default(d) => Some((**d).clone()),
+                        },
+                        "builtins.bool",
+                        span,
+                    ),
+                    Some(v) => derived(&[v]),
+                    None => Value::Unknown,
+                },
+                _ => derived(&args.iter().collect::<Vec<_>>()),
+            },
+            Value::DjEnv(scheme) => {
+                let Some(var) = first_str else {
+                    return Value::Unknown;
+                };
+                let declared = scheme.iter().find(|(n, _, _)| *n == var);
+                let cast = kw("cast")
+                    .and_then(|c| match c {
+                        Value::Func(f) => Some(f),
+                        _ => None,
+                    })
+                    .or_else(|| declared.map(|d| d.1.clone()))
+                    .unwrap_or_default();
+                let default = kw("default").or_else(|| declared.and_then(|d| d.2.clone()));
+                self.cast_env(&var, default, &cast, span)
+            }
+            // Methods of an environment string.
+            Value::Unknown => {
+                if let Expr::Attribute(attr) = call.func.as_ref() {
+                    let base = self.expr(frame, &attr.value, d);
+                    return self.method(&base, attr.attr.as_str(), &args, span);
+                }
+                derived(&args.iter().collect::<Vec<_>>())
+            }
+            _ => derived(&args.iter().collect::<Vec<_>>()),
+        }
+    }
+
+    /// A string method on a value.
+    fn method(&self, base: &Value, method: &str, args: &[Value], span: Span) -> Value {
+        match base {
+            Value::Env(read) if matches!(method, "lower" | "upper" | "strip" | "casefold" | "title" | "capitalize") => {
+                let fallback = match &read.fallback {
+                    Fallback::Default(d) => Fallback::Default(Box::new(match d.as_ref() {
+                        Value::Str(s) => Value::Str(StrLit {
+                            value: string_method(&s.value, method),
+                            span: s.span,
+                        }),
+                        other => other.clone(),
+                    })),
+                    Fallback::Required => Fallback::Required,
+                };
+                Value::Env(EnvRead {
+                    var: read.var.clone(),
+                    fallback,
+                    span,
+                })
+            }
+            Value::Str(s) if matches!(method, "lower" | "upper" | "strip" | "casefold" | "title" | "capitalize") => {
+                Value::Str(StrLit {
+                    value: string_method(&s.value, method),
+                    span: s.span,
+                })
+            }
+            Value::Str(s) if method == "split" => {
+                let sep = args.first().and_then(|a| a.as_str()).map(str::to_owned);
+                let parts: Vec<Value> = match &sep {
+                    Some(sep) if !sep.is_empty() => s.value.split(sep.as_str()).map(|p| lit(p, s.span)).collect(),
+                    _ => s.value.split_whitespace().map(|p| lit(p, s.span)).collect(),
+                };
+                Value::List(parts)
+            }
+            Value::Generated { .. } => base.clone(),
+            other => {
+                let mut all = vec![other];
+                all.extend(args.iter());
+                derived(&all)
+            }
+        }
+    }
+
+    /// An environment read converted by `cast` (`builtins.bool`, `builtins.int`, "" for none).
+    fn cast_env(&self, var: &str, default: Option<Value>, cast: &str, span: Span) -> Value {
+        match cast {
+            "" | "builtins.str" => self.env_read(
+                var,
+                match default {
+                    Some(d) => Fallback::Default(Box::new(d)),
+                    None => Fallback::Required,
+                },
+                span,
+            ),
+            "builtins.bool" | "builtins.int" => {
+                let when_unset = match default {
+                    None => None,
+                    Some(Value::Str(s)) => parse_bool(&s.value),
+                    Some(v) => self.truthy(&v),
+                };
+                if self.facts.presence(var) == Some(false) {
+                    if let Some(b) = when_unset {
+                        return Value::Bool(b);
+                    }
+                }
+                if let Some(known) = self.facts.known_value(var) {
+                    if let Some(b) = parse_bool(known) {
+                        return Value::Bool(b);
+                    }
+                }
+                Value::EnvBool(EnvBool {
+                    var: var.to_owned(),
+                    when_unset,
+                    string_truthiness: false,
+                    span,
+                })
+            }
+            _ => Value::EnvDerived(vec![var.to_owned()]),
+        }
+    }
+
+    /// What a value is as a condition on App Service, when that can be told.
+    pub fn truthy(&self, v: &Value) -> Option<bool> {
+        match v {
+            Value::Bool(b) => Some(*b),
+            Value::None => Some(false),
+            Value::Int(i) => Some(*i != 0),
+            Value::Str(s) => Some(!s.value.is_empty()),
+            Value::List(items) => Some(!items.is_empty()),
+            Value::Generated { .. } | Value::Module(_) | Value::Func(_) | Value::Environ | Value::DjEnv(_) => {
+                Some(true)
+            }
+            Value::Env(read) => match self.facts.presence(&read.var) {
+                Some(false) => match &read.fallback {
+                    Fallback::Default(d) => self.truthy(d),
+                    Fallback::Required => None,
+                },
+                Some(true) => match self.facts.known_value(&read.var) {
+                    Some(value) => Some(!value.is_empty()),
+                    None => PLATFORM_VARS.contains(&read.var.as_str()).then_some(true),
+                },
+                None => None,
+            },
+            Value::EnvBool(b) => match self.facts.presence(&b.var) {
+                Some(false) => b.when_unset,
+                _ => None,
+            },
+            Value::Either(vs) => {
+                let first = self.truthy(vs.first()?)?;
+                vs.iter().all(|v| self.truthy(v) == Some(first)).then_some(first)
+            }
+            Value::Unknown | Value::Unset | Value::EnvDerived(_) => None,
+        }
+    }
+
+    /// The truthiness of an environment-dependent condition when its variable is unset.
+    fn when_unset(&self, cond: &Value) -> Option<bool> {
+        match cond {
+            Value::EnvBool(b) => b.when_unset,
+            Value::Env(read) => match &read.fallback {
+                Fallback::Default(d) => self.truthy(d),
+                Fallback::Required => None,
+            },
+            _ => None,
+        }
+    }
+}
+
+fn set(frame: &mut Frame, name: &str, value: Value, span: Option<Span>) {
+    let alts = match value {
+        Value::Either(values) => values.into_iter().map(|value| Assigned { value, span }).collect(),
+        value => vec![Assigned { value, span }],
+    };
+    frame.names.insert(name.to_owned(), alts);
+}
+
+fn lookup(frame: &Frame, name: &str) -> Value {
+    match frame.names.get(name) {
+        Some(alts) if alts.len() == 1 => alts[0].value.clone(),
+        Some(alts) => either(alts.iter().map(|a| a.value.clone()).collect()),
+        None => match name {
+            "bool" | "int" | "str" | "list" | "tuple" | "set" => Value::Func(format!("builtins.{name}")),
+            _ => Value::Unknown,
+        },
+    }
+}
+
+/// `module.attr` for the modules and objects the evaluator knows.
+fn attribute(base: &Value, attr: &str) -> Value {
+    match base {
+        Value::Module(m) => {
+            let path = format!("{m}.{attr}");
+            match path.as_str() {
+                "os.environ" => Value::Environ,
+                "decouple.config" => Value::Func(path),
+                "environ.Env" | "environ.FileAwareEnv" => Value::Func(path),
+                _ if is_known_func(&path) => Value::Func(path),
+                _ => Value::Module(path),
+            }
+        }
+        Value::Environ => match attr {
+            "get" | "setdefault" => Value::Func(format!("os.environ.{attr}")),
+            _ => Value::Unknown,
+        },
+        Value::DjEnv(_) => Value::Func(format!("environ.Env.{attr}")),
+        Value::Func(f) if f == "environ.Env" => Value::Func(format!("environ.Env.{attr}")),
+        _ => Value::Unknown,
+    }
+}
+
+fn is_known_func(path: &str) -> bool {
+    GENERATORS.contains(&path)
+        || matches!(path, "os.getenv" | "distutils.util.strtobool" | "str2bool.str2bool")
+        || path.ends_with("strtobool")
+}
+
+fn is_environ(v: &Value) -> bool {
+    matches!(v, Value::Environ)
+}
+
+/// Merge the names after two paths of which either may have run.
+fn merge(a: Names, mut b: Names) -> Names {
+    let mut out = Names::new();
+    for (name, alts_a) in a {
+        let alts_b = b.remove(&name).unwrap_or_else(|| vec![Assigned::unset()]);
+        out.insert(name, union(alts_a, alts_b));
+    }
+    for (name, alts_b) in b {
+        out.insert(name, union(vec![Assigned::unset()], alts_b));
+    }
+    out
+}
+
+fn union(mut a: Vec<Assigned>, b: Vec<Assigned>) -> Vec<Assigned> {
+    for alt in b {
+        if !a.contains(&alt) {
+            a.push(alt);
+        }
+    }
+    a
+}
+
+fn either(values: Vec<Value>) -> Value {
+    let mut out: Vec<Value> = Vec::new();
+    for v in values {
+        for alt in v.alternatives() {
+            if !out.contains(alt) {
+                out.push(alt.clone());
+            }
+        }
+    }
+    if out.len() == 1 { out.remove(0) } else { Value::Either(out) }
+}
+
+/// The result of an operation the evaluator does not follow: env-derived when an operand is.
+fn derived(operands: &[&Value]) -> Value {
+    let mut vars = Vec::new();
+    for v in operands {
+        for var in v.env_vars() {
+            if !vars.contains(&var) {
+                vars.push(var);
+            }
+        }
+    }
+    if vars.is_empty() { Value::Unknown } else { Value::EnvDerived(vars) }
+}
+
+fn extend_unknown(mut items: Vec<Value>, other: &Value) -> Value {
+    items.push(derived(&[other]));
+    Value::List(items)
+}
+
+fn generated_of(v: &Value) -> Option<Value> {
+    matches!(v, Value::Generated { .. }).then(|| v.clone())
+}
+
+fn combine_bools(a: Value, b: Value, op: BoolOp) -> Value {
+    match (&a, &b) {
+        (Value::EnvBool(x), Value::EnvBool(y)) => {
+            let when_unset = match (x.when_unset, y.when_unset, op) {
+                (Some(p), Some(q), BoolOp::Or) => Some(p || q),
+                (Some(p), Some(q), BoolOp::And) => Some(p && q),
+                _ => None,
+            };
+            Value::EnvBool(EnvBool {
+                when_unset,
+                string_truthiness: x.string_truthiness || y.string_truthiness,
+                ..x.clone()
+            })
+        }
+        _ => derived(&[&a, &b]),
+    }
+}
+
+/// Compare two literal values, when both are literals.
+fn literal_compare(a: &Value, op: CmpOp, b: &Value) -> Option<bool> {
+    let eq = |x: &Value, y: &Value| -> Option<bool> {
+        match (x, y) {
+            (Value::Str(p), Value::Str(q)) => Some(p.value == q.value),
+            (Value::Bool(p), Value::Bool(q)) => Some(p == q),
+            (Value::Int(p), Value::Int(q)) => Some(p == q),
+            (Value::None, Value::None) => Some(true),
+            (Value::None, Value::Str(_) | Value::Bool(_) | Value::Int(_))
+            | (Value::Str(_) | Value::Bool(_) | Value::Int(_), Value::None) => Some(false),
+            (Value::Str(_), Value::Bool(_) | Value::Int(_)) | (Value::Bool(_) | Value::Int(_), Value::Str(_)) => {
+                Some(false)
+            }
+            _ => None,
+        }
+    };
+    match op {
+        CmpOp::Eq => eq(a, b),
+        CmpOp::NotEq => eq(a, b).map(|r| !r),
+        CmpOp::Is => match (a, b) {
+            (Value::None, _) | (_, Value::None) | (Value::Bool(_), Value::Bool(_)) => eq(a, b),
+            _ => None,
+        },
+        CmpOp::IsNot => literal_compare(a, CmpOp::Is, b).map(|r| !r),
+        CmpOp::In | CmpOp::NotIn => {
+            let found = match b {
+                Value::List(items) => {
+                    let mut any_unknown = false;
+                    let mut found = false;
+                    for item in items {
+                        match eq(a, item) {
+                            Some(true) => found = true,
+                            Some(false) => {}
+                            None => any_unknown = true,
+                        }
+                    }
+                    if found {
+                        Some(true)
+                    } else if any_unknown {
+                        None
+                    } else {
+                        Some(false)
+                    }
+                }
+                Value::Str(hay) => match a {
+                    Value::Str(needle) => Some(hay.value.contains(needle.value.as_str())),
+                    Value::None => None,
+                    _ => None,
+                },
+                _ => None,
+            }?;
+            Some(if op == CmpOp::In { found } else { !found })
+        }
+        _ => None,
+    }
+}
+
+/// How django-environ, decouple and `strtobool` read a boolean string.
+pub fn parse_bool(s: &str) -> Option<bool> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "y" | "on" | "t" => Some(true),
+        "0" | "false" | "no" | "n" | "off" | "f" | "" => Some(false),
+        _ => None,
+    }
+}
+
+fn string_method(s: &str, method: &str) -> String {
+    match method {
+        "lower" | "casefold" => s.to_lowercase(),
+        "upper" => s.to_uppercase(),
+        "strip" => s.trim().to_owned(),
+        _ => s.to_owned(),
+    }
+}
+
+fn lit(s: &str, span: Option<Span>) -> Value {
+    Value::Str(StrLit {
+        value: s.to_owned(),
+        span,
+    })
+}
+
+/// The range of an expression, for callers outside this module.
+pub fn range_of(expr: &Expr) -> TextRange {
+    expr.range()
+}

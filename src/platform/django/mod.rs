@@ -1,0 +1,235 @@
+//! The Django settings App Service will load, resolved statically.
+//!
+//! The settings module comes from `DJANGO_SETTINGS_MODULE`: an app setting, else what the entry module
+//! (`wsgi.py`) or `manage.py` writes to `os.environ`. Its top level is evaluated with star-import chains
+//! followed, and every setting keeps the place it was assigned, even in an inherited module.
+
+pub mod eval;
+pub mod value;
+
+use std::collections::BTreeMap;
+
+pub use eval::{Assigned, EnvFacts, Evaluator, FOREIGN_VARS, PLATFORM_VARS, parse_bool};
+pub use value::{EnvBool, EnvRead, Fallback, StrLit, Value};
+
+use crate::platform::app_settings::AppSettings;
+use crate::platform::startup::{EntryModule, resolve_module};
+use crate::project::{FileId, Project, Span};
+
+/// How the settings module was found.
+#[derive(Debug, Clone)]
+pub enum SettingsOrigin {
+    /// `DJANGO_SETTINGS_MODULE` given as an app setting.
+    AppSetting,
+    /// Written to `os.environ` by this file (the entry module or `manage.py`) at this span.
+    EnvWrite(Span),
+    /// No module could be resolved: every file named `settings.py` / `settings/*.py` is considered.
+    Fallback,
+}
+
+/// One settings module App Service may load.
+#[derive(Debug, Clone)]
+pub struct SettingsModule {
+    pub name: String,
+    pub file: FileId,
+}
+
+/// The effective Django settings on App Service.
+#[derive(Debug)]
+pub struct DjangoSettings {
+    /// The module(s) `DJANGO_SETTINGS_MODULE` can name (several when it depends on something unknown).
+    pub modules: Vec<SettingsModule>,
+    pub origin: SettingsOrigin,
+    /// Every module evaluated to get the settings (the modules and what they import), in order reached.
+    pub loaded: Vec<FileId>,
+    /// Each setting with every value it can have, and where each was assigned.
+    pub settings: BTreeMap<String, Vec<Assigned>>,
+    evaluator_facts: Vec<String>,
+}
+
+impl DjangoSettings {
+    /// The values a setting can have (`[Unset]` when no module assigns it).
+    pub fn get(&self, name: &str) -> Vec<Assigned> {
+        self.settings.get(name).cloned().unwrap_or_else(|| {
+            vec![Assigned {
+                value: Value::Unset,
+                span: None,
+            }]
+        })
+    }
+
+    /// The module names, for messages: `proj/production.py`.
+    pub fn describe_modules(&self, project: &Project) -> String {
+        self.modules
+            .iter()
+            .map(|m| project.rel_path(m.file).to_owned())
+            .collect::<Vec<_>>()
+            .join(" or ")
+    }
+
+    /// Variables whose presence the resolution relied on (for messages and `plan`).
+    pub fn assumed_vars(&self) -> &[String] {
+        &self.evaluator_facts
+    }
+
+    /// Whether the file is one of the settings modules App Service loads (not only inherited).
+    pub fn is_loaded_module(&self, file: FileId) -> bool {
+        self.modules.iter().any(|m| m.file == file)
+    }
+
+    /// Resolve the settings for an app whose start-up module is `entry`.
+    pub fn resolve(project: &Project, app_settings: &AppSettings, entry: Option<&EntryModule>) -> Option<DjangoSettings> {
+        let mut roots: Vec<String> = Vec::new();
+        if let Some(entry) = entry {
+            roots.push(entry.import_root.clone());
+            // The folder that holds the entry module's top package.
+            let rel = project.rel_path(entry.file);
+            let depth = entry.module.split('.').count();
+            let parts: Vec<&str> = rel.split('/').collect();
+            if parts.len() >= depth {
+                roots.push(parts[..parts.len() - depth].join("/"));
+            }
+        }
+        roots.push(String::new());
+        roots.dedup();
+        let mut evaluator = Evaluator::new(project, app_settings, roots.clone());
+
+        let mut origin = None;
+        let mut names: Vec<String> = Vec::new();
+        let from_app_setting = app_settings.get("DJANGO_SETTINGS_MODULE").map(|s| s.value.clone());
+
+        let mut sources: Vec<FileId> = Vec::new();
+        if let Some(entry) = entry {
+            sources.push(entry.file);
+        }
+        if let Some(manage) = project.file("manage.py") {
+            if !sources.contains(&manage) {
+                sources.push(manage);
+            }
+        }
+        for source in sources {
+            let result = evaluator.module(source);
+            let write = result.env_writes.iter().rev().find(|w| w.var == "DJANGO_SETTINGS_MODULE");
+            let Some(write) = write else { continue };
+            match (&from_app_setting, write.setdefault) {
+                (Some(value), true) => {
+                    names = vec![value.clone()];
+                    origin = Some(SettingsOrigin::AppSetting);
+                }
+                _ => {
+                    names = write
+                        .value
+                        .alternatives()
+                        .into_iter()
+                        .filter_map(|v| v.as_str().map(str::to_owned))
+                        .collect();
+                    origin = Some(SettingsOrigin::EnvWrite(write.span));
+                }
+            }
+            break;
+        }
+        if origin.is_none() {
+            if let Some(value) = from_app_setting {
+                names = vec![value];
+                origin = Some(SettingsOrigin::AppSetting);
+            }
+        }
+        let mut modules: Vec<SettingsModule> = names
+            .iter()
+            .filter_map(|name| {
+                roots
+                    .iter()
+                    .find_map(|root| resolve_module(project, root, name))
+                    .map(|file| SettingsModule {
+                        name: name.clone(),
+                        file,
+                    })
+            })
+            .collect();
+        if modules.is_empty() {
+            origin = Some(SettingsOrigin::Fallback);
+            modules = fallback_modules(project);
+        }
+        if modules.is_empty() {
+            return None;
+        }
+        let origin = origin.unwrap_or(SettingsOrigin::Fallback);
+        // The entry module and manage.py were evaluated only to find the settings module.
+        let before = evaluator.loaded.len();
+        let mut settings: BTreeMap<String, Vec<Assigned>> = BTreeMap::new();
+        for (i, module) in modules.iter().enumerate() {
+            let result = evaluator.module(module.file);
+            for (name, alts) in &result.names {
+                if !is_setting_name(name) {
+                    continue;
+                }
+                let entry = settings.entry(name.clone()).or_insert_with(|| {
+                    if i == 0 {
+                        Vec::new()
+                    } else {
+                        vec![Assigned {
+                            value: Value::Unset,
+                            span: None,
+                        }]
+                    }
+                });
+                for alt in alts {
+                    if !entry.contains(alt) {
+                        entry.push(alt.clone());
+                    }
+                }
+            }
+            // A setting the other modules have but this one does not is unset when this one is loaded.
+            for (name, alts) in settings.iter_mut() {
+                if !result.names.contains_key(name) && !alts.iter().any(|a| a.value == Value::Unset) {
+                    alts.push(Assigned {
+                        value: Value::Unset,
+                        span: None,
+                    });
+                }
+            }
+        }
+        let mut loaded: Vec<FileId> = evaluator.loaded[before..].to_vec();
+        for m in &modules {
+            if !loaded.contains(&m.file) {
+                loaded.insert(0, m.file);
+            }
+        }
+        let evaluator_facts = PLATFORM_VARS.iter().map(|s| (*s).to_owned()).collect();
+        Some(DjangoSettings {
+            modules,
+            origin,
+            loaded,
+            settings,
+            evaluator_facts,
+        })
+    }
+}
+
+/// Django reads only upper-case names from a settings module.
+fn is_setting_name(name: &str) -> bool {
+    name.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+        && name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// Files named `settings.py` or in a `settings/` package, outside tests.
+fn fallback_modules(project: &Project) -> Vec<SettingsModule> {
+    project
+        .files()
+        .filter(|&f| {
+            let rel = project.rel_path(f);
+            let name = rel.rsplit('/').next().unwrap_or(rel);
+            let in_settings_pkg = rel.split('/').rev().nth(1) == Some("settings") && name.ends_with(".py");
+            (name == "settings.py" || in_settings_pkg)
+                && !rel.split('/').any(|p| p == "tests" || p == "test" || p == "site-packages")
+        })
+        .filter(|&f| {
+            // An `__init__.py` of a settings package that is empty holds no settings.
+            !project.rel_path(f).ends_with("__init__.py") || project.text(f).is_ok_and(|t| !t.text.trim().is_empty())
+        })
+        .map(|file| SettingsModule {
+            name: project.rel_path(file).trim_end_matches(".py").replace('/', "."),
+            file,
+        })
+        .collect()
+}

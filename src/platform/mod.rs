@@ -1,0 +1,200 @@
+//! What App Service will do with the app: its settings, Python version, start-up and Django settings.
+//! Built once from the project and the configuration; rules only read it.
+
+pub mod app_settings;
+pub mod build;
+pub mod django;
+pub mod startup;
+
+use ruff_text_size::TextRange;
+
+use crate::config::{Config, parse_python_version};
+use crate::project::{FileId, Project, PythonVersion, Span};
+pub use app_settings::{AppSettings, Setting, Source};
+pub use django::DjangoSettings;
+pub use startup::{EntryKind, EntryModule, Startup, StartupCommand};
+
+/// The newest Python App Service offers (the noble images default to 3.14).
+pub const NEWEST_PYTHON: PythonVersion = PythonVersion::PY314;
+
+/// The app's Python version and where it came from.
+#[derive(Debug, Clone)]
+pub struct PythonRuntime {
+    pub version: PythonVersion,
+    /// `None`: nothing names a version, the newest is assumed.
+    pub source: Option<Source>,
+}
+
+/// The model of the deployed app that rules read.
+pub struct Platform<'a> {
+    pub project: &'a Project,
+    pub config: &'a Config,
+    pub app_settings: AppSettings,
+    pub python: PythonRuntime,
+    pub build: build::BuildHooks,
+    pub startup: Startup,
+    pub django: Option<DjangoSettings>,
+}
+
+impl<'a> Platform<'a> {
+    pub fn build(project: &'a Project, config: &'a Config) -> Platform<'a> {
+        let app_settings = AppSettings::load(project, &config.app_settings);
+        let python = python_runtime(project, config, &app_settings);
+        project.set_python_version(python.version);
+        let command = config.startup_command.clone().map(|command| StartupCommand {
+            command,
+            source: Source::Flag("--startup-command"),
+        });
+        let startup = Startup::detect(project, command, python.version);
+        let build = build::BuildHooks::detect(project, &app_settings);
+        let django = DjangoSettings::resolve(project, &app_settings, startup.entry.as_ref());
+        Platform {
+            project,
+            config,
+            app_settings,
+            python,
+            build,
+            startup,
+            django,
+        }
+    }
+
+    /// The Python files App Service imports at start-up: the entry module, the modules it imports from
+    /// the repository (top level only), the settings modules and `gunicorn.conf.py`.
+    pub fn startup_python_files(&self) -> Vec<FileId> {
+        let mut files: Vec<FileId> = Vec::new();
+        if let Some(entry) = &self.startup.entry {
+            let mut queue = vec![entry.file];
+            while let Some(file) = queue.pop() {
+                if files.contains(&file) || files.len() > 500 {
+                    continue;
+                }
+                files.push(file);
+                queue.extend(self.imported_repo_modules(file, &entry.import_root));
+            }
+        }
+        if let Some(django) = &self.django {
+            for &file in &django.loaded {
+                if !files.contains(&file) {
+                    files.push(file);
+                }
+            }
+        }
+        if let Some(conf) = self.project.file("gunicorn.conf.py") {
+            if !files.contains(&conf) {
+                files.push(conf);
+            }
+        }
+        files
+    }
+
+    /// Repository modules a file imports at its top level (not inside functions).
+    fn imported_repo_modules(&self, file: FileId, import_root: &str) -> Vec<FileId> {
+        use ruff_python_ast::Stmt;
+        let project = self.project;
+        let rel = project.rel_path(file).to_owned();
+        let mut out = Vec::new();
+        let mut stack: Vec<&Stmt> = project.python(file).body().iter().collect();
+        while let Some(stmt) = stack.pop() {
+            match stmt {
+                Stmt::Import(import) => {
+                    for alias in &import.names {
+                        let name = alias.name.as_str();
+                        if let Some(f) = startup::resolve_module(project, import_root, name)
+                            .or_else(|| startup::resolve_module(project, "", name))
+                        {
+                            out.push(f);
+                        }
+                    }
+                }
+                Stmt::ImportFrom(import) => {
+                    let module = import.module.as_ref().map(|m| m.as_str());
+                    let base = if import.level == 0 {
+                        module.map(str::to_owned)
+                    } else {
+                        let mut package: Vec<&str> = rel.split('/').collect();
+                        package.pop();
+                        for _ in 1..import.level {
+                            package.pop();
+                        }
+                        let prefix = package.join(".");
+                        Some(match module {
+                            Some(m) if prefix.is_empty() => m.to_owned(),
+                            Some(m) => format!("{prefix}.{m}"),
+                            None => prefix,
+                        })
+                    };
+                    let Some(base) = base.filter(|b| !b.is_empty()) else { continue };
+                    let mut candidates = vec![base.clone()];
+                    candidates.extend(
+                        import
+                            .names
+                            .iter()
+                            .filter(|a| a.name.as_str() != "*")
+                            .map(|a| format!("{base}.{}", a.name)),
+                    );
+                    for name in candidates {
+                        let root = if import.level == 0 { import_root } else { "" };
+                        if let Some(f) = startup::resolve_module(project, root, &name)
+                            .or_else(|| startup::resolve_module(project, "", &name))
+                        {
+                            out.push(f);
+                        }
+                    }
+                }
+                Stmt::If(s) => {
+                    stack.extend(s.body.iter());
+                    for clause in &s.elif_else_clauses {
+                        stack.extend(clause.body.iter());
+                    }
+                }
+                Stmt::Try(s) => {
+                    stack.extend(s.body.iter());
+                    stack.extend(s.orelse.iter());
+                    stack.extend(s.finalbody.iter());
+                }
+                Stmt::With(s) => stack.extend(s.body.iter()),
+                _ => {}
+            }
+        }
+        out
+    }
+}
+
+fn python_runtime(project: &Project, config: &Config, app_settings: &AppSettings) -> PythonRuntime {
+    if let Some(version) = config.python_version {
+        return PythonRuntime {
+            version,
+            source: Some(Source::Flag("--python-version")),
+        };
+    }
+    if let Some(setting) = app_settings.get("PYTHON_VERSION") {
+        if let Some(version) = parse_python_version(&setting.value) {
+            return PythonRuntime {
+                version,
+                source: Some(setting.source.clone()),
+            };
+        }
+    }
+    if let Some(file) = project.file("runtime.txt") {
+        if let Ok(text) = project.text(file) {
+            for (_, range, line) in text.lines() {
+                let trimmed = line.trim();
+                if trimmed.is_empty() {
+                    continue;
+                }
+                if let Some(version) = parse_python_version(trimmed).filter(|_| trimmed.starts_with("python-")) {
+                    return PythonRuntime {
+                        version,
+                        source: Some(Source::File(Span::new(file, TextRange::new(range.start(), range.end())))),
+                    };
+                }
+                break;
+            }
+        }
+    }
+    PythonRuntime {
+        version: NEWEST_PYTHON,
+        source: None,
+    }
+}

@@ -1,0 +1,368 @@
+//! The repository on disk: which files the app has, their text, and their parsed Python.
+//!
+//! Everything is read lazily and at most once: a rule that asks for a file's text twice gets the same
+//! text, and a file nobody asks about is never read.
+
+mod decode;
+mod python;
+
+use std::cell::{OnceCell, RefCell};
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use ruff_source_file::LineIndex;
+use ruff_text_size::{TextRange, TextSize};
+
+pub use decode::{DecodeError, Decoded, decode};
+pub use python::{ParsedPython, PythonSyntaxError};
+pub use ruff_python_ast::PythonVersion;
+
+/// Files larger than this are not read: no file App Service needs at start-up is this big.
+pub const MAX_FILE_BYTES: u64 = 2 * 1024 * 1024;
+
+/// Folder names never descended into.
+const PRUNED_DIRS: &[&str] = &[".git", "node_modules", "__pycache__", ".hg", ".svn"];
+
+/// Index of a file in the project's inventory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FileId(u32);
+
+/// A range of text in one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Span {
+    pub file: FileId,
+    pub range: TextRange,
+}
+
+impl Span {
+    pub fn new(file: FileId, range: TextRange) -> Self {
+        Span { file, range }
+    }
+
+    /// The start of a file.
+    pub fn file_start(file: FileId) -> Self {
+        Span {
+            file,
+            range: TextRange::empty(TextSize::new(0)),
+        }
+    }
+}
+
+/// A file's readable text.
+#[derive(Debug)]
+pub struct Text {
+    pub text: String,
+    pub had_bom: bool,
+    pub line_index: LineIndex,
+}
+
+impl Text {
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_column(&self, offset: TextSize) -> (usize, usize) {
+        let offset = offset.min(TextSize::try_from(self.text.len()).unwrap_or(TextSize::new(0)));
+        let lc = self.line_index.line_column(offset, &self.text);
+        (lc.line.get(), lc.column.get())
+    }
+
+    /// The text of a range.
+    pub fn slice(&self, range: TextRange) -> &str {
+        self.text.get(range.start().to_usize()..range.end().to_usize()).unwrap_or("")
+    }
+
+    /// The range of line `line` (1-based), without its line ending.
+    pub fn line_range(&self, line: usize) -> TextRange {
+        let one = ruff_source_file::OneIndexed::new(line).unwrap_or(ruff_source_file::OneIndexed::MIN);
+        let full = self.line_index.line_range(one, &self.text);
+        let body = self.slice(full).trim_end_matches(['\n', '\r']);
+        TextRange::at(full.start(), TextSize::of(body))
+    }
+
+    /// Lines with their byte ranges (line ending excluded), 1-based numbers.
+    pub fn lines(&self) -> impl Iterator<Item = (usize, TextRange, &str)> {
+        let mut start = 0usize;
+        let text = self.text.as_str();
+        text.split_inclusive('\n').enumerate().map(move |(i, raw)| {
+            let body = raw.trim_end_matches(['\n', '\r']);
+            let range = TextRange::at(
+                TextSize::try_from(start).unwrap_or_default(),
+                TextSize::of(body),
+            );
+            start += raw.len();
+            (i + 1, range, body)
+        })
+    }
+}
+
+/// Why a file could not be turned into text.
+#[derive(Debug, Clone)]
+pub enum ReadError {
+    Io(String),
+    TooLarge(u64),
+    Decode(DecodeError),
+}
+
+impl fmt::Display for ReadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReadError::Io(e) => write!(f, "it could not be read: {e}"),
+            ReadError::TooLarge(n) => write!(
+                f,
+                "it is {n} bytes, over the {MAX_FILE_BYTES}-byte limit for files this tool reads"
+            ),
+            ReadError::Decode(e) => e.fmt(f),
+        }
+    }
+}
+
+struct Entry {
+    /// Path relative to the app root, with forward slashes.
+    rel: String,
+    path: PathBuf,
+    size: u64,
+    text: OnceCell<Result<Text, ReadError>>,
+    python: OnceCell<ParsedPython>,
+}
+
+/// The app as it sits on disk (the folder that is deployed).
+pub struct Project {
+    root: PathBuf,
+    entries: Vec<Entry>,
+    by_rel: HashMap<String, FileId>,
+    /// Folders holding `pyvenv.cfg` that were skipped.
+    venvs: Vec<String>,
+    /// Problems with the input that are not findings: printed as warnings on stderr.
+    notices: RefCell<Vec<String>>,
+    python_version: OnceCell<PythonVersion>,
+}
+
+/// A fatal problem with the input: `check` stops with exit code 2.
+#[derive(Debug)]
+pub struct ProjectError(pub String);
+
+impl fmt::Display for ProjectError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ProjectError {}
+
+impl Project {
+    /// Discover the files under `root`.
+    pub fn discover(root: &Path) -> Result<Project, ProjectError> {
+        let meta = std::fs::metadata(root).map_err(|e| {
+            ProjectError(match e.kind() {
+                std::io::ErrorKind::NotFound => format!("path `{}` does not exist", root.display()),
+                _ => format!("cannot read `{}`: {e}", root.display()),
+            })
+        })?;
+        if !meta.is_dir() {
+            return Err(ProjectError(format!(
+                "path `{}` is not a folder: give the app root, the folder that is deployed",
+                root.display()
+            )));
+        }
+        let mut project = Project {
+            root: root.to_path_buf(),
+            entries: Vec::new(),
+            by_rel: HashMap::new(),
+            venvs: Vec::new(),
+            notices: RefCell::new(Vec::new()),
+            python_version: OnceCell::new(),
+        };
+        let mut venvs = Vec::new();
+        let walker = walkdir::WalkDir::new(root)
+            .follow_links(false)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| {
+                if e.depth() == 0 || !e.file_type().is_dir() {
+                    return true;
+                }
+                let name = e.file_name().to_string_lossy();
+                if PRUNED_DIRS.contains(&name.as_ref()) {
+                    return false;
+                }
+                if e.path().join("pyvenv.cfg").is_file() {
+                    venvs.push(e.path().to_path_buf());
+                    return false;
+                }
+                true
+            });
+        for item in walker {
+            let entry = match item {
+                Ok(entry) => entry,
+                Err(err) => {
+                    let at = err
+                        .path()
+                        .map(|p| rel_path(root, p))
+                        .unwrap_or_else(|| root.display().to_string());
+                    project.notice(format!("skipped `{at}`: {}", io_message(&err)));
+                    continue;
+                }
+            };
+            let file_type = entry.file_type();
+            let is_file = if file_type.is_symlink() {
+                // A symlink to a file is read through; one to a folder is not followed (no loops).
+                match std::fs::metadata(entry.path()) {
+                    Ok(m) => m.is_file(),
+                    Err(e) => {
+                        project.notice(format!(
+                            "skipped `{}`: the symlink cannot be followed: {e}",
+                            rel_path(root, entry.path())
+                        ));
+                        false
+                    }
+                }
+            } else {
+                file_type.is_file()
+            };
+            if !is_file {
+                continue;
+            }
+            let size = std::fs::metadata(entry.path()).map(|m| m.len()).unwrap_or(0);
+            project.push(rel_path(root, entry.path()), entry.path().to_path_buf(), size);
+        }
+        project.venvs = venvs.iter().map(|p| rel_path(root, p)).collect();
+        Ok(project)
+    }
+
+    fn push(&mut self, rel: String, path: PathBuf, size: u64) {
+        let id = FileId(u32::try_from(self.entries.len()).expect("fewer than 2^32 files"));
+        self.by_rel.insert(rel.clone(), id);
+        self.entries.push(Entry {
+            rel,
+            path,
+            size,
+            text: OnceCell::new(),
+            python: OnceCell::new(),
+        });
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Every file, in path order.
+    pub fn files(&self) -> impl Iterator<Item = FileId> + '_ {
+        (0..self.entries.len()).map(|i| FileId(i as u32))
+    }
+
+    /// The file at `rel` (forward slashes, relative to the app root), if present.
+    pub fn file(&self, rel: &str) -> Option<FileId> {
+        let rel = rel.trim_start_matches("./");
+        self.by_rel.get(rel).copied()
+    }
+
+    /// Path of a file relative to the app root, with forward slashes.
+    pub fn rel_path(&self, file: FileId) -> &str {
+        &self.entries[file.0 as usize].rel
+    }
+
+    pub fn size(&self, file: FileId) -> u64 {
+        self.entries[file.0 as usize].size
+    }
+
+    /// Folders with a `pyvenv.cfg` (virtual environments) inside the app root.
+    pub fn virtual_envs(&self) -> &[String] {
+        &self.venvs
+    }
+
+    /// Whether a folder (relative, forward slashes) holds any file.
+    pub fn has_dir(&self, rel_dir: &str) -> bool {
+        let prefix = format!("{}/", rel_dir.trim_end_matches('/'));
+        self.entries.iter().any(|e| e.rel.starts_with(&prefix))
+    }
+
+    /// The raw bytes of a file (not cached: used for byte-level checks only).
+    pub fn bytes(&self, file: FileId) -> Result<Vec<u8>, ReadError> {
+        let entry = &self.entries[file.0 as usize];
+        if entry.size > MAX_FILE_BYTES {
+            return Err(ReadError::TooLarge(entry.size));
+        }
+        std::fs::read(&entry.path).map_err(|e| ReadError::Io(e.to_string()))
+    }
+
+    /// The decoded text of a file.
+    pub fn text(&self, file: FileId) -> Result<&Text, &ReadError> {
+        let entry = &self.entries[file.0 as usize];
+        entry
+            .text
+            .get_or_init(|| {
+                let is_python = entry.rel.ends_with(".py");
+                let bytes = self.bytes(file)?;
+                let decoded = decode(&bytes, is_python).map_err(ReadError::Decode)?;
+                let line_index = LineIndex::from_source_text(&decoded.text);
+                Ok(Text {
+                    text: decoded.text,
+                    had_bom: decoded.had_bom,
+                    line_index,
+                })
+            })
+            .as_ref()
+    }
+
+    /// The text of a file, or `None` after recording a notice that it could not be read.
+    pub fn text_or_notice(&self, file: FileId) -> Option<&Text> {
+        match self.text(file) {
+            Ok(text) => Some(text),
+            Err(err) => {
+                self.notice(format!("skipped `{}`: {err}", self.rel_path(file)));
+                None
+            }
+        }
+    }
+
+    /// The Python version files are parsed against. Set once, before the first parse.
+    pub fn set_python_version(&self, version: PythonVersion) {
+        let _ = self.python_version.set(version);
+    }
+
+    pub fn python_version(&self) -> PythonVersion {
+        *self.python_version.get_or_init(PythonVersion::latest)
+    }
+
+    /// The parsed Python of a file (parsed once, with error recovery).
+    pub fn python(&self, file: FileId) -> &ParsedPython {
+        let entry = &self.entries[file.0 as usize];
+        entry.python.get_or_init(|| match self.text(file) {
+            Ok(text) => ParsedPython::parse(&text.text, self.python_version()),
+            Err(err) => ParsedPython::unreadable(err.clone()),
+        })
+    }
+
+    /// Record a problem with the input that is not a finding.
+    pub fn notice(&self, message: String) {
+        let mut notices = self.notices.borrow_mut();
+        if !notices.contains(&message) {
+            notices.push(message);
+        }
+    }
+
+    pub fn notices(&self) -> Vec<String> {
+        self.notices.borrow().clone()
+    }
+}
+
+fn rel_path(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let mut out = String::new();
+    for (i, part) in rel.components().enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        out.push_str(&part.as_os_str().to_string_lossy());
+    }
+    out
+}
+
+fn io_message(err: &walkdir::Error) -> String {
+    if err.loop_ancestor().is_some() {
+        return "symlink loop".to_owned();
+    }
+    match err.io_error() {
+        Some(io) => io.to_string(),
+        None => err.to_string(),
+    }
+}

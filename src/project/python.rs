@@ -1,0 +1,150 @@
+//! Parsing Python with ruff's parser, once per file, against the app's Python version.
+
+use ruff_python_ast::{ModModule, PythonVersion};
+use ruff_python_parser::{Mode, ParseOptions, parse_unchecked};
+use ruff_text_size::{TextRange, TextSize};
+
+use super::ReadError;
+
+/// CPython's tokenizer refuses more nested brackets than this (`MAXLEVEL` in Parser/tokenizer.h):
+/// "SyntaxError: too many nested parentheses".
+pub const CPYTHON_MAX_BRACKET_DEPTH: usize = 200;
+
+/// A reason CPython would refuse to import a file.
+#[derive(Debug, Clone)]
+pub struct PythonSyntaxError {
+    pub range: TextRange,
+    pub message: String,
+}
+
+/// The result of reading and parsing one Python file.
+#[derive(Debug)]
+pub struct ParsedPython {
+    /// The tree, when the file could be decoded and parsed (possibly with recovered errors).
+    pub module: Option<ModModule>,
+    /// Syntax errors, including syntax newer than the app's Python version.
+    pub errors: Vec<PythonSyntaxError>,
+    /// The file could not be read as text.
+    pub read_error: Option<ReadError>,
+}
+
+impl ParsedPython {
+    pub fn parse(source: &str, version: PythonVersion) -> ParsedPython {
+        if let Some(offset) = excessive_nesting(source) {
+            return ParsedPython {
+                module: None,
+                errors: vec![PythonSyntaxError {
+                    range: TextRange::empty(offset),
+                    message: format!(
+                        "too many nested parentheses: brackets nest more than {CPYTHON_MAX_BRACKET_DEPTH} levels deep, CPython's limit"
+                    ),
+                }],
+                read_error: None,
+            };
+        }
+        let options = ParseOptions::from(Mode::Module).with_target_version(version);
+        let parsed = parse_unchecked(source, options);
+        let mut errors: Vec<PythonSyntaxError> = parsed
+            .errors()
+            .iter()
+            .map(|e| PythonSyntaxError {
+                range: e.location,
+                message: e.error.to_string(),
+            })
+            .collect();
+        errors.extend(parsed.unsupported_syntax_errors().iter().map(|e| PythonSyntaxError {
+            range: e.range,
+            message: e.to_string(),
+        }));
+        errors.sort_by_key(|e| e.range.start());
+        let module = parsed.into_syntax().module();
+        ParsedPython {
+            module,
+            errors,
+            read_error: None,
+        }
+    }
+
+    pub fn unreadable(err: ReadError) -> ParsedPython {
+        ParsedPython {
+            module: None,
+            errors: Vec::new(),
+            read_error: Some(err),
+        }
+    }
+
+    /// The statements of the module, empty when it could not be parsed.
+    pub fn body(&self) -> &[ruff_python_ast::Stmt] {
+        self.module.as_ref().map_or(&[], |m| &m.body)
+    }
+}
+
+/// The offset of the first bracket that opens deeper than CPython allows, skipping strings and comments.
+fn excessive_nesting(source: &str) -> Option<TextSize> {
+    let bytes = source.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            quote @ (b'\'' | b'"') => {
+                let triple = bytes.get(i + 1) == Some(&quote) && bytes.get(i + 2) == Some(&quote);
+                i += if triple { 3 } else { 1 };
+                while i < bytes.len() {
+                    match bytes[i] {
+                        b'\\' => i += 1,
+                        b'\n' if !triple => break,
+                        b if b == quote => {
+                            if !triple {
+                                break;
+                            }
+                            if bytes.get(i + 1) == Some(&quote) && bytes.get(i + 2) == Some(&quote) {
+                                i += 2;
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                    i += 1;
+                }
+            }
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                if depth > CPYTHON_MAX_BRACKET_DEPTH {
+                    return TextSize::try_from(i).ok();
+                }
+            }
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pep701_fstring_is_valid_on_312_only() {
+        let src = "import os\nx = f\"{os.environ[\"X\"]}\"\n";
+        assert!(ParsedPython::parse(src, PythonVersion::PY312).errors.is_empty());
+        let old = ParsedPython::parse(src, PythonVersion::PY311);
+        assert_eq!(old.errors.len(), 1, "{:?}", old.errors);
+    }
+
+    #[test]
+    fn deep_brackets_are_refused_like_cpython() {
+        let ok = format!("x = {}1{}\n", "(".repeat(200), ")".repeat(200));
+        assert!(excessive_nesting(&ok).is_none());
+        let deep = format!("x = {}1{}\n", "(".repeat(30_000), ")".repeat(30_000));
+        assert_eq!(excessive_nesting(&deep), Some(TextSize::new(204)));
+        let in_string = format!("x = '{}'\n# {}\n", "(".repeat(500), "[".repeat(500));
+        assert!(excessive_nesting(&in_string).is_none());
+    }
+}

@@ -1,0 +1,155 @@
+//! Renderers: findings to text, concise, JSON, SARIF or GitHub annotations. They know nothing about Python.
+
+mod concise;
+mod github;
+mod json;
+mod sarif;
+mod text;
+
+use std::io::{self, Write};
+use std::path::{Component, Path, PathBuf};
+
+use ruff_text_size::TextRange;
+
+use crate::Report;
+use crate::cli::Format;
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, mask_secret};
+use crate::project::{FileId, Span};
+
+/// Write `report` in `format`.
+pub fn render(report: &Report, config: &Config, format: Format, color: bool, out: &mut dyn Write) -> io::Result<()> {
+    render_with_paths(report, config, format, color, &DisplayPaths::new(&config.root), out)
+}
+
+/// Write `report` in `format`, showing paths with `paths`.
+pub fn render_with_paths(
+    report: &Report,
+    config: &Config,
+    format: Format,
+    color: bool,
+    paths: &DisplayPaths,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let paths = paths;
+    match format {
+        Format::Text => text::render(report, &paths, color, out),
+        Format::Concise => concise::render(report, &paths, out),
+        Format::Json => json::render(report, &paths, out),
+        Format::Sarif => sarif::render(report, config, &paths, out),
+        Format::Github => github::render(report, &paths, out),
+    }
+}
+
+/// Turns paths relative to the app root into paths as the user sees them: relative to the current
+/// directory when the app is under it, with forward slashes.
+pub struct DisplayPaths {
+    prefix: String,
+    absolute: bool,
+}
+
+impl DisplayPaths {
+    pub fn new(root: &Path) -> DisplayPaths {
+        let cwd = std::env::current_dir().ok().and_then(|c| c.canonicalize().ok());
+        let canonical = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        let rel: Option<PathBuf> = cwd.and_then(|cwd| canonical.strip_prefix(&cwd).ok().map(Path::to_path_buf));
+        let (base, absolute) = match rel {
+            Some(rel) => (rel, false),
+            None => (canonical, true),
+        };
+        let mut prefix = String::new();
+        for c in base.components() {
+            match c {
+                Component::RootDir => prefix.push('/'),
+                Component::Normal(part) => {
+                    prefix.push_str(&part.to_string_lossy());
+                    prefix.push('/');
+                }
+                Component::Prefix(p) => prefix.push_str(&p.as_os_str().to_string_lossy()),
+                _ => {}
+            }
+        }
+        DisplayPaths { prefix, absolute }
+    }
+
+    /// A fixed prefix ("" for paths relative to the app root), for golden tests.
+    pub fn relative_to_root() -> DisplayPaths {
+        DisplayPaths {
+            prefix: String::new(),
+            absolute: false,
+        }
+    }
+
+    /// The path of a file of the project, as shown.
+    pub fn show(&self, report: &Report, file: FileId) -> String {
+        format!("{}{}", self.prefix, report.project.rel_path(file))
+    }
+
+    /// Whether paths are absolute (the app is not under the current directory).
+    pub fn is_absolute(&self) -> bool {
+        self.absolute
+    }
+}
+
+/// 1-based (line, column) of the start and end of a span; (1, 1) when the file cannot be read.
+pub fn span_positions(report: &Report, span: Span) -> ((usize, usize), (usize, usize)) {
+    match report.project.text(span.file) {
+        Ok(text) => (text.line_column(span.range.start()), text.line_column(span.range.end())),
+        Err(_) => ((1, 1), (1, 1)),
+    }
+}
+
+/// The source of a file as renderers may show it: with every secret of `diagnostic` masked.
+pub fn shown_source(report: &Report, file: FileId, diagnostics: &[&Diagnostic]) -> String {
+    let Ok(text) = report.project.text(file) else {
+        return String::new();
+    };
+    let mut source = text.text.clone();
+    let mut secrets: Vec<TextRange> = diagnostics
+        .iter()
+        .flat_map(|d| d.secrets.iter())
+        .filter(|s| s.file == file)
+        .map(|s| s.range)
+        .collect();
+    secrets.sort_by_key(|r| std::cmp::Reverse(r.start()));
+    secrets.dedup();
+    for range in secrets {
+        let (start, end) = (range.start().to_usize(), range.end().to_usize());
+        if let Some(original) = source.get(start..end) {
+            // Same length in bytes, so every offset and column stays right.
+            let masked: String = original.chars().map(|c| if c.is_ascii() { '*' } else { c }).collect();
+            let masked = keep_quotes(original, masked);
+            source.replace_range(start..end, &masked);
+        }
+    }
+    source
+}
+
+fn keep_quotes(original: &str, mut masked: String) -> String {
+    for (i, c) in original.char_indices() {
+        if matches!(c, '\'' | '"') && (i == 0 || i == original.len() - 1 || original[..i].chars().all(|p| p.is_ascii_alphabetic())) {
+            masked.replace_range(i..i + 1, &c.to_string());
+        }
+    }
+    masked
+}
+
+/// A diagnostic message with any secret it quotes masked (rules already mask; this is a second guard).
+pub fn safe_message(report: &Report, diagnostic: &Diagnostic) -> String {
+    let mut message = diagnostic.message.clone();
+    for secret in &diagnostic.secrets {
+        if let Ok(text) = report.project.text(secret.file) {
+            let raw = text.slice(secret.range);
+            let inner = raw.trim_matches(|c| c == '\'' || c == '"');
+            if inner.len() >= 4 && message.contains(inner) {
+                message = message.replace(inner, &mask_secret(inner));
+            }
+        }
+    }
+    message
+}
+
+/// What stands in for a path when a finding comes from a command-line flag.
+pub fn flag_location() -> &'static str {
+    "<command line>"
+}
