@@ -136,7 +136,12 @@ fn keep_quotes(original: &str, mut masked: String) -> String {
 
 /// A diagnostic message with any secret it quotes masked (rules already mask; this is a second guard).
 pub fn safe_message(report: &Report, diagnostic: &Diagnostic) -> String {
-    let mut message = diagnostic.message.clone();
+    safe_text(report, diagnostic, &diagnostic.message)
+}
+
+/// Any text of a diagnostic (its help, a note, a label) with every secret of the diagnostic masked.
+pub fn safe_text(report: &Report, diagnostic: &Diagnostic, text: &str) -> String {
+    let mut message = text.to_owned();
     for secret in &diagnostic.secrets {
         if let Ok(text) = report.project.text(secret.file) {
             let raw = text.slice(secret.range);
@@ -152,4 +157,71 @@ pub fn safe_message(report: &Report, diagnostic: &Diagnostic) -> String {
 /// What stands in for a path when a finding comes from a command-line flag.
 pub fn flag_location() -> &'static str {
     "<command line>"
+}
+
+/// A hand-built report for the renderers' unit tests (independent of what the rules find).
+#[cfg(test)]
+pub(crate) mod test_support {
+    use ruff_text_size::{TextRange, TextSize};
+
+    use crate::Report;
+    use crate::diagnostic::Diagnostic;
+    use crate::project::{Project, Span};
+    use crate::rules::{self, Level};
+
+    /// The hardcoded secret in `proj/settings.py`: no renderer may print it.
+    pub const SECRET: &str = "django-insecure-abcdefghijklmnopqrstuvwxyz0123456789";
+
+    /// A project with four findings: a warning with a secret, an error with a secondary label, a note
+    /// in a file whose path needs escaping, and an error from a command-line flag (no span).
+    pub fn sample() -> (tempfile::TempDir, Report) {
+        let dir = tempfile::tempdir().unwrap();
+        let settings = format!("SECRET_KEY = '{SECRET}'\nDEBUG = True\nALLOWED_HOSTS = []\n");
+        std::fs::create_dir_all(dir.path().join("proj")).unwrap();
+        std::fs::create_dir_all(dir.path().join("my dir")).unwrap();
+        std::fs::write(dir.path().join("proj/settings.py"), &settings).unwrap();
+        std::fs::write(dir.path().join("my dir/app,1%.py"), "x = 'é'\n").unwrap();
+        std::fs::write(dir.path().join("blob.bin"), b"\x00\x01\x02\x00\x00\x00binary").unwrap();
+        let project = Project::discover(dir.path()).unwrap();
+        let file = project.file("proj/settings.py").unwrap();
+        let other = project.file("my dir/app,1%.py").unwrap();
+        let range = |needle: &str| {
+            let start = settings.find(needle).unwrap();
+            TextRange::at(TextSize::try_from(start).unwrap(), TextSize::of(needle))
+        };
+        let secret = Span::new(file, range(&format!("'{SECRET}'")));
+        let diagnostics = vec![
+            Diagnostic::new(rules::find("AZ303").unwrap(), Some(secret), format!("SECRET_KEY is the literal {SECRET}"))
+                .label("hardcoded here")
+                .help(format!("read it from an app setting, not {SECRET}"))
+                .secret(secret),
+            Diagnostic::new(
+                rules::find("AZ301").unwrap(),
+                Some(Span::new(file, range("DEBUG = True"))),
+                "DEBUG is the literal True in the settings App Service loads (proj/settings.py)",
+            )
+            .label("always on")
+            .secondary(Span::new(file, range("ALLOWED_HOSTS = []")), "and every host is refused")
+            .help("DEBUG = os.environ.get('DJANGO_DEBUG') == '1'")
+            .note("App Service loads proj/settings.py: 100% sure, a, b: c"),
+            Diagnostic::new(
+                rules::find("AZ304").unwrap(),
+                Some(Span::new(other, TextRange::new(TextSize::new(4), TextSize::new(8)))),
+                "a note about 'é'",
+            )
+            .level(Level::Note),
+            Diagnostic::new(
+                rules::find("AZ107").unwrap(),
+                None,
+                "the startup command runs /home/site/wwwroot/start.sh",
+            )
+            .level(Level::Error),
+        ];
+        let report = Report {
+            project,
+            diagnostics,
+            notices: Vec::new(),
+        };
+        (dir, report)
+    }
 }

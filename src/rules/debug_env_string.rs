@@ -1,7 +1,8 @@
-//! AZ302 django-debug-env-string
+//! AZ302: `DEBUG` is set to an environment string without converting it.
 
 use crate::diagnostic::Diagnostic;
-use crate::rules::{Category, Context, RuleMeta};
+use crate::platform::django::{DebugValue, debug_problem};
+use crate::rules::{Category, Context, RuleMeta, bad_in_every_branch, settings_place};
 
 pub static META: RuleMeta = RuleMeta {
     code: "AZ302",
@@ -9,8 +10,40 @@ pub static META: RuleMeta = RuleMeta {
     category: Category::Blocker,
     summary: "`DEBUG` is a raw environment string, so `\"False\"` turns debug on",
     docs: include_str!("../../lints/AZ302.md"),
-    security_severity: None,
+    security_severity: Some("7.5"),
     check,
 };
 
-fn check(_ctx: &Context, _out: &mut Vec<Diagnostic>) {}
+fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+    let Some(django) = &ctx.django else { return };
+    let alternatives = django.get("DEBUG");
+    // Every branch must be wrong in some way; this rule reports the branches that take a raw string.
+    for (assigned, problem) in bad_in_every_branch(&alternatives, debug_problem) {
+        let DebugValue::RawString { var, span: read_span } = problem else { continue };
+        let Some(span) = assigned.span else { continue };
+        let text = ctx
+            .project
+            .text(span.file)
+            .map(|t| t.slice(span.range).split_whitespace().collect::<Vec<_>>().join(" "))
+            .unwrap_or_default();
+        let help = if text.contains("config(") {
+            format!("cast it: `DEBUG = config('{var}', default=False, cast=bool)`")
+        } else if text.contains("env(") || text.contains("env.str(") {
+            format!("use django-environ's boolean reader: `DEBUG = env.bool('{var}', default=False)`")
+        } else {
+            format!("compare the string: `DEBUG = os.environ.get('{var}', '').lower() in ('1', 'true', 'yes')`")
+        };
+        out.push(
+            Diagnostic::new(
+                &META,
+                Some(read_span),
+                format!(
+                    "DEBUG takes the environment string `{text}` unconverted, so {var}=False or {var}=0 turns debug on ({})",
+                    settings_place(ctx, span)
+                ),
+            )
+            .label("any non-empty string is true")
+            .help(help),
+        );
+    }
+}

@@ -1,7 +1,8 @@
-//! AZ301 django-debug-not-from-env
+//! AZ301: `DEBUG` is on in production, or turns on when an app setting is missing.
 
 use crate::diagnostic::Diagnostic;
-use crate::rules::{Category, Context, RuleMeta};
+use crate::platform::django::{DebugValue, debug_problem};
+use crate::rules::{Category, Context, Level, RuleMeta, bad_in_every_branch, settings_place};
 
 pub static META: RuleMeta = RuleMeta {
     code: "AZ301",
@@ -9,8 +10,53 @@ pub static META: RuleMeta = RuleMeta {
     category: Category::Blocker,
     summary: "`DEBUG` is on, or fails open, in the settings App Service loads",
     docs: include_str!("../../lints/AZ301.md"),
-    security_severity: None,
+    security_severity: Some("7.5"),
     check,
 };
 
-fn check(_ctx: &Context, _out: &mut Vec<Diagnostic>) {}
+const HELP: &str = "read it from the environment, off unless set: `DEBUG = os.environ.get('DEBUG', '').lower() in ('1', 'true', 'yes')` (or set `DEBUG = False` in the production settings)";
+
+fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+    let Some(django) = &ctx.django else { return };
+    let alternatives = django.get("DEBUG");
+    // Every branch must be wrong in some way; this rule reports the branches that are on or fail open.
+    let bad = bad_in_every_branch(&alternatives, debug_problem);
+    for (assigned, verdict) in bad {
+        let Some(span) = assigned.span else { continue };
+        let place = settings_place(ctx, span);
+        let text = ctx.project.text(span.file).map(|t| t.slice(span.range).to_owned()).unwrap_or_default();
+        let diagnostic = match verdict {
+            DebugValue::On { literal_true: true } => Diagnostic::new(
+                &META,
+                Some(span),
+                format!("DEBUG is the literal `True` in the settings App Service loads ({place})"),
+            )
+            .label("debug pages with settings and tracebacks are served to everyone"),
+            DebugValue::On { .. } => Diagnostic::new(
+                &META,
+                Some(span),
+                format!("DEBUG is `{}`, which is true, and does not come from the environment ({place})", clip(&text)),
+            )
+            .level(Level::Warning)
+            .label("always true"),
+            DebugValue::FailsOpen { var, span: read } => Diagnostic::new(
+                &META,
+                Some(read),
+                format!("DEBUG is on whenever the app setting {var} is missing: `{}` ({place})", clip(&text)),
+            )
+            .level(Level::Warning)
+            .label(format!("true when {var} is not set")),
+            _ => continue,
+        };
+        out.push(diagnostic.help(HELP));
+    }
+}
+
+fn clip(text: &str) -> String {
+    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() > 80 {
+        format!("{}…", one_line.chars().take(79).collect::<String>())
+    } else {
+        one_line
+    }
+}

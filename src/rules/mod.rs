@@ -171,3 +171,32 @@ impl<'a> std::ops::Deref for Context<'a> {
         self.platform
     }
 }
+
+/// The alternatives of a setting that are bad, when every alternative is (else none): a value that is
+/// wrong only on some unknown path is not reported.
+pub fn bad_in_every_branch<'s, T>(
+    alternatives: &'s [crate::platform::django::Assigned],
+    mut verdict: impl FnMut(&crate::platform::django::Value) -> Option<T>,
+) -> Vec<(&'s crate::platform::django::Assigned, T)> {
+    let mut bad = Vec::new();
+    for alt in alternatives {
+        match verdict(&alt.value) {
+            Some(v) => bad.push((alt, v)),
+            None => return Vec::new(),
+        }
+    }
+    bad
+}
+
+/// Where a setting is assigned, said for a message: "proj/production.py" or
+/// "proj/settings.py, inherited by proj/production.py".
+pub fn settings_place(ctx: &Context, span: crate::project::Span) -> String {
+    let project = ctx.project;
+    let file = project.rel_path(span.file);
+    match &ctx.django {
+        Some(django) if !django.is_loaded_module(span.file) => {
+            format!("{file}, inherited by {}", django.describe_modules(project))
+        }
+        _ => file.to_owned(),
+    }
+}

@@ -233,3 +233,77 @@ fn fallback_modules(project: &Project) -> Vec<SettingsModule> {
         })
         .collect()
 }
+
+/// What a value of `DEBUG` means on App Service.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DebugValue {
+    /// Off: `False`, `None`, an empty value, or not set (Django's default).
+    Off,
+    /// On whatever the environment says: `literal_true` for `True` itself, else another truthy constant.
+    On { literal_true: bool },
+    /// A raw environment string (or its truthiness), so `"False"` and `"0"` are on.
+    RawString { var: String, span: Span },
+    /// Converted to a boolean correctly, but on when the variable is missing.
+    FailsOpen { var: String, span: Span },
+    /// Read from the environment and converted: fine.
+    FromEnv,
+    /// Cannot be told.
+    Unknown,
+}
+
+/// Classify one value of `DEBUG`.
+pub fn classify_debug(value: &Value) -> DebugValue {
+    match value {
+        Value::Unset | Value::None => DebugValue::Off,
+        Value::Bool(b) => {
+            if *b {
+                DebugValue::On { literal_true: true }
+            } else {
+                DebugValue::Off
+            }
+        }
+        Value::Int(i) => {
+            if *i != 0 {
+                DebugValue::On { literal_true: false }
+            } else {
+                DebugValue::Off
+            }
+        }
+        Value::Str(s) => {
+            if s.value.is_empty() {
+                DebugValue::Off
+            } else {
+                DebugValue::On { literal_true: false }
+            }
+        }
+        Value::List(items) => {
+            if items.is_empty() {
+                DebugValue::Off
+            } else {
+                DebugValue::On { literal_true: false }
+            }
+        }
+        Value::Env(read) => DebugValue::RawString {
+            var: read.var.clone(),
+            span: read.span,
+        },
+        Value::EnvBool(b) if b.string_truthiness => DebugValue::RawString {
+            var: b.var.clone(),
+            span: b.span,
+        },
+        Value::EnvBool(b) if b.when_unset == Some(true) => DebugValue::FailsOpen {
+            var: b.var.clone(),
+            span: b.span,
+        },
+        Value::EnvBool(_) | Value::EnvDerived(_) => DebugValue::FromEnv,
+        _ => DebugValue::Unknown,
+    }
+}
+
+/// The classification of a `DEBUG` value when it is wrong in some way (on, failing open, or a raw string).
+pub fn debug_problem(value: &Value) -> Option<DebugValue> {
+    match classify_debug(value) {
+        v @ (DebugValue::On { .. } | DebugValue::FailsOpen { .. } | DebugValue::RawString { .. }) => Some(v),
+        _ => None,
+    }
+}
