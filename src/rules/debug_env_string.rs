@@ -26,9 +26,11 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             .text(span.file)
             .map(|t| t.slice(span.range).split_whitespace().collect::<Vec<_>>().join(" "))
             .unwrap_or_default();
-        let help = if text.contains("config(") {
+        // The reader the code uses decides the fix: python-decouple, django-environ, or os.environ.
+        let reader = text.split('(').next().unwrap_or("").trim_start_matches("bool").trim();
+        let help = if reader.ends_with("config") {
             format!("cast it: `DEBUG = config('{var}', default=False, cast=bool)`")
-        } else if text.contains("env(") || text.contains("env.str(") {
+        } else if reader == "env" || reader.ends_with(".str") {
             format!("use django-environ's boolean reader: `DEBUG = env.bool('{var}', default=False)`")
         } else {
             format!("compare the string: `DEBUG = os.environ.get('{var}', '').lower() in ('1', 'true', 'yes')`")

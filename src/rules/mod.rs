@@ -200,3 +200,18 @@ pub fn settings_place(ctx: &Context, span: crate::project::Span) -> String {
         _ => file.to_owned(),
     }
 }
+
+/// The README's rule table (kept current by a test).
+pub fn markdown_table() -> String {
+    let mut table = String::from("| Code | Name | Category | Summary |\n|---|---|---|---|\n");
+    for r in RULES {
+        table.push_str(&format!(
+            "| [{code}](lints/{code}.md) | `{name}` | {category} | {summary} |\n",
+            code = r.code,
+            name = r.name,
+            category = r.category.as_str(),
+            summary = r.summary.replace('|', "\\|"),
+        ));
+    }
+    table
+}

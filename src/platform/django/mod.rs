@@ -44,18 +44,29 @@ pub struct DjangoSettings {
     pub loaded: Vec<FileId>,
     /// Each setting with every value it can have, and where each was assigned.
     pub settings: BTreeMap<String, Vec<Assigned>>,
+    /// A loaded module could not be read or parsed whole: a setting it does not show may still be set.
+    pub incomplete: bool,
     evaluator_facts: Vec<String>,
 }
 
 impl DjangoSettings {
-    /// The values a setting can have (`[Unset]` when no module assigns it).
+    /// The values a setting can have (`[Unset]` when no module assigns it, `[Unknown]` when a loaded
+    /// module could not be read whole).
     pub fn get(&self, name: &str) -> Vec<Assigned> {
-        self.settings.get(name).cloned().unwrap_or_else(|| {
+        let mut alternatives = self.settings.get(name).cloned().unwrap_or_else(|| {
             vec![Assigned {
                 value: Value::Unset,
                 span: None,
             }]
-        })
+        });
+        if self.incomplete {
+            for alt in &mut alternatives {
+                if alt.value == Value::Unset {
+                    alt.value = Value::Unknown;
+                }
+            }
+        }
+        alternatives
     }
 
     /// The module names, for messages: `proj/production.py`.
@@ -195,12 +206,17 @@ impl DjangoSettings {
                 loaded.insert(0, m.file);
             }
         }
+        let incomplete = loaded.iter().any(|&f| {
+            let parsed = project.python(f);
+            parsed.read_error.is_some() || !parsed.errors.is_empty()
+        });
         let evaluator_facts = PLATFORM_VARS.iter().map(|s| (*s).to_owned()).collect();
         Some(DjangoSettings {
             modules,
             origin,
             loaded,
             settings,
+            incomplete,
             evaluator_facts,
         })
     }

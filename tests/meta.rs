@@ -1,0 +1,204 @@
+//! Consistency of the rule set: every rule has a page with the right headings, fixtures, a current README
+//! row, runnable doc examples, and messages in the house style.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use appservice_preflight::config::Config;
+use appservice_preflight::rules::{self, RULES, RuleMeta};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn codes_and_names_are_unique_and_well_formed() {
+    let mut codes = HashSet::new();
+    let mut names = HashSet::new();
+    for r in RULES {
+        assert!(codes.insert(r.code), "duplicate code {}", r.code);
+        assert!(names.insert(r.name), "duplicate name {}", r.name);
+        assert!(
+            r.code.len() == 5 && r.code.starts_with("AZ") && r.code[2..].chars().all(|c| c.is_ascii_digit()),
+            "bad code {}",
+            r.code
+        );
+        assert!(
+            r.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+            "name {} is not kebab-case",
+            r.name
+        );
+        assert!(!r.summary.ends_with('.'), "{}: summary ends with a period", r.code);
+    }
+    let mut sorted: Vec<_> = RULES.iter().map(|r| r.code).collect();
+    sorted.sort();
+    assert_eq!(sorted, RULES.iter().map(|r| r.code).collect::<Vec<_>>(), "RULES is in code order");
+}
+
+#[test]
+fn every_rule_page_has_the_headings_in_order() {
+    for r in RULES {
+        let page = std::fs::read_to_string(root().join("lints").join(format!("{}.md", r.code)))
+            .unwrap_or_else(|_| panic!("lints/{}.md is missing", r.code));
+        assert_eq!(page, r.docs, "{}: the compiled-in page is stale", r.code);
+        let title = format!("# {} ({})\n", r.name, r.code);
+        assert!(page.starts_with(&title), "{}: the page must start with `{}`", r.code, title.trim());
+        let category = format!("Category: {} (default level: {}", r.category.as_str(), r.category.default_level());
+        assert!(page.contains(&category), "{}: missing `{category}`", r.code);
+        let mut at = 0;
+        for heading in [
+            "\n## What it does\n",
+            "\n## Why is this bad?\n",
+            "\n## Example\n",
+            "\nUse instead:\n",
+            "\n## Options\n",
+            "\n## References\n",
+        ] {
+            let found = page[at..]
+                .find(heading)
+                .unwrap_or_else(|| panic!("{}: `{}` missing or out of order", r.code, heading.trim()));
+            at += found + heading.len();
+        }
+        assert!(!page.contains("TODO"), "{}: the page has a TODO", r.code);
+        assert!(r.doc_section("References").is_some_and(|s| s.contains("](")), "{}: no reference links", r.code);
+    }
+}
+
+#[test]
+fn every_rule_has_bad_and_good_fixtures() {
+    for r in RULES {
+        let dir = root().join("fixtures").join(r.code);
+        let cases: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|_| panic!("fixtures/{} is missing", r.code))
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(cases.iter().any(|c| c.starts_with("bad")), "{}: no bad fixture", r.code);
+        assert!(cases.iter().any(|c| c.starts_with("good")), "{}: no good fixture", r.code);
+    }
+}
+
+#[test]
+fn readme_rule_table_is_current() {
+    let path = root().join("README.md");
+    let readme = std::fs::read_to_string(&path).expect("README.md");
+    let (start, end) = ("<!-- rules:start -->\n", "<!-- rules:end -->");
+    let a = readme.find(start).expect("README has <!-- rules:start -->") + start.len();
+    let b = readme.find(end).expect("README has <!-- rules:end -->");
+    let table = rules::markdown_table();
+    if readme[a..b] != table {
+        if std::env::var_os("BLESS").is_some() {
+            std::fs::write(&path, format!("{}{}{}", &readme[..a], table, &readme[b..])).unwrap();
+        } else {
+            panic!("the README rule table is stale (BLESS=1 cargo test --test meta rewrites it):\n{table}");
+        }
+    }
+}
+
+/// Fenced blocks of a page section whose info string names a file: (path, body).
+fn file_blocks(section: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut lines = section.lines();
+    while let Some(line) = lines.next() {
+        let Some(info) = line.strip_prefix("```") else { continue };
+        let mut body = String::new();
+        for inner in lines.by_ref() {
+            if inner.starts_with("```") {
+                break;
+            }
+            body.push_str(inner);
+            body.push('\n');
+        }
+        if let Some((_, path)) = info.trim().split_once(' ') {
+            out.push((path.trim().to_owned(), body));
+        }
+    }
+    out
+}
+
+fn write_tree(dir: &Path, files: &[(String, String)]) {
+    for (path, body) in files {
+        let target = dir.join(path);
+        if body.trim() == "<deleted>" {
+            let _ = std::fs::remove_file(&target);
+            continue;
+        }
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::write(target, body).unwrap();
+    }
+}
+
+fn findings(dir: &Path, rule: &'static RuleMeta) -> Vec<String> {
+    let mut config = Config::new(dir);
+    config.rules = vec![rule];
+    let report = appservice_preflight::check(&config).unwrap();
+    report.diagnostics.iter().map(|d| d.message.clone()).collect()
+}
+
+#[test]
+fn doc_examples_fire_and_their_fixes_do_not() {
+    for r in RULES {
+        let example = r.doc_section("Example").expect("an Example section");
+        let (bad, fix) = example.split_once("\nUse instead:\n").expect("`Use instead:` in the Example section");
+        let bad_files = file_blocks(bad);
+        let fix_files = file_blocks(fix);
+        assert!(!bad_files.is_empty(), "{}: the example names no file (```lang path)", r.code);
+        assert!(!fix_files.is_empty(), "{}: the fix names no file", r.code);
+        let dir = tempfile::tempdir().unwrap();
+        write_tree(dir.path(), &bad_files);
+        let fired = findings(dir.path(), r);
+        assert!(!fired.is_empty(), "{}: the doc example does not fire", r.code);
+        write_tree(dir.path(), &fix_files);
+        let after = findings(dir.path(), r);
+        assert!(after.is_empty(), "{}: the doc fix still fires: {after:?}", r.code);
+    }
+}
+
+#[test]
+fn messages_follow_the_house_style() {
+    let mut problems = Vec::new();
+    let mut seen = 0;
+    for r in RULES {
+        let dir = root().join("fixtures").join(r.code);
+        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        for case in entries.filter_map(Result::ok).map(|e| e.path()) {
+            if !case.file_name().unwrap().to_string_lossy().starts_with("bad") {
+                continue;
+            }
+            let mut config = Config::new(&case);
+            config.rules = vec![r];
+            if let Ok(args) = std::fs::read_to_string(case.join(".args")) {
+                let words = shlex::split(args.trim()).unwrap();
+                let mut it = words.iter();
+                while let Some(w) = it.next() {
+                    match w.as_str() {
+                        "--app-setting" => {
+                            let (k, v) = it.next().unwrap().split_once('=').unwrap();
+                            config.app_settings.push((k.into(), v.into()));
+                        }
+                        "--startup-command" => config.startup_command = it.next().cloned(),
+                        "--python-version" => {
+                            config.python_version = appservice_preflight::config::parse_python_version(it.next().unwrap())
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            for d in appservice_preflight::check(&config).unwrap().diagnostics {
+                seen += 1;
+                let m = &d.message;
+                let first_word = m.split_whitespace().next().unwrap_or("");
+                let capitalised_word = first_word.chars().next().is_some_and(|c| c.is_uppercase())
+                    && first_word.chars().skip(1).all(|c| c.is_lowercase());
+                if m.ends_with('.') || m.contains('\n') || capitalised_word || m.is_empty() {
+                    problems.push(format!("{}: `{m}`", case.display()));
+                }
+                if d.help.as_deref().is_none_or(str::is_empty) {
+                    problems.push(format!("{}: `{m}` has no help (the fix)", case.display()));
+                }
+            }
+        }
+    }
+    assert!(seen > 0, "no messages checked");
+    assert!(problems.is_empty(), "messages off style:\n{}", problems.join("\n"));
+}
