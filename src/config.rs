@@ -66,12 +66,19 @@ impl Config {
             if name.is_empty() {
                 return Err(UsageError(format!("--app-setting `{setting}` has no name")));
             }
-            config.app_settings.push((name.to_owned(), value.to_owned()));
+            config
+                .app_settings
+                .push((name.to_owned(), value.to_owned()));
         }
-        config.startup_command = args.startup_command.clone().filter(|c| !c.trim().is_empty());
+        config.startup_command = args
+            .startup_command
+            .clone()
+            .filter(|c| !c.trim().is_empty());
         if let Some(v) = &args.python_version {
             config.python_version = Some(parse_python_version(v).ok_or_else(|| {
-                UsageError(format!("--python-version `{v}` is not a Python version such as 3.12"))
+                UsageError(format!(
+                    "--python-version `{v}` is not a Python version such as 3.12"
+                ))
             })?);
         }
         Ok(config)
@@ -104,7 +111,10 @@ fn matches(rule: &RuleMeta, selector: &str) -> bool {
             .is_some_and(|prefix| prefix.eq_ignore_ascii_case(selector))
 }
 
-fn select_rules(select: &[String], ignore: &[String]) -> Result<Vec<&'static RuleMeta>, UsageError> {
+fn select_rules(
+    select: &[String],
+    ignore: &[String],
+) -> Result<Vec<&'static RuleMeta>, UsageError> {
     let clean = |list: &[String]| -> Result<Vec<String>, UsageError> {
         let mut out = Vec::new();
         for item in list.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
@@ -134,8 +144,14 @@ mod tests {
     #[test]
     fn python_versions() {
         assert_eq!(parse_python_version("3.12"), Some(PythonVersion::PY312));
-        assert_eq!(parse_python_version("python-3.9.7"), Some(PythonVersion::PY39));
-        assert_eq!(parse_python_version("PYTHON|3.11"), Some(PythonVersion::PY311));
+        assert_eq!(
+            parse_python_version("python-3.9.7"),
+            Some(PythonVersion::PY39)
+        );
+        assert_eq!(
+            parse_python_version("PYTHON|3.11"),
+            Some(PythonVersion::PY311)
+        );
         assert_eq!(parse_python_version("2.7"), None);
         assert_eq!(parse_python_version("latest"), None);
     }
@@ -145,7 +161,10 @@ mod tests {
         let all = select_rules(&[], &[]).unwrap();
         assert_eq!(all.len(), RULES.len());
         let only = select_rules(&["AZ3".into()], &["django-secret-key-hardcoded".into()]).unwrap();
-        assert!(only.iter().all(|r| r.code.starts_with("AZ3") && r.code != "AZ303"));
+        assert!(
+            only.iter()
+                .all(|r| r.code.starts_with("AZ3") && r.code != "AZ303")
+        );
         assert!(select_rules(&["AZ999".into()], &[]).is_err());
     }
 }

@@ -101,7 +101,10 @@ mod tests {
 
     #[test]
     fn masks_keep_at_most_two_characters() {
-        assert_eq!(mask_secret("django-insecure-abcdefghijkl"), "'dj…(28 chars)'");
+        assert_eq!(
+            mask_secret("django-insecure-abcdefghijkl"),
+            "'dj…(28 chars)'"
+        );
         assert_eq!(mask_secret("short"), "'…(5 chars)'");
         assert_eq!(mask_secret(""), "''");
     }

@@ -37,7 +37,9 @@ pub fn check(config: &Config) -> Result<Report, ProjectError> {
     let project = Project::discover(&config.root)?;
     let diagnostics = {
         let platform = Platform::build(&project, config);
-        let context = Context { platform: &platform };
+        let context = Context {
+            platform: &platform,
+        };
         let mut diagnostics = Vec::new();
         for rule in &config.rules {
             (rule.check)(&context, &mut diagnostics);
@@ -64,5 +66,6 @@ fn sort_diagnostics(project: &Project, diagnostics: &mut Vec<Diagnostic>) {
         };
         key(a).cmp(&key(b))
     });
-    diagnostics.dedup_by(|a, b| a.rule.code == b.rule.code && a.span == b.span && a.message == b.message);
+    diagnostics
+        .dedup_by(|a, b| a.rule.code == b.rule.code && a.span == b.span && a.message == b.message);
 }

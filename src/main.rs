@@ -26,7 +26,11 @@ fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
-            let code = if err.use_stderr() { Exit::Error } else { Exit::Clean };
+            let code = if err.use_stderr() {
+                Exit::Error
+            } else {
+                Exit::Clean
+            };
             let _ = err.print();
             return ExitCode::from(code as u8);
         }
@@ -38,7 +42,9 @@ fn main() -> ExitCode {
     let exit = match worker.map(|handle| handle.join()) {
         Ok(Ok(exit)) => exit,
         Ok(Err(_)) => {
-            eprintln!("error: appservice-preflight failed unexpectedly; please report this with the input that caused it");
+            eprintln!(
+                "error: appservice-preflight failed unexpectedly; please report this with the input that caused it"
+            );
             Exit::Error
         }
         Err(err) => {
@@ -90,7 +96,13 @@ fn check(config: &Config) -> Exit {
         Some(path) => std::fs::File::create(path)
             .and_then(|file| {
                 let mut out = std::io::BufWriter::new(file);
-                render::render(&report, config, config.format, config.color == ColorWhen::Always, &mut out)?;
+                render::render(
+                    &report,
+                    config,
+                    config.format,
+                    config.color == ColorWhen::Always,
+                    &mut out,
+                )?;
                 out.flush()
             })
             .map_err(|e| format!("cannot write `{}`: {e}", path.display())),
@@ -114,7 +126,11 @@ fn check(config: &Config) -> Exit {
             return Exit::Error;
         }
     }
-    if report.fails() && !config.exit_zero { Exit::Findings } else { Exit::Clean }
+    if report.fails() && !config.exit_zero {
+        Exit::Findings
+    } else {
+        Exit::Clean
+    }
 }
 
 fn print_rules(format: RulesFormat) -> Exit {
@@ -133,12 +149,21 @@ fn print_rules(format: RulesFormat) -> Exit {
                     })
                 })
                 .collect();
-            println!("{}", serde_json::to_string_pretty(&rules).unwrap_or_default());
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&rules).unwrap_or_default()
+            );
         }
         RulesFormat::Text => {
             let width = RULES.iter().map(|r| r.name.len()).max().unwrap_or(0);
             for r in RULES {
-                println!("{}  {:width$}  {:7}  {}", r.code, r.name, r.category.as_str(), r.summary);
+                println!(
+                    "{}  {:width$}  {:7}  {}",
+                    r.code,
+                    r.name,
+                    r.category.as_str(),
+                    r.summary
+                );
             }
         }
     }

@@ -8,7 +8,9 @@ fn bin() -> Command {
 }
 
 fn project(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/projects").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/projects")
+        .join(name)
 }
 
 fn run(args: &[&str]) -> Output {
@@ -25,8 +27,15 @@ fn stderr(o: &Output) -> String {
 
 fn assert_no_panic(o: &Output) {
     let err = stderr(o);
-    assert!(!err.contains("panicked") && !err.contains("RUST_BACKTRACE"), "the tool panicked:\n{err}");
-    assert!(o.status.code().is_some(), "the tool was killed by a signal: {:?}", o.status);
+    assert!(
+        !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
+        "the tool panicked:\n{err}"
+    );
+    assert!(
+        o.status.code().is_some(),
+        "the tool was killed by a signal: {:?}",
+        o.status
+    );
 }
 
 fn path_str(p: &Path) -> &str {
@@ -72,9 +81,23 @@ fn findings_exit_1_and_exit_zero_overrides() {
 fn warnings_fail_but_can_be_ignored() {
     // django-environ-broken has AZ302 (error), AZ303 and AZ304 '*' (warnings).
     let p = project("django-environ-broken");
-    let o = run(&["check", path_str(&p), "--select", "AZ303", "--format", "concise"]);
+    let o = run(&[
+        "check",
+        path_str(&p),
+        "--select",
+        "AZ303",
+        "--format",
+        "concise",
+    ]);
     assert_eq!(o.status.code(), Some(1), "a warning fails the check");
-    let o = run(&["check", path_str(&p), "--ignore", "AZ3", "--format", "concise"]);
+    let o = run(&[
+        "check",
+        path_str(&p),
+        "--ignore",
+        "AZ3",
+        "--format",
+        "concise",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     assert_eq!(stdout(&o), "");
 }
@@ -95,7 +118,10 @@ fn usage_errors_exit_2_with_one_line() {
         assert!(stderr(&o).starts_with("error"), "{args:?}: {}", stderr(&o));
     }
     let o = run(&["check", "/definitely/not/here"]);
-    assert_eq!(stderr(&o), "error: path `/definitely/not/here` does not exist\n");
+    assert_eq!(
+        stderr(&o),
+        "error: path `/definitely/not/here` does not exist\n"
+    );
 }
 
 #[test]
@@ -108,26 +134,49 @@ fn a_file_as_path_is_a_usage_error() {
 
 #[test]
 fn concise_format_is_one_line_a_finding() {
-    let o = run(&["check", path_str(&project("django-broken")), "--format", "concise"]);
+    let o = run(&[
+        "check",
+        path_str(&project("django-broken")),
+        "--format",
+        "concise",
+    ]);
     let out = stdout(&o);
     assert!(!out.is_empty());
     for line in out.lines() {
         let mut parts = line.splitn(4, ':');
-        let (path, l, c, rest) = (parts.next().unwrap(), parts.next().unwrap(), parts.next().unwrap(), parts.next().unwrap());
-        assert!(path.ends_with(".py") || path.ends_with(".sh") || path.contains('.'), "{line}");
-        assert!(l.parse::<usize>().unwrap() >= 1 && c.parse::<usize>().unwrap() >= 1, "{line}");
+        let (path, l, c, rest) = (
+            parts.next().unwrap(),
+            parts.next().unwrap(),
+            parts.next().unwrap(),
+            parts.next().unwrap(),
+        );
+        assert!(
+            path.ends_with(".py") || path.ends_with(".sh") || path.contains('.'),
+            "{line}"
+        );
+        assert!(
+            l.parse::<usize>().unwrap() >= 1 && c.parse::<usize>().unwrap() >= 1,
+            "{line}"
+        );
         assert!(rest.starts_with(" AZ"), "{line}");
     }
 }
 
 #[test]
 fn json_format_is_a_documented_array() {
-    let o = run(&["check", path_str(&project("django-broken")), "--format", "json"]);
+    let o = run(&[
+        "check",
+        path_str(&project("django-broken")),
+        "--format",
+        "json",
+    ]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("valid JSON");
     let items = v.as_array().expect("an array");
     assert!(items.iter().any(|i| i["code"] == "AZ301"));
     for i in items {
-        for key in ["code", "name", "level", "message", "path", "start", "end", "help"] {
+        for key in [
+            "code", "name", "level", "message", "path", "start", "end", "help",
+        ] {
             assert!(i.get(key).is_some(), "missing {key} in {i}");
         }
         if !i["start"].is_null() {
@@ -135,21 +184,45 @@ fn json_format_is_a_documented_array() {
             assert!(i["start"]["column"].as_u64().unwrap() >= 1);
         }
     }
-    let o = run(&["check", path_str(&project("django-azure-clean")), "--format", "json"]);
-    assert_eq!(serde_json::from_str::<serde_json::Value>(&stdout(&o)).unwrap(), serde_json::json!([]));
+    let o = run(&[
+        "check",
+        path_str(&project("django-azure-clean")),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&stdout(&o)).unwrap(),
+        serde_json::json!([])
+    );
 }
 
 #[test]
 fn github_format_emits_workflow_commands() {
-    let o = run(&["check", path_str(&project("django-broken")), "--format", "github"]);
+    let o = run(&[
+        "check",
+        path_str(&project("django-broken")),
+        "--format",
+        "github",
+    ]);
     let out = stdout(&o);
-    assert!(out.lines().any(|l| l.starts_with("::error file=") && l.contains("title=AZ301")), "{out}");
-    assert!(out.lines().all(|l| l.starts_with("::error ") || l.starts_with("::warning ") || l.starts_with("::notice ")));
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("::error file=") && l.contains("title=AZ301")),
+        "{out}"
+    );
+    assert!(out.lines().all(|l| l.starts_with("::error ")
+        || l.starts_with("::warning ")
+        || l.starts_with("::notice ")));
 }
 
 #[test]
 fn sarif_format_has_results_even_when_clean() {
-    let o = run(&["check", path_str(&project("django-azure-clean")), "--format", "sarif"]);
+    let o = run(&[
+        "check",
+        path_str(&project("django-azure-clean")),
+        "--format",
+        "sarif",
+    ]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("valid JSON");
     assert_eq!(v["version"], "2.1.0");
     assert_eq!(v["runs"][0]["results"], serde_json::json!([]));
@@ -159,10 +232,18 @@ fn sarif_format_has_results_even_when_clean() {
 fn output_file_receives_the_report() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("report.sarif");
-    let o = run(&["check", path_str(&project("django-broken")), "--format", "sarif", "--output-file", path_str(&file)]);
+    let o = run(&[
+        "check",
+        path_str(&project("django-broken")),
+        "--format",
+        "sarif",
+        "--output-file",
+        path_str(&file),
+    ]);
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(stdout(&o), "");
-    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
     assert!(!v["runs"][0]["results"].as_array().unwrap().is_empty());
 }
 
@@ -170,21 +251,35 @@ fn output_file_receives_the_report() {
 fn color_is_used_only_when_asked() {
     let p = project("django-broken");
     let always = run(&["check", path_str(&p), "--color", "always"]);
-    assert!(stdout(&always).contains("\u{1b}["), "no ANSI escapes with --color always");
+    assert!(
+        stdout(&always).contains("\u{1b}["),
+        "no ANSI escapes with --color always"
+    );
     let never = run(&["check", path_str(&p), "--color", "never"]);
     assert!(!stdout(&never).contains("\u{1b}["));
     let auto = run(&["check", path_str(&p)]);
-    assert!(!stdout(&auto).contains("\u{1b}["), "a pipe is not a terminal");
+    assert!(
+        !stdout(&auto).contains("\u{1b}["),
+        "a pipe is not a terminal"
+    );
 }
 
 #[test]
 fn secrets_are_masked_in_every_format() {
     let secret = "k8#vq2!x9m@4zr7$w1p&c5n*h3t^b6y0e_u+j-l=s8d(f)g";
     for format in ["text", "concise", "json", "github", "sarif"] {
-        let o = run(&["check", path_str(&project("django-broken")), "--format", format]);
+        let o = run(&[
+            "check",
+            path_str(&project("django-broken")),
+            "--format",
+            format,
+        ]);
         let out = stdout(&o);
         assert!(out.contains("AZ303"), "{format}: AZ303 missing");
-        assert!(!out.contains(secret) && !out.contains(&secret[..12]), "{format} shows the secret:\n{out}");
+        assert!(
+            !out.contains(secret) && !out.contains(&secret[..12]),
+            "{format} shows the secret:\n{out}"
+        );
     }
 }
 
@@ -192,7 +287,9 @@ fn secrets_are_masked_in_every_format() {
 fn rules_and_explain() {
     let o = run(&["rules"]);
     assert_eq!(o.status.code(), Some(0));
-    for code in ["AZ001", "AZ101", "AZ107", "AZ206", "AZ301", "AZ302", "AZ303", "AZ304"] {
+    for code in [
+        "AZ001", "AZ101", "AZ107", "AZ206", "AZ301", "AZ302", "AZ303", "AZ304",
+    ] {
         assert!(stdout(&o).contains(code), "rules lacks {code}");
     }
     let o = run(&["rules", "--format", "json"]);
@@ -206,16 +303,39 @@ fn rules_and_explain() {
 #[test]
 fn deeply_nested_settings_do_not_crash() {
     let brackets = format!("DEBUG = {}True{}\n", "(".repeat(30_000), ")".repeat(30_000));
-    let o = run(&["check", path_str(django_app(brackets.as_bytes()).path()), "--format", "concise"]);
+    let o = run(&[
+        "check",
+        path_str(django_app(brackets.as_bytes()).path()),
+        "--format",
+        "concise",
+    ]);
     assert_no_panic(&o);
-    assert!(stdout(&o).contains("AZ001") && stdout(&o).contains("too many nested parentheses"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("AZ001") && stdout(&o).contains("too many nested parentheses"),
+        "{}",
+        stdout(&o)
+    );
     for deep in [
-        format!("DEBUG = {}True\nALLOWED_HOSTS = ['*']\n", "not ".repeat(30_000)),
+        format!(
+            "DEBUG = {}True\nALLOWED_HOSTS = ['*']\n",
+            "not ".repeat(30_000)
+        ),
         format!("X = {}1\nALLOWED_HOSTS = ['*']\n", "-".repeat(30_000)),
-        format!("X = {}\nALLOWED_HOSTS = ['*']\n", vec!["1"; 30_000].join(" + ")),
-        format!("X = {}None\nALLOWED_HOSTS = ['*']\n", "lambda: ".repeat(30_000)),
+        format!(
+            "X = {}\nALLOWED_HOSTS = ['*']\n",
+            vec!["1"; 30_000].join(" + ")
+        ),
+        format!(
+            "X = {}None\nALLOWED_HOSTS = ['*']\n",
+            "lambda: ".repeat(30_000)
+        ),
     ] {
-        let o = run(&["check", path_str(django_app(deep.as_bytes()).path()), "--format", "concise"]);
+        let o = run(&[
+            "check",
+            path_str(django_app(deep.as_bytes()).path()),
+            "--format",
+            "concise",
+        ]);
         assert_no_panic(&o);
         assert!(matches!(o.status.code(), Some(0 | 1)), "{}", stderr(&o));
     }
@@ -227,20 +347,37 @@ fn utf16_settings_are_reported_not_crashed_on() {
     for unit in "DEBUG = False\nALLOWED_HOSTS = ['*']\n".encode_utf16() {
         bytes.extend(unit.to_le_bytes());
     }
-    let o = run(&["check", path_str(django_app(&bytes).path()), "--format", "concise"]);
+    let o = run(&[
+        "check",
+        path_str(django_app(&bytes).path()),
+        "--format",
+        "concise",
+    ]);
     assert_no_panic(&o);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stdout(&o).contains("AZ001 `mysite/settings.py` is encoded as UTF-16"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("AZ001 `mysite/settings.py` is encoded as UTF-16"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]
 fn binary_app_py_is_reported() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("requirements.txt"), "Flask\n").unwrap();
-    std::fs::write(dir.path().join("app.py"), (0u8..=255).cycle().take(4096).collect::<Vec<_>>()).unwrap();
+    std::fs::write(
+        dir.path().join("app.py"),
+        (0u8..=255).cycle().take(4096).collect::<Vec<_>>(),
+    )
+    .unwrap();
     let o = run(&["check", path_str(dir.path()), "--format", "concise"]);
     assert_no_panic(&o);
-    assert!(stdout(&o).contains("AZ001 `app.py` contains a NUL byte"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("AZ001 `app.py` contains a NUL byte"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]
@@ -258,10 +395,25 @@ fn invalid_utf8_huge_files_and_symlink_loops_are_survived() {
     }
     let o = run(&["check", path_str(root), "--format", "concise"]);
     assert_no_panic(&o);
-    assert!(stdout(&o).contains("AZ001 `mysite/settings.py` is not valid UTF-8 at line 2"), "{}", stdout(&o));
-    let o = run(&["check", path_str(root), "--format", "concise", "--app-setting", "DJANGO_SETTINGS_MODULE=mysite.production"]);
+    assert!(
+        stdout(&o).contains("AZ001 `mysite/settings.py` is not valid UTF-8 at line 2"),
+        "{}",
+        stdout(&o)
+    );
+    let o = run(&[
+        "check",
+        path_str(root),
+        "--format",
+        "concise",
+        "--app-setting",
+        "DJANGO_SETTINGS_MODULE=mysite.production",
+    ]);
     assert_no_panic(&o);
-    assert!(stderr(&o).contains("mysite/huge.py"), "the skipped file is named: {}", stderr(&o));
+    assert!(
+        stderr(&o).contains("mysite/huge.py"),
+        "the skipped file is named: {}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -289,7 +441,10 @@ fn the_tool_never_writes_into_the_project() {
 }
 
 fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from).into_iter().filter_map(Result::ok) {
+    for entry in walkdir::WalkDir::new(from)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
         let target = to.join(entry.path().strip_prefix(from).unwrap());
         if entry.file_type().is_dir() {
             std::fs::create_dir_all(&target).unwrap();

@@ -30,7 +30,8 @@ fn config_for(case: &Path, select: Option<&str>) -> Config {
         argv.push("--select".into());
         argv.push(code.into());
     }
-    let wrapper = Wrapper::try_parse_from(&argv).unwrap_or_else(|e| panic!("{}: bad .args: {e}", case.display()));
+    let wrapper = Wrapper::try_parse_from(&argv)
+        .unwrap_or_else(|e| panic!("{}: bad .args: {e}", case.display()));
     let mut config = Config::from_args(&wrapper.args).expect("valid flags");
     config.color = ColorWhen::Never;
     config
@@ -41,7 +42,15 @@ pub fn run_case(case: &Path, select: Option<&str>) -> (String, usize) {
     let config = config_for(case, select);
     let report = appservice_preflight::check(&config).expect("the fixture is a folder");
     let mut out = Vec::new();
-    render_with_paths(&report, &config, Format::Text, false, &DisplayPaths::relative_to_root(), &mut out).unwrap();
+    render_with_paths(
+        &report,
+        &config,
+        Format::Text,
+        false,
+        &DisplayPaths::relative_to_root(),
+        &mut out,
+    )
+    .unwrap();
     let mut text = String::from_utf8(out).unwrap();
     for notice in &report.notices {
         text.push_str(&format!("notice: {notice}\n"));
@@ -68,7 +77,12 @@ fn compare(case: &Path, actual: &str, failures: &mut Vec<String>) {
 
 fn cases(dir: &Path) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.is_dir()).collect())
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.is_dir())
+                .collect()
+        })
         .unwrap_or_default();
     out.sort();
     out
@@ -84,22 +98,38 @@ fn rule_fixtures_match_their_expected_output() {
             let (text, count) = run_case(&case, Some(rule.code));
             ran += 1;
             if name.starts_with("good") && count != 0 {
-                failures.push(format!("{}: a good case must be silent, got:\n{text}", case.display()));
+                failures.push(format!(
+                    "{}: a good case must be silent, got:\n{text}",
+                    case.display()
+                ));
                 continue;
             }
             if name.starts_with("bad") && count == 0 {
-                failures.push(format!("{}: a bad case must fire {}", case.display(), rule.code));
+                failures.push(format!(
+                    "{}: a bad case must fire {}",
+                    case.display(),
+                    rule.code
+                ));
                 continue;
             }
             if name.starts_with("bad") && !text.contains(&format!("[{}]", rule.code)) {
-                failures.push(format!("{}: fired, but not {}:\n{text}", case.display(), rule.code));
+                failures.push(format!(
+                    "{}: fired, but not {}:\n{text}",
+                    case.display(),
+                    rule.code
+                ));
                 continue;
             }
             compare(&case, &text, &mut failures);
         }
     }
     assert!(ran > 0, "no fixtures found");
-    assert!(failures.is_empty(), "{} of {ran} cases failed:\n\n{}", failures.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {ran} cases failed:\n\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
 }
 
 #[test]

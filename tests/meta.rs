@@ -19,20 +19,32 @@ fn codes_and_names_are_unique_and_well_formed() {
         assert!(codes.insert(r.code), "duplicate code {}", r.code);
         assert!(names.insert(r.name), "duplicate name {}", r.name);
         assert!(
-            r.code.len() == 5 && r.code.starts_with("AZ") && r.code[2..].chars().all(|c| c.is_ascii_digit()),
+            r.code.len() == 5
+                && r.code.starts_with("AZ")
+                && r.code[2..].chars().all(|c| c.is_ascii_digit()),
             "bad code {}",
             r.code
         );
         assert!(
-            r.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+            r.name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
             "name {} is not kebab-case",
             r.name
         );
-        assert!(!r.summary.ends_with('.'), "{}: summary ends with a period", r.code);
+        assert!(
+            !r.summary.ends_with('.'),
+            "{}: summary ends with a period",
+            r.code
+        );
     }
     let mut sorted: Vec<_> = RULES.iter().map(|r| r.code).collect();
     sorted.sort();
-    assert_eq!(sorted, RULES.iter().map(|r| r.code).collect::<Vec<_>>(), "RULES is in code order");
+    assert_eq!(
+        sorted,
+        RULES.iter().map(|r| r.code).collect::<Vec<_>>(),
+        "RULES is in code order"
+    );
 }
 
 #[test]
@@ -42,8 +54,17 @@ fn every_rule_page_has_the_headings_in_order() {
             .unwrap_or_else(|_| panic!("lints/{}.md is missing", r.code));
         assert_eq!(page, r.docs, "{}: the compiled-in page is stale", r.code);
         let title = format!("# {} ({})\n", r.name, r.code);
-        assert!(page.starts_with(&title), "{}: the page must start with `{}`", r.code, title.trim());
-        let category = format!("Category: {} (default level: {}", r.category.as_str(), r.category.default_level());
+        assert!(
+            page.starts_with(&title),
+            "{}: the page must start with `{}`",
+            r.code,
+            title.trim()
+        );
+        let category = format!(
+            "Category: {} (default level: {}",
+            r.category.as_str(),
+            r.category.default_level()
+        );
         assert!(page.contains(&category), "{}: missing `{category}`", r.code);
         let mut at = 0;
         for heading in [
@@ -54,13 +75,18 @@ fn every_rule_page_has_the_headings_in_order() {
             "\n## Options\n",
             "\n## References\n",
         ] {
-            let found = page[at..]
-                .find(heading)
-                .unwrap_or_else(|| panic!("{}: `{}` missing or out of order", r.code, heading.trim()));
+            let found = page[at..].find(heading).unwrap_or_else(|| {
+                panic!("{}: `{}` missing or out of order", r.code, heading.trim())
+            });
             at += found + heading.len();
         }
         assert!(!page.contains("TODO"), "{}: the page has a TODO", r.code);
-        assert!(r.doc_section("References").is_some_and(|s| s.contains("](")), "{}: no reference links", r.code);
+        assert!(
+            r.doc_section("References")
+                .is_some_and(|s| s.contains("](")),
+            "{}: no reference links",
+            r.code
+        );
     }
 }
 
@@ -73,8 +99,16 @@ fn every_rule_has_bad_and_good_fixtures() {
             .filter_map(Result::ok)
             .map(|e| e.file_name().to_string_lossy().into_owned())
             .collect();
-        assert!(cases.iter().any(|c| c.starts_with("bad")), "{}: no bad fixture", r.code);
-        assert!(cases.iter().any(|c| c.starts_with("good")), "{}: no good fixture", r.code);
+        assert!(
+            cases.iter().any(|c| c.starts_with("bad")),
+            "{}: no bad fixture",
+            r.code
+        );
+        assert!(
+            cases.iter().any(|c| c.starts_with("good")),
+            "{}: no good fixture",
+            r.code
+        );
     }
 }
 
@@ -90,7 +124,9 @@ fn readme_rule_table_is_current() {
         if std::env::var_os("BLESS").is_some() {
             std::fs::write(&path, format!("{}{}{}", &readme[..a], table, &readme[b..])).unwrap();
         } else {
-            panic!("the README rule table is stale (BLESS=1 cargo test --test meta rewrites it):\n{table}");
+            panic!(
+                "the README rule table is stale (BLESS=1 cargo test --test meta rewrites it):\n{table}"
+            );
         }
     }
 }
@@ -100,7 +136,9 @@ fn file_blocks(section: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let mut lines = section.lines();
     while let Some(line) = lines.next() {
-        let Some(info) = line.strip_prefix("```") else { continue };
+        let Some(info) = line.strip_prefix("```") else {
+            continue;
+        };
         let mut body = String::new();
         for inner in lines.by_ref() {
             if inner.starts_with("```") {
@@ -132,25 +170,43 @@ fn findings(dir: &Path, rule: &'static RuleMeta) -> Vec<String> {
     let mut config = Config::new(dir);
     config.rules = vec![rule];
     let report = appservice_preflight::check(&config).unwrap();
-    report.diagnostics.iter().map(|d| d.message.clone()).collect()
+    report
+        .diagnostics
+        .iter()
+        .map(|d| d.message.clone())
+        .collect()
 }
 
 #[test]
 fn doc_examples_fire_and_their_fixes_do_not() {
     for r in RULES {
         let example = r.doc_section("Example").expect("an Example section");
-        let (bad, fix) = example.split_once("\nUse instead:\n").expect("`Use instead:` in the Example section");
+        let (bad, fix) = example
+            .split_once("\nUse instead:\n")
+            .expect("`Use instead:` in the Example section");
         let bad_files = file_blocks(bad);
         let fix_files = file_blocks(fix);
-        assert!(!bad_files.is_empty(), "{}: the example names no file (```lang path)", r.code);
+        assert!(
+            !bad_files.is_empty(),
+            "{}: the example names no file (```lang path)",
+            r.code
+        );
         assert!(!fix_files.is_empty(), "{}: the fix names no file", r.code);
         let dir = tempfile::tempdir().unwrap();
         write_tree(dir.path(), &bad_files);
         let fired = findings(dir.path(), r);
-        assert!(!fired.is_empty(), "{}: the doc example does not fire", r.code);
+        assert!(
+            !fired.is_empty(),
+            "{}: the doc example does not fire",
+            r.code
+        );
         write_tree(dir.path(), &fix_files);
         let after = findings(dir.path(), r);
-        assert!(after.is_empty(), "{}: the doc fix still fires: {after:?}", r.code);
+        assert!(
+            after.is_empty(),
+            "{}: the doc fix still fires: {after:?}",
+            r.code
+        );
     }
 }
 
@@ -160,9 +216,16 @@ fn messages_follow_the_house_style() {
     let mut seen = 0;
     for r in RULES {
         let dir = root().join("fixtures").join(r.code);
-        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
         for case in entries.filter_map(Result::ok).map(|e| e.path()) {
-            if !case.file_name().unwrap().to_string_lossy().starts_with("bad") {
+            if !case
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("bad")
+            {
                 continue;
             }
             let mut config = Config::new(&case);
@@ -178,7 +241,10 @@ fn messages_follow_the_house_style() {
                         }
                         "--startup-command" => config.startup_command = it.next().cloned(),
                         "--python-version" => {
-                            config.python_version = appservice_preflight::config::parse_python_version(it.next().unwrap())
+                            config.python_version =
+                                appservice_preflight::config::parse_python_version(
+                                    it.next().unwrap(),
+                                )
                         }
                         _ => {}
                     }
@@ -200,5 +266,9 @@ fn messages_follow_the_house_style() {
         }
     }
     assert!(seen > 0, "no messages checked");
-    assert!(problems.is_empty(), "messages off style:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "messages off style:\n{}",
+        problems.join("\n")
+    );
 }

@@ -59,20 +59,20 @@ impl AppSettings {
     /// Merge the sources: `build.env` at the root (lowest), then `--app-setting` flags.
     pub fn load(project: &Project, flags: &[(String, String)]) -> AppSettings {
         let mut settings = AppSettings::default();
-        if let Some(file) = project.file("build.env") {
-            if let Some(text) = project.text_or_notice(file) {
-                for (_, range, line) in text.lines() {
-                    let Some((name, value, value_range)) = parse_env_line(line) else {
-                        continue;
-                    };
-                    let value_range = value_range + range.start();
-                    settings.insert(Setting {
-                        name: name.to_owned(),
-                        value: value.to_owned(),
-                        source: Source::File(Span::new(file, range)),
-                        value_span: Some(Span::new(file, value_range)),
-                    });
-                }
+        if let Some(file) = project.file("build.env")
+            && let Some(text) = project.text_or_notice(file)
+        {
+            for (_, range, line) in text.lines() {
+                let Some((name, value, value_range)) = parse_env_line(line) else {
+                    continue;
+                };
+                let value_range = value_range + range.start();
+                settings.insert(Setting {
+                    name: name.to_owned(),
+                    value: value.to_owned(),
+                    source: Source::File(Span::new(file, range)),
+                    value_span: Some(Span::new(file, value_range)),
+                });
             }
         }
         for (name, value) in flags {
@@ -137,9 +137,15 @@ mod tests {
     fn env_lines() {
         let (n, v, r) = parse_env_line("PRE_BUILD_COMMAND=\"bash scripts/a.sh\"").unwrap();
         assert_eq!((n, v), ("PRE_BUILD_COMMAND", "bash scripts/a.sh"));
-        assert_eq!(&"PRE_BUILD_COMMAND=\"bash scripts/a.sh\""[r.start().to_usize()..r.end().to_usize()], v);
+        assert_eq!(
+            &"PRE_BUILD_COMMAND=\"bash scripts/a.sh\""[r.start().to_usize()..r.end().to_usize()],
+            v
+        );
         assert!(parse_env_line("# comment").is_none());
         assert!(parse_env_line("not a setting").is_none());
-        assert_eq!(parse_env_line("export X = 1").map(|t| (t.0, t.1)), Some(("X", "1")));
+        assert_eq!(
+            parse_env_line("export X = 1").map(|t| (t.0, t.1)),
+            Some(("X", "1"))
+        );
     }
 }

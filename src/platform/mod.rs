@@ -41,10 +41,13 @@ impl<'a> Platform<'a> {
         let app_settings = AppSettings::load(project, &config.app_settings);
         let python = python_runtime(project, config, &app_settings);
         project.set_python_version(python.version);
-        let command = config.startup_command.clone().map(|command| StartupCommand {
-            command,
-            source: Source::Flag("--startup-command"),
-        });
+        let command = config
+            .startup_command
+            .clone()
+            .map(|command| StartupCommand {
+                command,
+                source: Source::Flag("--startup-command"),
+            });
         let startup = Startup::detect(project, command, python.version);
         let build = build::BuildHooks::detect(project, &app_settings);
         let django = DjangoSettings::resolve(project, &app_settings, startup.entry.as_ref());
@@ -80,10 +83,10 @@ impl<'a> Platform<'a> {
                 }
             }
         }
-        if let Some(conf) = self.project.file("gunicorn.conf.py") {
-            if !files.contains(&conf) {
-                files.push(conf);
-            }
+        if let Some(conf) = self.project.file("gunicorn.conf.py")
+            && !files.contains(&conf)
+        {
+            files.push(conf);
         }
         files
     }
@@ -124,7 +127,9 @@ impl<'a> Platform<'a> {
                             None => prefix,
                         })
                     };
-                    let Some(base) = base.filter(|b| !b.is_empty()) else { continue };
+                    let Some(base) = base.filter(|b| !b.is_empty()) else {
+                        continue;
+                    };
                     let mut candidates = vec![base.clone()];
                     candidates.extend(
                         import
@@ -168,29 +173,34 @@ fn python_runtime(project: &Project, config: &Config, app_settings: &AppSettings
             source: Some(Source::Flag("--python-version")),
         };
     }
-    if let Some(setting) = app_settings.get("PYTHON_VERSION") {
-        if let Some(version) = parse_python_version(&setting.value) {
-            return PythonRuntime {
-                version,
-                source: Some(setting.source.clone()),
-            };
-        }
+    if let Some(setting) = app_settings.get("PYTHON_VERSION")
+        && let Some(version) = parse_python_version(&setting.value)
+    {
+        return PythonRuntime {
+            version,
+            source: Some(setting.source.clone()),
+        };
     }
-    if let Some(file) = project.file("runtime.txt") {
-        if let Ok(text) = project.text(file) {
-            for (_, range, line) in text.lines() {
-                let trimmed = line.trim();
-                if trimmed.is_empty() {
-                    continue;
-                }
-                if let Some(version) = parse_python_version(trimmed).filter(|_| trimmed.starts_with("python-")) {
-                    return PythonRuntime {
-                        version,
-                        source: Some(Source::File(Span::new(file, TextRange::new(range.start(), range.end())))),
-                    };
-                }
-                break;
+    if let Some(file) = project.file("runtime.txt")
+        && let Ok(text) = project.text(file)
+    {
+        for (_, range, line) in text.lines() {
+            let trimmed = line.trim();
+            if trimmed.is_empty() {
+                continue;
             }
+            if let Some(version) =
+                parse_python_version(trimmed).filter(|_| trimmed.starts_with("python-"))
+            {
+                return PythonRuntime {
+                    version,
+                    source: Some(Source::File(Span::new(
+                        file,
+                        TextRange::new(range.start(), range.end()),
+                    ))),
+                };
+            }
+            break;
         }
     }
     PythonRuntime {

@@ -7,10 +7,24 @@ use crate::platform::app_settings::Source;
 use crate::project::{FileId, Project, PythonVersion};
 
 /// The Flask entry files Oryx looks for at the root, in order (FW:134-159).
-pub const FLASK_FILES: &[&str] = &["application.py", "app.py", "run.py", "index.py", "server.py", "wsgi.py"];
+pub const FLASK_FILES: &[&str] = &[
+    "application.py",
+    "app.py",
+    "run.py",
+    "index.py",
+    "server.py",
+    "wsgi.py",
+];
 /// The FastAPI entry files Oryx looks for at the root (FW:180-218).
 pub const FASTAPI_FILES: &[&str] = &[
-    "main.py", "app.py", "application.py", "server.py", "asgi.py", "api.py", "index.py", "run.py",
+    "main.py",
+    "app.py",
+    "application.py",
+    "server.py",
+    "asgi.py",
+    "api.py",
+    "index.py",
+    "run.py",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,7 +72,11 @@ pub struct Startup {
 }
 
 impl Startup {
-    pub fn detect(project: &Project, command: Option<StartupCommand>, python: PythonVersion) -> Startup {
+    pub fn detect(
+        project: &Project,
+        command: Option<StartupCommand>,
+        python: PythonVersion,
+    ) -> Startup {
         let mut startup = Startup {
             command,
             ..Startup::default()
@@ -69,11 +87,18 @@ impl Startup {
             // A startup file: one word naming a file (.sh is run, any other file gives its first line).
             let script = match words.as_slice() {
                 [one] => Some(one.as_str()),
-                [shell, one] if matches!(shell.as_str(), "sh" | "bash" | "/bin/sh" | "/bin/bash") => Some(one.as_str()),
+                [shell, one]
+                    if matches!(shell.as_str(), "sh" | "bash" | "/bin/sh" | "/bin/bash") =>
+                {
+                    Some(one.as_str())
+                }
                 _ => None,
             };
             if let Some(file) = script.and_then(|s| project.file(s)) {
-                startup.scripts.push(StartupScript { file, configured: true });
+                startup.scripts.push(StartupScript {
+                    file,
+                    configured: true,
+                });
                 server_command = project.text(file).ok().map(|t| {
                     if project.rel_path(file).ends_with(".sh") {
                         t.text.clone()
@@ -85,7 +110,10 @@ impl Startup {
         } else {
             for name in ["startup.sh", "startup.txt"] {
                 if let Some(file) = project.file(name) {
-                    startup.scripts.push(StartupScript { file, configured: false });
+                    startup.scripts.push(StartupScript {
+                        file,
+                        configured: false,
+                    });
                 }
             }
         }
@@ -104,16 +132,22 @@ fn auto_detect(project: &Project, python: PythonVersion) -> Option<EntryModule> 
     }
     if python >= PythonVersion::PY314 {
         for name in FASTAPI_FILES {
-            let Some(file) = project.file(name) else { continue };
-            let Ok(text) = project.text(file) else { continue };
+            let Some(file) = project.file(name) else {
+                continue;
+            };
+            let Ok(text) = project.text(file) else {
+                continue;
+            };
             if text.text.contains("fastapi") && !text.text.contains("from flask") {
                 return Some(root_entry(EntryKind::FastApi, file, name, "app"));
             }
         }
     }
-    FLASK_FILES
-        .iter()
-        .find_map(|name| project.file(name).map(|file| root_entry(EntryKind::Flask, file, name, "app")))
+    FLASK_FILES.iter().find_map(|name| {
+        project
+            .file(name)
+            .map(|file| root_entry(EntryKind::Flask, file, name, "app"))
+    })
 }
 
 /// The first immediate subfolder, by name, holding `wsgi.py` (only `antenv` is skipped).
@@ -149,13 +183,55 @@ fn root_entry(kind: EntryKind, file: FileId, name: &str, attribute: &str) -> Ent
 
 /// Gunicorn options that take a value as the next word.
 const VALUE_OPTIONS: &[&str] = &[
-    "-b", "--bind", "-w", "--workers", "-k", "--worker-class", "-t", "--timeout", "-c", "--config",
-    "--chdir", "--access-logfile", "--error-logfile", "--log-file", "--log-level", "--threads", "-e",
-    "--env", "--pythonpath", "-n", "--name", "--max-requests", "--max-requests-jitter", "--keep-alive",
-    "--graceful-timeout", "--forwarded-allow-ips", "--log-config", "-p", "--pid", "--worker-connections",
-    "-u", "--user", "-g", "--group", "-m", "--umask", "--backlog", "--limit-request-line",
-    "--limit-request-fields", "--limit-request-field_size", "--access-logformat", "--host", "--port",
-    "--workers-per-core", "--app-dir", "--root-path", "--log-config", "--ssl-keyfile", "--ssl-certfile",
+    "-b",
+    "--bind",
+    "-w",
+    "--workers",
+    "-k",
+    "--worker-class",
+    "-t",
+    "--timeout",
+    "-c",
+    "--config",
+    "--chdir",
+    "--access-logfile",
+    "--error-logfile",
+    "--log-file",
+    "--log-level",
+    "--threads",
+    "-e",
+    "--env",
+    "--pythonpath",
+    "-n",
+    "--name",
+    "--max-requests",
+    "--max-requests-jitter",
+    "--keep-alive",
+    "--graceful-timeout",
+    "--forwarded-allow-ips",
+    "--log-config",
+    "-p",
+    "--pid",
+    "--worker-connections",
+    "-u",
+    "--user",
+    "-g",
+    "--group",
+    "-m",
+    "--umask",
+    "--backlog",
+    "--limit-request-line",
+    "--limit-request-fields",
+    "--limit-request-field_size",
+    "--access-logformat",
+    "--host",
+    "--port",
+    "--workers-per-core",
+    "--app-dir",
+    "--root-path",
+    "--log-config",
+    "--ssl-keyfile",
+    "--ssl-certfile",
 ];
 
 /// The module a `gunicorn`/`uvicorn` command loads, resolved against its `--chdir`/`--app-dir`.
@@ -163,10 +239,12 @@ pub fn entry_from_command(project: &Project, command: &str) -> Option<EntryModul
     for line in command.lines() {
         let words = shlex::split(line).unwrap_or_default();
         for segment in words.split(|w| matches!(w.as_str(), "&&" | "||" | ";" | "|")) {
-            let Some(pos) = segment
-                .iter()
-                .position(|w| w == "gunicorn" || w == "uvicorn" || w.ends_with("/gunicorn") || w.ends_with("/uvicorn"))
-            else {
+            let Some(pos) = segment.iter().position(|w| {
+                w == "gunicorn"
+                    || w == "uvicorn"
+                    || w.ends_with("/gunicorn")
+                    || w.ends_with("/uvicorn")
+            }) else {
                 continue;
             };
             if let Some(entry) = entry_from_server_args(project, &segment[pos + 1..]) {
@@ -202,7 +280,10 @@ fn entry_from_server_args(project: &Project, args: &[String]) -> Option<EntryMod
         Some((m, a)) => (m.to_owned(), a.to_owned()),
         None => (target.clone(), "application".to_owned()),
     };
-    let import_root = chdir.trim_start_matches("./").trim_end_matches('/').to_owned();
+    let import_root = chdir
+        .trim_start_matches("./")
+        .trim_end_matches('/')
+        .to_owned();
     let file = resolve_module(project, &import_root, &module)?;
     let kind = EntryKind::Custom;
     Some(EntryModule {
@@ -216,7 +297,11 @@ fn entry_from_server_args(project: &Project, args: &[String]) -> Option<EntryMod
 
 /// The file of dotted module `module` under the folder `root` ("" for the app root).
 pub fn resolve_module(project: &Project, root: &str, module: &str) -> Option<FileId> {
-    if module.is_empty() || !module.split('.').all(|p| !p.is_empty() && p.chars().all(|c| c.is_alphanumeric() || c == '_')) {
+    if module.is_empty()
+        || !module
+            .split('.')
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_alphanumeric() || c == '_'))
+    {
         return None;
     }
     let base = module.replace('.', "/");

@@ -21,16 +21,29 @@ impl fmt::Display for DecodeError {
             DecodeError::Utf16 { big_endian } => write!(
                 f,
                 "it is encoded as UTF-16 ({}), not UTF-8",
-                if *big_endian { "big-endian" } else { "little-endian" }
+                if *big_endian {
+                    "big-endian"
+                } else {
+                    "little-endian"
+                }
             ),
             DecodeError::Binary { offset } => {
-                write!(f, "it contains a NUL byte at offset {offset} (a binary file)")
+                write!(
+                    f,
+                    "it contains a NUL byte at offset {offset} (a binary file)"
+                )
             }
             DecodeError::InvalidUtf8 { offset, line } => {
-                write!(f, "it is not valid UTF-8 (byte offset {offset}, line {line})")
+                write!(
+                    f,
+                    "it is not valid UTF-8 (byte offset {offset}, line {line})"
+                )
             }
             DecodeError::UnsupportedEncoding { name } => {
-                write!(f, "it declares the encoding `{name}`, which this tool does not read")
+                write!(
+                    f,
+                    "it declares the encoding `{name}`, which this tool does not read"
+                )
             }
         }
     }
@@ -65,10 +78,11 @@ pub fn decode(bytes: &[u8], python: bool) -> Result<Decoded, DecodeError> {
             had_bom,
         }),
         Err(err) => {
-            if python && !had_bom {
-                if let Some(name) = coding_declaration(body) {
-                    return decode_declared(body, &name);
-                }
+            if python
+                && !had_bom
+                && let Some(name) = coding_declaration(body)
+            {
+                return decode_declared(body, &name);
             }
             let offset = err.valid_up_to();
             let line = body[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
@@ -126,7 +140,9 @@ fn decode_declared(bytes: &[u8], name: &str) -> Result<Decoded, DecodeError> {
             had_bom: false,
         }),
         "utf-8" | "utf8" => {
-            let offset = std::str::from_utf8(bytes).err().map_or(0, |e| e.valid_up_to());
+            let offset = std::str::from_utf8(bytes)
+                .err()
+                .map_or(0, |e| e.valid_up_to());
             let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
             Err(DecodeError::InvalidUtf8 { offset, line })
         }
@@ -153,9 +169,18 @@ mod tests {
             .encode_utf16()
             .flat_map(|u| u.to_le_bytes())
             .collect();
-        assert_eq!(decode(&le, true).unwrap_err(), DecodeError::Utf16 { big_endian: false });
-        let be: Vec<u8> = "import os\n".encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
-        assert_eq!(decode(&be, true).unwrap_err(), DecodeError::Utf16 { big_endian: true });
+        assert_eq!(
+            decode(&le, true).unwrap_err(),
+            DecodeError::Utf16 { big_endian: false }
+        );
+        let be: Vec<u8> = "import os\n"
+            .encode_utf16()
+            .flat_map(|u| u.to_be_bytes())
+            .collect();
+        assert_eq!(
+            decode(&be, true).unwrap_err(),
+            DecodeError::Utf16 { big_endian: true }
+        );
     }
 
     #[test]
@@ -166,18 +191,26 @@ mod tests {
         );
         assert_eq!(
             decode(b"a = 1\nb = '\xe9'\n", true).unwrap_err(),
-            DecodeError::InvalidUtf8 { offset: 11, line: 2 }
+            DecodeError::InvalidUtf8 {
+                offset: 11,
+                line: 2
+            }
         );
     }
 
     #[test]
     fn latin1_declaration_is_honoured_for_python_only() {
         let src = b"# -*- coding: latin-1 -*-\nname = '\xe9'\n";
-        assert_eq!(decode(src, true).unwrap().text, "# -*- coding: latin-1 -*-\nname = '\u{e9}'\n");
+        assert_eq!(
+            decode(src, true).unwrap().text,
+            "# -*- coding: latin-1 -*-\nname = '\u{e9}'\n"
+        );
         assert!(decode(src, false).is_err());
         assert_eq!(
             decode(b"# coding=shift_jis\nx = '\x82\xa0'\n", true).unwrap_err(),
-            DecodeError::UnsupportedEncoding { name: "shift-jis".into() }
+            DecodeError::UnsupportedEncoding {
+                name: "shift-jis".into()
+            }
         );
     }
 }

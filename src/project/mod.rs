@@ -67,12 +67,15 @@ impl Text {
 
     /// The text of a range.
     pub fn slice(&self, range: TextRange) -> &str {
-        self.text.get(range.start().to_usize()..range.end().to_usize()).unwrap_or("")
+        self.text
+            .get(range.start().to_usize()..range.end().to_usize())
+            .unwrap_or("")
     }
 
     /// The range of line `line` (1-based), without its line ending.
     pub fn line_range(&self, line: usize) -> TextRange {
-        let one = ruff_source_file::OneIndexed::new(line).unwrap_or(ruff_source_file::OneIndexed::MIN);
+        let one =
+            ruff_source_file::OneIndexed::new(line).unwrap_or(ruff_source_file::OneIndexed::MIN);
         let full = self.line_index.line_range(one, &self.text);
         let body = self.slice(full).trim_end_matches(['\n', '\r']);
         TextRange::at(full.start(), TextSize::of(body))
@@ -221,8 +224,14 @@ impl Project {
             if !is_file {
                 continue;
             }
-            let size = std::fs::metadata(entry.path()).map(|m| m.len()).unwrap_or(0);
-            project.push(rel_path(root, entry.path()), entry.path().to_path_buf(), size);
+            let size = std::fs::metadata(entry.path())
+                .map(|m| m.len())
+                .unwrap_or(0);
+            project.push(
+                rel_path(root, entry.path()),
+                entry.path().to_path_buf(),
+                size,
+            );
         }
         project.venvs = venvs.iter().map(|p| rel_path(root, p)).collect();
         Ok(project)

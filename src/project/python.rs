@@ -52,10 +52,15 @@ impl ParsedPython {
                 message: e.error.to_string(),
             })
             .collect();
-        errors.extend(parsed.unsupported_syntax_errors().iter().map(|e| PythonSyntaxError {
-            range: e.range,
-            message: e.to_string(),
-        }));
+        errors.extend(
+            parsed
+                .unsupported_syntax_errors()
+                .iter()
+                .map(|e| PythonSyntaxError {
+                    range: e.range,
+                    message: e.to_string(),
+                }),
+        );
         errors.sort_by_key(|e| e.range.start());
         let module = parsed.into_syntax().module();
         ParsedPython {
@@ -102,7 +107,8 @@ fn excessive_nesting(source: &str) -> Option<TextSize> {
                             if !triple {
                                 break;
                             }
-                            if bytes.get(i + 1) == Some(&quote) && bytes.get(i + 2) == Some(&quote) {
+                            if bytes.get(i + 1) == Some(&quote) && bytes.get(i + 2) == Some(&quote)
+                            {
                                 i += 2;
                                 break;
                             }
@@ -133,7 +139,11 @@ mod tests {
     #[test]
     fn pep701_fstring_is_valid_on_312_only() {
         let src = "import os\nx = f\"{os.environ[\"X\"]}\"\n";
-        assert!(ParsedPython::parse(src, PythonVersion::PY312).errors.is_empty());
+        assert!(
+            ParsedPython::parse(src, PythonVersion::PY312)
+                .errors
+                .is_empty()
+        );
         let old = ParsedPython::parse(src, PythonVersion::PY311);
         assert_eq!(old.errors.len(), 1, "{:?}", old.errors);
     }

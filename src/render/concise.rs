@@ -11,7 +11,12 @@ pub fn render(report: &Report, paths: &DisplayPaths, out: &mut dyn Write) -> io:
         match d.span {
             Some(span) => {
                 let ((line, col), _) = span_positions(report, span);
-                writeln!(out, "{}:{line}:{col}: {} {message}", paths.show(report, span.file), d.rule.code)?;
+                writeln!(
+                    out,
+                    "{}:{line}:{col}: {} {message}",
+                    paths.show(report, span.file),
+                    d.rule.code
+                )?;
             }
             None => writeln!(out, "{}: {} {message}", super::flag_location(), d.rule.code)?,
         }

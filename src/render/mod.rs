@@ -18,8 +18,21 @@ use crate::diagnostic::{Diagnostic, mask_secret};
 use crate::project::{FileId, Span};
 
 /// Write `report` in `format`.
-pub fn render(report: &Report, config: &Config, format: Format, color: bool, out: &mut dyn Write) -> io::Result<()> {
-    render_with_paths(report, config, format, color, &DisplayPaths::new(&config.root), out)
+pub fn render(
+    report: &Report,
+    config: &Config,
+    format: Format,
+    color: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    render_with_paths(
+        report,
+        config,
+        format,
+        color,
+        &DisplayPaths::new(&config.root),
+        out,
+    )
 }
 
 /// Write `report` in `format`, showing paths with `paths`.
@@ -31,13 +44,12 @@ pub fn render_with_paths(
     paths: &DisplayPaths,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let paths = paths;
     match format {
-        Format::Text => text::render(report, &paths, color, out),
-        Format::Concise => concise::render(report, &paths, out),
-        Format::Json => json::render(report, &paths, out),
-        Format::Sarif => sarif::render(report, config, &paths, out),
-        Format::Github => github::render(report, &paths, out),
+        Format::Text => text::render(report, paths, color, out),
+        Format::Concise => concise::render(report, paths, out),
+        Format::Json => json::render(report, paths, out),
+        Format::Sarif => sarif::render(report, config, paths, out),
+        Format::Github => github::render(report, paths, out),
     }
 }
 
@@ -50,9 +62,12 @@ pub struct DisplayPaths {
 
 impl DisplayPaths {
     pub fn new(root: &Path) -> DisplayPaths {
-        let cwd = std::env::current_dir().ok().and_then(|c| c.canonicalize().ok());
+        let cwd = std::env::current_dir()
+            .ok()
+            .and_then(|c| c.canonicalize().ok());
         let canonical = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-        let rel: Option<PathBuf> = cwd.and_then(|cwd| canonical.strip_prefix(&cwd).ok().map(Path::to_path_buf));
+        let rel: Option<PathBuf> =
+            cwd.and_then(|cwd| canonical.strip_prefix(&cwd).ok().map(Path::to_path_buf));
         let (base, absolute) = match rel {
             Some(rel) => (rel, false),
             None => (canonical, true),
@@ -94,7 +109,10 @@ impl DisplayPaths {
 /// 1-based (line, column) of the start and end of a span; (1, 1) when the file cannot be read.
 pub fn span_positions(report: &Report, span: Span) -> ((usize, usize), (usize, usize)) {
     match report.project.text(span.file) {
-        Ok(text) => (text.line_column(span.range.start()), text.line_column(span.range.end())),
+        Ok(text) => (
+            text.line_column(span.range.start()),
+            text.line_column(span.range.end()),
+        ),
         Err(_) => ((1, 1), (1, 1)),
     }
 }
@@ -117,7 +135,10 @@ pub fn shown_source(report: &Report, file: FileId, diagnostics: &[&Diagnostic]) 
         let (start, end) = (range.start().to_usize(), range.end().to_usize());
         if let Some(original) = source.get(start..end) {
             // Same length in bytes, so every offset and column stays right.
-            let masked: String = original.chars().map(|c| if c.is_ascii() { '*' } else { c }).collect();
+            let masked: String = original
+                .chars()
+                .map(|c| if c.is_ascii() { '*' } else { c })
+                .collect();
             let masked = keep_quotes(original, masked);
             source.replace_range(start..end, &masked);
         }
@@ -127,7 +148,11 @@ pub fn shown_source(report: &Report, file: FileId, diagnostics: &[&Diagnostic]) 
 
 fn keep_quotes(original: &str, mut masked: String) -> String {
     for (i, c) in original.char_indices() {
-        if matches!(c, '\'' | '"') && (i == 0 || i == original.len() - 1 || original[..i].chars().all(|p| p.is_ascii_alphabetic())) {
+        if matches!(c, '\'' | '"')
+            && (i == 0
+                || i == original.len() - 1
+                || original[..i].chars().all(|p| p.is_ascii_alphabetic()))
+        {
             masked.replace_range(i..i + 1, &c.to_string());
         }
     }
@@ -181,7 +206,11 @@ pub(crate) mod test_support {
         std::fs::create_dir_all(dir.path().join("my dir")).unwrap();
         std::fs::write(dir.path().join("proj/settings.py"), &settings).unwrap();
         std::fs::write(dir.path().join("my dir/app,1%.py"), "x = 'é'\n").unwrap();
-        std::fs::write(dir.path().join("blob.bin"), b"\x00\x01\x02\x00\x00\x00binary").unwrap();
+        std::fs::write(
+            dir.path().join("blob.bin"),
+            b"\x00\x01\x02\x00\x00\x00binary",
+        )
+        .unwrap();
         let project = Project::discover(dir.path()).unwrap();
         let file = project.file("proj/settings.py").unwrap();
         let other = project.file("my dir/app,1%.py").unwrap();
@@ -191,22 +220,32 @@ pub(crate) mod test_support {
         };
         let secret = Span::new(file, range(&format!("'{SECRET}'")));
         let diagnostics = vec![
-            Diagnostic::new(rules::find("AZ303").unwrap(), Some(secret), format!("SECRET_KEY is the literal {SECRET}"))
-                .label("hardcoded here")
-                .help(format!("read it from an app setting, not {SECRET}"))
-                .secret(secret),
+            Diagnostic::new(
+                rules::find("AZ303").unwrap(),
+                Some(secret),
+                format!("SECRET_KEY is the literal {SECRET}"),
+            )
+            .label("hardcoded here")
+            .help(format!("read it from an app setting, not {SECRET}"))
+            .secret(secret),
             Diagnostic::new(
                 rules::find("AZ301").unwrap(),
                 Some(Span::new(file, range("DEBUG = True"))),
                 "DEBUG is the literal True in the settings App Service loads (proj/settings.py)",
             )
             .label("always on")
-            .secondary(Span::new(file, range("ALLOWED_HOSTS = []")), "and every host is refused")
+            .secondary(
+                Span::new(file, range("ALLOWED_HOSTS = []")),
+                "and every host is refused",
+            )
             .help("DEBUG = os.environ.get('DJANGO_DEBUG') == '1'")
             .note("App Service loads proj/settings.py: 100% sure, a, b: c"),
             Diagnostic::new(
                 rules::find("AZ304").unwrap(),
-                Some(Span::new(other, TextRange::new(TextSize::new(4), TextSize::new(8)))),
+                Some(Span::new(
+                    other,
+                    TextRange::new(TextSize::new(4), TextSize::new(8)),
+                )),
                 "a note about 'é'",
             )
             .level(Level::Note),

@@ -1,10 +1,475 @@
-//! TODO(sarif renderer)
+//! `--format sarif`: SARIF 2.1.0 for GitHub code scanning and other viewers (built with serde-sarif).
+//!
+//! One run; `tool.driver.rules` lists only the rules with results; `results` is always present, empty
+//! when the app is clean (GitHub's upload rejects a run without it). No source text or snippet is ever
+//! written: the fingerprint hashes the line as renderers may show it, with secrets masked.
 
+use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
 
-use super::DisplayPaths;
-use crate::Report;
+use serde_json::json;
+use serde_sarif::sarif::{
+    ArtifactLocation, Location, Message, MultiformatMessageString, PhysicalLocation, PropertyBag,
+    Region, ReportingConfiguration, ReportingDescriptor, Result as SarifResult, ResultLevel, Run,
+    Sarif, Tool, ToolComponent,
+};
 
-pub fn render(report: &Report, _config: &crate::config::Config, paths: &DisplayPaths, out: &mut dyn Write) -> io::Result<()> {
-    super::concise::render(report, paths, out)
+use super::{DisplayPaths, safe_message, safe_text, shown_source, span_positions};
+use crate::Report;
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+use crate::project::{FileId, Span};
+use crate::rules::{Level, RuleMeta};
+
+/// The `$schema` of the log.
+pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+/// The key of our entry in `partialFingerprints`.
+pub const FINGERPRINT_KEY: &str = "appservicePreflight/v1";
+
+pub fn render(
+    report: &Report,
+    _config: &Config,
+    paths: &DisplayPaths,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let sarif = build(report, paths);
+    serde_json::to_writer_pretty(&mut *out, &sarif)?;
+    writeln!(out)
+}
+
+fn build(report: &Report, paths: &DisplayPaths) -> Sarif {
+    let mut rules: Vec<&'static RuleMeta> = Vec::new();
+    for d in &report.diagnostics {
+        if !rules.iter().any(|r| r.code == d.rule.code) {
+            rules.push(d.rule);
+        }
+    }
+    rules.sort_by_key(|r| r.code);
+
+    let mut fingerprints = Fingerprints::new(report);
+    let results: Vec<SarifResult> = report
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let index = rules
+                .iter()
+                .position(|r| r.code == d.rule.code)
+                .expect("every rule with a result is listed");
+            result(report, paths, d, index, fingerprints.next(report, paths, d))
+        })
+        .collect();
+
+    let mut driver = ToolComponent::builder()
+        .name(env!("CARGO_PKG_NAME"))
+        .version(env!("CARGO_PKG_VERSION"))
+        .rules(rules.iter().map(|r| descriptor(r)).collect::<Vec<_>>())
+        .build();
+    driver.information_uri = absolute_uri(env!("CARGO_PKG_REPOSITORY"));
+
+    let run = Run::builder()
+        .tool(Tool::from(driver))
+        .column_kind(json!("unicodeCodePoints"))
+        .results(results)
+        .build();
+    Sarif::builder()
+        .schema(SCHEMA_URI)
+        .version(json!("2.1.0"))
+        .runs(vec![run])
+        .build()
+}
+
+fn descriptor(rule: &RuleMeta) -> ReportingDescriptor {
+    let mut properties = BTreeMap::new();
+    properties.insert("precision".to_owned(), json!("high"));
+    if let Some(severity) = rule.security_severity {
+        properties.insert("security-severity".to_owned(), json!(severity));
+    }
+    let mut descriptor = ReportingDescriptor::builder()
+        .id(rule.code)
+        .name(rule.name)
+        .short_description(
+            MultiformatMessageString::builder()
+                .text(rule.summary)
+                .build(),
+        )
+        .full_description(
+            MultiformatMessageString::builder()
+                .text(rule.full_description())
+                .build(),
+        )
+        .help(
+            MultiformatMessageString::builder()
+                .text(rule.docs)
+                .markdown(rule.docs)
+                .build(),
+        )
+        .default_configuration(
+            ReportingConfiguration::builder()
+                .level(json!(rule.category.default_level().as_str()))
+                .build(),
+        )
+        .properties(
+            PropertyBag::builder()
+                .tags(
+                    rule.tags()
+                        .into_iter()
+                        .map(str::to_owned)
+                        .collect::<Vec<_>>(),
+                )
+                .additional_properties(properties)
+                .build(),
+        )
+        .build();
+    // SARIF wants an absolute URI here; a relative one (no repository configured) is left out.
+    descriptor.help_uri = absolute_uri(&rule.url());
+    descriptor
+}
+
+fn result(
+    report: &Report,
+    paths: &DisplayPaths,
+    d: &Diagnostic,
+    rule_index: usize,
+    fingerprint: u64,
+) -> SarifResult {
+    let mut text = safe_message(report, d);
+    if let Some(help) = &d.help {
+        text.push_str("\nhelp: ");
+        text.push_str(&safe_text(report, d, help));
+    }
+    let result_level = match d.level {
+        Level::Error => ResultLevel::Error,
+        Level::Warning => ResultLevel::Warning,
+        Level::Note => ResultLevel::Note,
+    };
+    let mut result = SarifResult::builder()
+        .rule_id(d.rule.code)
+        .rule_index(rule_index as i64)
+        .level(result_level)
+        .message(Message::builder().text(text).build())
+        .partial_fingerprints(BTreeMap::from([(
+            FINGERPRINT_KEY.to_owned(),
+            format!("{fingerprint:016x}"),
+        )]))
+        .build();
+    if let Some(span) = d.span {
+        result.locations = Some(vec![
+            Location::builder()
+                .physical_location(physical(report, paths, span))
+                .build(),
+        ]);
+    }
+    if !d.labels.is_empty() {
+        let related = d
+            .labels
+            .iter()
+            .enumerate()
+            .map(|(i, label)| {
+                let mut location = Location::builder()
+                    .id(i as i64)
+                    .physical_location(physical(report, paths, label.span))
+                    .build();
+                if !label.message.is_empty() {
+                    location.message = Some(
+                        Message::builder()
+                            .text(safe_text(report, d, &label.message))
+                            .build(),
+                    );
+                }
+                location
+            })
+            .collect();
+        result.related_locations = Some(related);
+    }
+    result
+}
+
+fn physical(report: &Report, paths: &DisplayPaths, span: Span) -> PhysicalLocation {
+    let ((start_line, start_column), (end_line, end_column)) = span_positions(report, span);
+    PhysicalLocation::builder()
+        .artifact_location(
+            ArtifactLocation::builder()
+                .uri(path_uri(
+                    &paths.show(report, span.file),
+                    paths.is_absolute(),
+                ))
+                .build(),
+        )
+        .region(
+            Region::builder()
+                .start_line(start_line as i64)
+                .start_column(start_column as i64)
+                .end_line(end_line as i64)
+                .end_column(end_column as i64)
+                .build(),
+        )
+        .build()
+}
+
+/// `uri` when it is absolute (has a scheme), else `None`.
+fn absolute_uri(uri: &str) -> Option<String> {
+    let scheme = uri.split_once(':')?.0;
+    let valid = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    valid.then(|| uri.to_owned())
+}
+
+/// A display path (forward slashes) as a URI reference: relative, or `file://` when absolute.
+fn path_uri(path: &str, absolute: bool) -> String {
+    let mut uri = String::new();
+    if absolute {
+        uri.push_str("file://");
+        if !path.starts_with('/') {
+            uri.push('/');
+        }
+    }
+    let path = path.replace('\\', "/");
+    for byte in path.bytes() {
+        let keep = byte.is_ascii_alphanumeric()
+            || matches!(byte, b'-' | b'.' | b'_' | b'~' | b'/')
+            // A drive letter (`C:`) in a file URI; in a relative one a colon could read as a scheme.
+            || (absolute && byte == b':');
+        if keep {
+            uri.push(byte as char);
+        } else {
+            uri.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    uri
+}
+
+/// 64-bit FNV-1a: stable across runs, platforms and Rust versions (unlike `DefaultHasher`).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    bytes.iter().fold(OFFSET, |hash, &byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(PRIME)
+    })
+}
+
+/// Fingerprints that survive lines moving: the rule, the path, the text of the primary line (as
+/// shown, secrets masked) and how many earlier results had the same three.
+struct Fingerprints<'r> {
+    all: Vec<&'r Diagnostic>,
+    sources: HashMap<FileId, String>,
+    seen: HashMap<(&'static str, String, String), u64>,
+}
+
+impl<'r> Fingerprints<'r> {
+    fn new(report: &'r Report) -> Self {
+        Fingerprints {
+            all: report.diagnostics.iter().collect(),
+            sources: HashMap::new(),
+            seen: HashMap::new(),
+        }
+    }
+
+    fn next(&mut self, report: &Report, paths: &DisplayPaths, d: &Diagnostic) -> u64 {
+        let (path, line) = match d.span {
+            Some(span) => {
+                let all = &self.all;
+                let source = self
+                    .sources
+                    .entry(span.file)
+                    .or_insert_with(|| shown_source(report, span.file, all));
+                (
+                    paths.show(report, span.file),
+                    line_at(source, span.range.start().to_usize())
+                        .trim()
+                        .to_owned(),
+                )
+            }
+            None => (String::new(), String::new()),
+        };
+        let count = self
+            .seen
+            .entry((d.rule.code, path.clone(), line.clone()))
+            .or_insert(0);
+        // NUL separates the parts, so ("ab", "c") and ("a", "bc") differ.
+        let hash = fnv1a(format!("{}\0{path}\0{line}\0{count}", d.rule.code).as_bytes());
+        *count += 1;
+        hash
+    }
+}
+
+/// The line of `source` holding byte `offset`, without its line ending.
+fn line_at(source: &str, offset: usize) -> &str {
+    let offset = offset.min(source.len());
+    let start = source.as_bytes()[..offset]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let end = source.as_bytes()[offset..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(source.len(), |i| offset + i);
+    source[start..end].trim_end_matches('\r')
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Value;
+
+    use super::*;
+    use crate::render::test_support::{SECRET, sample};
+
+    fn rendered(report: &Report, paths: &DisplayPaths) -> (String, Value) {
+        let mut out = Vec::new();
+        let config = Config::new(report.project.root());
+        render(report, &config, paths, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let value = serde_json::from_str(&text).unwrap();
+        (text, value)
+    }
+
+    #[test]
+    fn log_run_rules_and_results() {
+        let (_dir, report) = sample();
+        let (text, sarif) = rendered(&report, &DisplayPaths::relative_to_root());
+        assert!(text.ends_with("}\n"));
+        assert!(!text.contains(SECRET), "{text}");
+        // No source text: rule docs may quote `DEBUG = True`, but never this file's line.
+        assert!(!text.contains("x = 'é'"), "no source text: {text}");
+        assert!(!text.contains("\"snippet\""), "no snippets: {text}");
+        assert_eq!(sarif["$schema"], SCHEMA_URI);
+        assert_eq!(sarif["version"], "2.1.0");
+        let run = &sarif["runs"][0];
+        assert_eq!(run["columnKind"], "unicodeCodePoints");
+        let driver = &run["tool"]["driver"];
+        assert_eq!(driver["name"], "appservice-preflight");
+        assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"));
+
+        let ids: Vec<&str> = driver["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(ids, ["AZ107", "AZ301", "AZ303", "AZ304"]);
+        let az303 = &driver["rules"][2];
+        let meta = crate::rules::find("AZ303").unwrap();
+        assert_eq!(az303["name"], meta.name);
+        assert_eq!(az303["shortDescription"]["text"], meta.summary);
+        assert_eq!(az303["fullDescription"]["text"], meta.full_description());
+        assert_eq!(az303["help"]["text"], meta.docs);
+        assert_eq!(az303["help"]["markdown"], meta.docs);
+        assert_eq!(az303["defaultConfiguration"]["level"], "warning");
+        assert_eq!(az303["properties"]["precision"], "high");
+        assert_eq!(az303["properties"]["tags"], serde_json::json!(meta.tags()));
+        assert_eq!(
+            az303["helpUri"].as_str().map(str::to_owned),
+            absolute_uri(&meta.url())
+        );
+
+        let results = run["results"].as_array().unwrap();
+        assert_eq!(results.len(), 4);
+        for r in results {
+            let index = r["ruleIndex"].as_u64().unwrap() as usize;
+            assert_eq!(driver["rules"][index]["id"], r["ruleId"]);
+            let fingerprint = r["partialFingerprints"][FINGERPRINT_KEY].as_str().unwrap();
+            assert_eq!(fingerprint.len(), 16);
+        }
+        let secret = &results[0];
+        assert_eq!(secret["level"], "warning");
+        assert!(
+            secret["message"]["text"]
+                .as_str()
+                .unwrap()
+                .starts_with("SECRET_KEY is the literal 'dj…(52 chars)'\nhelp: ")
+        );
+        let location = &secret["locations"][0]["physicalLocation"];
+        assert_eq!(location["artifactLocation"]["uri"], "proj/settings.py");
+        assert_eq!(
+            location["region"],
+            serde_json::json!({"startLine": 1, "startColumn": 14, "endLine": 1, "endColumn": 68})
+        );
+        let debug = &results[1];
+        assert_eq!(
+            debug["relatedLocations"][0]["message"]["text"],
+            "and every host is refused"
+        );
+        assert_eq!(
+            debug["relatedLocations"][0]["physicalLocation"]["region"]["startLine"],
+            3
+        );
+        assert_eq!(results[2]["level"], "note");
+        assert_eq!(
+            results[2]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            "my%20dir/app%2C1%25.py"
+        );
+        assert_eq!(
+            results[2]["locations"][0]["physicalLocation"]["region"]["endColumn"],
+            8
+        );
+        assert!(results[3].get("locations").is_none());
+        assert!(results[3].get("relatedLocations").is_none());
+    }
+
+    #[test]
+    fn clean_report_has_empty_results_and_rules() {
+        let (_dir, mut report) = sample();
+        report.diagnostics.clear();
+        let (_, sarif) = rendered(&report, &DisplayPaths::relative_to_root());
+        assert_eq!(sarif["runs"][0]["results"], serde_json::json!([]));
+        assert_eq!(
+            sarif["runs"][0]["tool"]["driver"]["rules"],
+            serde_json::json!([])
+        );
+    }
+
+    #[test]
+    fn fingerprints_are_stable_and_distinguish_repeats() {
+        let (_dir, mut report) = sample();
+        let first = report.diagnostics[1].clone();
+        report.diagnostics.push(first);
+        let (_, a) = rendered(&report, &DisplayPaths::relative_to_root());
+        let (_, b) = rendered(&report, &DisplayPaths::relative_to_root());
+        let prints = |v: &Value| -> Vec<String> {
+            v["runs"][0]["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| {
+                    r["partialFingerprints"][FINGERPRINT_KEY]
+                        .as_str()
+                        .unwrap()
+                        .to_owned()
+                })
+                .collect()
+        };
+        assert_eq!(prints(&a), prints(&b));
+        let mut unique = prints(&a);
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), 5);
+    }
+
+    #[test]
+    fn fnv1a_matches_reference_values() {
+        // Published FNV-1a 64 test vectors.
+        assert_eq!(fnv1a(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(fnv1a(b"foobar"), 0x8594_4171_f739_67e8);
+    }
+
+    #[test]
+    fn uris() {
+        assert_eq!(path_uri("my dir/é#1.py", false), "my%20dir/%C3%A9%231.py");
+        assert_eq!(path_uri("c:d.py", false), "c%3Ad.py");
+        assert_eq!(
+            path_uri("/srv/my app/x.py", true),
+            "file:///srv/my%20app/x.py"
+        );
+        assert_eq!(path_uri("C:/app/x.py", true), "file:///C:/app/x.py");
+        assert_eq!(
+            absolute_uri("https://example.com/x"),
+            Some("https://example.com/x".to_owned())
+        );
+        assert_eq!(absolute_uri("/blob/main/lints/AZ301.md"), None);
+        assert_eq!(line_at("a\r\nbcd\nef", 4), "bcd");
+        assert_eq!(line_at("abc", 99), "abc");
+    }
 }

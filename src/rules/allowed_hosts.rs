@@ -17,12 +17,22 @@ pub static META: RuleMeta = RuleMeta {
 
 const HELP: &str = "allow the host name App Service gives the app: `ALLOWED_HOSTS = [os.environ['WEBSITE_HOSTNAME']]` in the production settings (add custom domains after it)";
 
-const LOCAL_HOSTS: &[&str] = &["localhost", ".localhost", "127.0.0.1", "[::1]", "::1", "0.0.0.0"];
+const LOCAL_HOSTS: &[&str] = &[
+    "localhost",
+    ".localhost",
+    "127.0.0.1",
+    "[::1]",
+    "::1",
+    "0.0.0.0",
+];
 
 /// Why a list cannot serve the app.
 enum Verdict {
     /// Only local names (or nothing), and maybe variables App Service never sets.
-    Unreachable { shown: Vec<String>, foreign: Vec<String> },
+    Unreachable {
+        shown: Vec<String>,
+        foreign: Vec<String>,
+    },
     /// `'*'`: every Host header is accepted.
     Wildcard,
 }
@@ -50,7 +60,9 @@ fn verdict(value: &Value) -> Option<Verdict> {
     for item in items {
         match item {
             Value::Str(s) if s.value == "*" => wildcard = true,
-            Value::Str(s) if LOCAL_HOSTS.contains(&s.value.as_str()) => shown.push(format!("'{}'", s.value)),
+            Value::Str(s) if LOCAL_HOSTS.contains(&s.value.as_str()) => {
+                shown.push(format!("'{}'", s.value))
+            }
             // A domain written out (the app's azurewebsites.net name, a custom domain) can be the host.
             Value::Str(_) => return None,
             Value::None => {}
@@ -76,16 +88,24 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let debug_on = {
         let debug = django.get("DEBUG");
         !debug.is_empty()
-            && debug
-                .iter()
-                .all(|a| matches!(classify_debug(&a.value), DebugValue::On { .. } | DebugValue::RawString { .. }))
+            && debug.iter().all(|a| {
+                matches!(
+                    classify_debug(&a.value),
+                    DebugValue::On { .. } | DebugValue::RawString { .. }
+                )
+            })
     };
     for (assigned, verdict) in bad_in_every_branch(&alternatives, verdict) {
         let (span, place) = match assigned.span {
             Some(span) => (span, settings_place(ctx, span)),
             None => {
-                let Some(module) = django.modules.first() else { continue };
-                (Span::file_start(module.file), ctx.project.rel_path(module.file).to_owned())
+                let Some(module) = django.modules.first() else {
+                    continue;
+                };
+                (
+                    Span::file_start(module.file),
+                    ctx.project.rel_path(module.file).to_owned(),
+                )
             }
         };
         let diagnostic = match verdict {
@@ -120,7 +140,9 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                     ));
                 }
                 if debug_on && shown.is_empty() {
-                    d = d.note("with DEBUG on, an empty list allows only localhost, 127.0.0.1 and [::1]");
+                    d = d.note(
+                        "with DEBUG on, an empty list allows only localhost, 127.0.0.1 and [::1]",
+                    );
                 }
                 d
             }

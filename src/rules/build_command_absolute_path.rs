@@ -1,6 +1,11 @@
 //! AZ107 build-command-absolute-path
 
 use crate::diagnostic::Diagnostic;
+use crate::platform::Source;
+use crate::platform::build::{
+    BUILD_VENV, Hook, HookScript, Phase, PlatformDir, platform_dir, relative_replacement,
+};
+use crate::project::Project;
 use crate::rules::{Category, Context, RuleMeta};
 
 pub static META: RuleMeta = RuleMeta {
@@ -13,4 +18,194 @@ pub static META: RuleMeta = RuleMeta {
     check,
 };
 
-fn check(_ctx: &Context, _out: &mut Vec<Diagnostic>) {}
+fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+    let project = ctx.project;
+    for hook in ctx.build.iter() {
+        value_paths(project, hook, out);
+        for script in &hook.scripts {
+            match script.file {
+                None => missing_script(project, hook, script, out),
+                Some(_) => script_paths(project, hook, script, out),
+            }
+        }
+    }
+}
+
+/// Why a path into this folder fails during the build.
+fn why(dir: PlatformDir) -> &'static str {
+    match dir {
+        PlatformDir::Wwwroot => {
+            "the build runs on a copy of the source in /tmp/<id>; /home/site/wwwroot gets the result only afterwards"
+        }
+        PlatformDir::Repository => {
+            "only Git deployments have this folder, and the build runs on a /tmp/<id> copy of it"
+        }
+        PlatformDir::ZipDeploy => {
+            "only zip deployments have this folder, and the build runs on a /tmp/<id> copy of it"
+        }
+        PlatformDir::TmpCopy => "the /tmp/<id> build folder has a new name on every deployment",
+    }
+}
+
+/// Absolute paths written in the setting's value.
+fn value_paths(project: &Project, hook: &Hook, out: &mut Vec<Diagnostic>) {
+    let name = &hook.setting.name;
+    let found: Vec<_> = hook
+        .value_paths
+        .iter()
+        .filter_map(|p| platform_dir(&p.path).map(|(dir, rel)| (p, dir, rel)))
+        .collect();
+    let edits: Vec<_> = found
+        .iter()
+        .filter_map(|(p, _, rel)| rel.map(|rel| (p.range, relative_replacement(rel))))
+        .collect();
+    let fixed = (edits.len() == found.len()).then(|| hook.value_with(&edits));
+    for (p, dir, _) in &found {
+        let verb = if p.path == hook.setting.value.trim() {
+            "runs"
+        } else {
+            "uses"
+        };
+        let message = format!("{name} {verb} `{}`, an absolute path", p.path);
+        let help = match &fixed {
+            Some(value) => set_setting_help(project, hook, value, RUNS_IN_ROOT),
+            None => "use a path relative to the app root: Oryx runs the hook in the root of the copy it builds"
+                .to_owned(),
+        };
+        out.push(
+            Diagnostic::new(&META, hook.span(p.range), message)
+                .label(why(*dir))
+                .help(help),
+        );
+    }
+}
+
+/// A script the hook runs that is not in the app.
+fn missing_script(project: &Project, hook: &Hook, script: &HookScript, out: &mut Vec<Diagnostic>) {
+    let name = &hook.setting.name;
+    let message = if script.direct {
+        format!("{name} names `{}`, which is not in the app", script.path)
+    } else {
+        format!("{name} runs `{}`, which is not in the app", script.path)
+    };
+    let label = if script.direct {
+        "Oryx finds no such file under the app root, so bash runs the value as a command and the build stops"
+    } else {
+        "no such file under the app root: the command fails and the build stops"
+    };
+    let help = match same_name_elsewhere(project, &script.path) {
+        Some(found) => {
+            // A first word without a `/` would be looked up on PATH.
+            let found = if script.direct || found.contains('/') {
+                found
+            } else {
+                format!("./{found}")
+            };
+            let reason = format!("the app's only `{}` is there", file_name(&found));
+            set_setting_help(
+                project,
+                hook,
+                &hook.value_with(&[(script.range, found.clone())]),
+                &reason,
+            )
+        }
+        None => format!(
+            "add `{}` to the app, or correct the path in {name}: it is relative to the app root",
+            script.path.trim_start_matches("./")
+        ),
+    };
+    out.push(
+        Diagnostic::new(&META, hook.span(script.range), message)
+            .label(label)
+            .help(help),
+    );
+}
+
+/// Absolute paths in a script the hook runs.
+fn script_paths(project: &Project, hook: &Hook, script: &HookScript, out: &mut Vec<Diagnostic>) {
+    let Some(file) = script.file else { return };
+    let name = &hook.setting.name;
+    let rel_path = project.rel_path(file);
+    for p in crate::platform::build::absolute_paths_in_file(project, file, false) {
+        let Some((dir, rel)) = platform_dir(&p.path) else {
+            continue;
+        };
+        let message = format!(
+            "the {} script uses `{}`, an absolute path",
+            hook.phase.as_str(),
+            p.path
+        );
+        let help = match rel {
+            Some(rel) if hook.phase == Phase::Pre && rel.starts_with(BUILD_VENV) => format!(
+                "move this line to the post-build script, written as `{}`: the virtual environment does not exist yet when the pre-build hook runs",
+                relative_replacement(rel)
+            ),
+            Some(_) if p.cd_target => format!(
+                "remove `cd {}`: the script already starts in the root of the copy Oryx builds",
+                p.path
+            ),
+            Some(rel) => format!(
+                "write `{}` (relative to the app root) instead: the script starts in the root of the copy Oryx builds",
+                relative_replacement(rel)
+            ),
+            None => "use a path relative to the app root: the script starts in the root of the copy Oryx builds"
+                .to_owned(),
+        };
+        let mut d = Diagnostic::new(&META, Some(p.span), message)
+            .label(why(dir))
+            .help(help);
+        match hook.span(script.range) {
+            Some(span) => d = d.secondary(span, format!("{name} runs {rel_path}")),
+            None => d = d.note(format!("{rel_path} is run by the app setting {name}")),
+        }
+        out.push(d);
+    }
+}
+
+/// The one other file of the app with the same file name (ignoring case), if there is exactly one.
+fn same_name_elsewhere(project: &Project, path: &str) -> Option<String> {
+    let name = path.rsplit('/').next()?.to_lowercase();
+    let mut found = project.files().map(|f| project.rel_path(f)).filter(|rel| {
+        rel.rsplit('/')
+            .next()
+            .is_some_and(|n| n.to_lowercase() == name)
+    });
+    let first = found.next()?;
+    found.next().is_none().then(|| first.to_owned())
+}
+
+/// The exact way to set the hook to `value`: the `build.env` line, or the `az` command for an app setting.
+fn set_setting_help(project: &Project, hook: &Hook, value: &str, reason: &str) -> String {
+    let name = &hook.setting.name;
+    match &hook.setting.source {
+        Source::File(span) => format!(
+            "write `{name}={value}` in {}: {reason}",
+            project.rel_path(span.file)
+        ),
+        Source::Flag(_) => {
+            let quoted = shell_quote(&format!("{name}={value}"));
+            format!(
+                "set the app setting with `az webapp config appsettings set --resource-group <group> --name <app> --settings {quoted}`: {reason}"
+            )
+        }
+    }
+}
+
+const RUNS_IN_ROOT: &str = "Oryx runs the hook in the root of the copy it builds";
+
+/// A shell word for `text`, quoted only when it needs to be.
+pub(crate) fn shell_quote(text: &str) -> String {
+    let plain = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_=./:,@%+-".contains(c));
+    if plain {
+        text.to_owned()
+    } else {
+        shlex::try_quote(text).map_or_else(|_| text.to_owned(), |q| q.into_owned())
+    }
+}
+
+fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}

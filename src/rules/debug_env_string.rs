@@ -19,21 +19,41 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let alternatives = django.get("DEBUG");
     // Every branch must be wrong in some way; this rule reports the branches that take a raw string.
     for (assigned, problem) in bad_in_every_branch(&alternatives, debug_problem) {
-        let DebugValue::RawString { var, span: read_span } = problem else { continue };
+        let DebugValue::RawString {
+            var,
+            span: read_span,
+        } = problem
+        else {
+            continue;
+        };
         let Some(span) = assigned.span else { continue };
         let text = ctx
             .project
             .text(span.file)
-            .map(|t| t.slice(span.range).split_whitespace().collect::<Vec<_>>().join(" "))
+            .map(|t| {
+                t.slice(span.range)
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
             .unwrap_or_default();
         // The reader the code uses decides the fix: python-decouple, django-environ, or os.environ.
-        let reader = text.split('(').next().unwrap_or("").trim_start_matches("bool").trim();
+        let reader = text
+            .split('(')
+            .next()
+            .unwrap_or("")
+            .trim_start_matches("bool")
+            .trim();
         let help = if reader.ends_with("config") {
             format!("cast it: `DEBUG = config('{var}', default=False, cast=bool)`")
         } else if reader == "env" || reader.ends_with(".str") {
-            format!("use django-environ's boolean reader: `DEBUG = env.bool('{var}', default=False)`")
+            format!(
+                "use django-environ's boolean reader: `DEBUG = env.bool('{var}', default=False)`"
+            )
         } else {
-            format!("compare the string: `DEBUG = os.environ.get('{var}', '').lower() in ('1', 'true', 'yes')`")
+            format!(
+                "compare the string: `DEBUG = os.environ.get('{var}', '').lower() in ('1', 'true', 'yes')`"
+            )
         };
         out.push(
             Diagnostic::new(

@@ -24,7 +24,11 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     for (assigned, verdict) in bad {
         let Some(span) = assigned.span else { continue };
         let place = settings_place(ctx, span);
-        let text = ctx.project.text(span.file).map(|t| t.slice(span.range).to_owned()).unwrap_or_default();
+        let text = ctx
+            .project
+            .text(span.file)
+            .map(|t| t.slice(span.range).to_owned())
+            .unwrap_or_default();
         let diagnostic = match verdict {
             DebugValue::On { literal_true: true } => Diagnostic::new(
                 &META,

@@ -106,7 +106,9 @@ pub struct RuleMeta {
 
 impl fmt::Debug for RuleMeta {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RuleMeta").field("code", &self.code).finish()
+        f.debug_struct("RuleMeta")
+            .field("code", &self.code)
+            .finish()
     }
 }
 
@@ -132,7 +134,11 @@ impl RuleMeta {
 
     /// Where the rule page is published.
     pub fn url(&self) -> String {
-        format!("{}/blob/main/lints/{}.md", env!("CARGO_PKG_REPOSITORY"), self.code)
+        format!(
+            "{}/blob/main/lints/{}.md",
+            env!("CARGO_PKG_REPOSITORY"),
+            self.code
+        )
     }
 
     pub fn tags(&self) -> Vec<&'static str> {
@@ -174,10 +180,10 @@ impl<'a> std::ops::Deref for Context<'a> {
 
 /// The alternatives of a setting that are bad, when every alternative is (else none): a value that is
 /// wrong only on some unknown path is not reported.
-pub fn bad_in_every_branch<'s, T>(
-    alternatives: &'s [crate::platform::django::Assigned],
+pub fn bad_in_every_branch<T>(
+    alternatives: &[crate::platform::django::Assigned],
     mut verdict: impl FnMut(&crate::platform::django::Value) -> Option<T>,
-) -> Vec<(&'s crate::platform::django::Assigned, T)> {
+) -> Vec<(&crate::platform::django::Assigned, T)> {
     let mut bad = Vec::new();
     for alt in alternatives {
         match verdict(&alt.value) {

@@ -18,10 +18,24 @@ pub static META: RuleMeta = RuleMeta {
 const HELP: &str = "read it from an app setting: `SECRET_KEY = os.environ['SECRET_KEY']`, then set one: `az webapp config appsettings set --resource-group <group> --name <app> --settings SECRET_KEY=\"$(python -c 'import secrets; print(secrets.token_urlsafe(50))')\"`";
 
 enum Problem {
-    Literal { value: String, span: Option<Span> },
-    LiteralFallback { var: String, value: String, span: Option<Span> },
-    Generated { call: String, span: Span },
-    GeneratedFallback { var: String, call: String, span: Span },
+    Literal {
+        value: String,
+        span: Option<Span>,
+    },
+    LiteralFallback {
+        var: String,
+        value: String,
+        span: Option<Span>,
+    },
+    Generated {
+        call: String,
+        span: Span,
+    },
+    GeneratedFallback {
+        var: String,
+        call: String,
+        span: Span,
+    },
 }
 
 fn classify(value: &Value) -> Option<Problem> {
@@ -58,7 +72,9 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let Some(django) = &ctx.django else { return };
     let alternatives = django.get("SECRET_KEY");
     for (assigned, problem) in bad_in_every_branch(&alternatives, classify) {
-        let Some(assigned_span) = assigned.span else { continue };
+        let Some(assigned_span) = assigned.span else {
+            continue;
+        };
         let place = settings_place(ctx, assigned_span);
         let diagnostic = match problem {
             Problem::Literal { value, span } => {

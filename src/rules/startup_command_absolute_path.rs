@@ -1,6 +1,10 @@
 //! AZ206 startup-command-absolute-path
 
 use crate::diagnostic::Diagnostic;
+use crate::platform::build::{
+    PlatformDir, absolute_paths, absolute_paths_in_file, platform_dir, relative_replacement,
+    replace_ranges,
+};
 use crate::rules::{Category, Context, RuleMeta};
 
 pub static META: RuleMeta = RuleMeta {
@@ -13,4 +17,84 @@ pub static META: RuleMeta = RuleMeta {
     check,
 };
 
-fn check(_ctx: &Context, _out: &mut Vec<Diagnostic>) {}
+const WHY: &str = "with the build on, the app runs from an extracted copy in /tmp/<id>, not from /home/site/wwwroot";
+
+/// The part of a path into `/home/site/wwwroot` relative to it.
+fn in_wwwroot(path: &str) -> Option<&str> {
+    match platform_dir(path) {
+        Some((PlatformDir::Wwwroot, rel)) => rel,
+        _ => None,
+    }
+}
+
+fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+    let project = ctx.project;
+    if let Some(command) = &ctx.startup.command {
+        let found: Vec<_> = absolute_paths(&command.command)
+            .into_iter()
+            .filter_map(|p| {
+                in_wwwroot(&p.path).map(|rel| (p.range, p.path.clone(), relative_replacement(rel)))
+            })
+            .collect();
+        let edits: Vec<_> = found
+            .iter()
+            .map(|(range, _, with)| (*range, with.clone()))
+            .collect();
+        let fixed = replace_ranges(&command.command, &edits);
+        let quoted = shlex::try_quote(&fixed).map_or(fixed.clone(), |q| q.into_owned());
+        for (_, path, _) in &found {
+            out.push(
+                Diagnostic::new(
+                    &META,
+                    command.source.span(),
+                    format!("the startup command uses the absolute path `{path}`"),
+                )
+                .label(WHY)
+                .help(format!(
+                    "set the startup command to `{fixed}`, which runs in the app's folder: \
+                     `az webapp config set --resource-group <group> --name <app> --startup-file {quoted}`"
+                )),
+            );
+        }
+    }
+    for script in &ctx.startup.scripts {
+        let rel_path = project.rel_path(script.file);
+        // Only the first line of a startup file that is not a shell script is used (behaviour item 13).
+        let first_line_only = !rel_path.ends_with(".sh");
+        for p in absolute_paths_in_file(project, script.file, first_line_only) {
+            let Some(rel) = in_wwwroot(&p.path) else {
+                continue;
+            };
+            let help = if rel.starts_with("antenv/bin/activate") {
+                format!(
+                    "remove this line: the startup script Oryx generates already uses the antenv virtual \
+                     environment; if you keep it, write `{}`",
+                    relative_replacement(rel)
+                )
+            } else if p.cd_target {
+                format!(
+                    "remove `cd {}`: the startup file already runs in the app's folder",
+                    p.path
+                )
+            } else {
+                format!(
+                    "write `{}` (relative to the app root) instead: the startup file runs in the app's folder",
+                    relative_replacement(rel)
+                )
+            };
+            let mut d = Diagnostic::new(
+                &META,
+                Some(p.span),
+                format!("the startup file uses the absolute path `{}`", p.path),
+            )
+            .label(WHY)
+            .help(help);
+            if !script.configured {
+                d = d.note(format!(
+                    "no startup command was given, so `{rel_path}` at the app root is assumed to be the startup file"
+                ));
+            }
+            out.push(d);
+        }
+    }
+}

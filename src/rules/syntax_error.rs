@@ -19,7 +19,9 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let version = ctx.python.version;
     let version_from = match &ctx.python.source {
         Some(source) => format!("Python {version} (from {})", source.describe(project)),
-        None => format!("Python {version} (the newest on App Service; set --python-version or runtime.txt)"),
+        None => format!(
+            "Python {version} (the newest on App Service; set --python-version or runtime.txt)"
+        ),
     };
     for file in ctx.startup_python_files() {
         let path = project.rel_path(file);
@@ -33,18 +35,26 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             let (message, help) = match decode {
                 DecodeError::Utf16 { .. } => (
                     format!("`{path}` is encoded as UTF-16, which CPython cannot import"),
-                    format!("save it as UTF-8: `iconv -f UTF-16 -t UTF-8 {path} > {path}.utf8 && mv {path}.utf8 {path}`"),
+                    format!(
+                        "save it as UTF-8: `iconv -f UTF-16 -t UTF-8 {path} > {path}.utf8 && mv {path}.utf8 {path}`"
+                    ),
                 ),
                 DecodeError::Binary { offset } => (
-                    format!("`{path}` contains a NUL byte at offset {offset}, so it is not Python source"),
+                    format!(
+                        "`{path}` contains a NUL byte at offset {offset}, so it is not Python source"
+                    ),
                     format!("replace `{path}` with the Python source file it should be"),
                 ),
                 DecodeError::InvalidUtf8 { line, .. } => (
                     format!("`{path}` is not valid UTF-8 at line {line} and declares no encoding"),
-                    format!("save `{path}` as UTF-8, or declare its encoding on the first line (`# -*- coding: latin-1 -*-`)"),
+                    format!(
+                        "save `{path}` as UTF-8, or declare its encoding on the first line (`# -*- coding: latin-1 -*-`)"
+                    ),
                 ),
                 DecodeError::UnsupportedEncoding { name } => {
-                    project.notice(format!("`{path}` declares the encoding `{name}`; it was not analysed"));
+                    project.notice(format!(
+                        "`{path}` declares the encoding `{name}`; it was not analysed"
+                    ));
                     continue;
                 }
             };
@@ -61,20 +71,29 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         let mut diagnostic = Diagnostic::new(
             &META,
             Some(Span::new(file, error.range)),
-            format!("`{path}` does not parse as {}: {}", short_version(version), lowercase_first(&error.message)),
+            format!(
+                "`{path}` does not parse as {}: {}",
+                short_version(version),
+                lowercase_first(&error.message)
+            ),
         )
         .label("CPython stops here with a SyntaxError")
         .note(format!("parsed as {version_from}"))
         .note("App Service imports this file at start-up, so the app fails to boot");
         if parsed.errors.len() > 1 {
-            diagnostic = diagnostic.note(format!("{} more syntax errors follow in this file", parsed.errors.len() - 1));
+            diagnostic = diagnostic.note(format!(
+                "{} more syntax errors follow in this file",
+                parsed.errors.len() - 1
+            ));
         }
         if error.message.contains("Python") && error.message.contains("added in") {
             diagnostic = diagnostic.help(format!(
                 "rewrite this for Python {version}, or run a newer Python: `az webapp config set --resource-group <group> --name <app> --linux-fx-version \"PYTHON|3.14\"` (and update runtime.txt)"
             ));
         } else {
-            diagnostic = diagnostic.help("fix the syntax error; `python -m py_compile` on the file shows the same error");
+            diagnostic = diagnostic.help(
+                "fix the syntax error; `python -m py_compile` on the file shows the same error",
+            );
         }
         out.push(diagnostic);
     }

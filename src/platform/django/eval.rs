@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::rc::Rc;
 
 use ruff_python_ast::{self as ast, BoolOp, CmpOp, Expr, Operator, Stmt, UnaryOp};
-use ruff_text_size::{Ranged, TextRange};
+use ruff_text_size::Ranged;
 
 use super::value::{EnvBool, EnvRead, Fallback, StrLit, Value};
 use crate::platform::app_settings::AppSettings;
@@ -135,7 +135,11 @@ struct Frame {
 }
 
 impl<'a> Evaluator<'a> {
-    pub fn new(project: &'a Project, app_settings: &'a AppSettings, import_roots: Vec<String>) -> Self {
+    pub fn new(
+        project: &'a Project,
+        app_settings: &'a AppSettings,
+        import_roots: Vec<String>,
+    ) -> Self {
         Evaluator {
             project,
             facts: EnvFacts { app_settings },
@@ -177,7 +181,12 @@ impl<'a> Evaluator<'a> {
     }
 
     /// Resolve a module name as imported from `from_file` (`level` leading dots).
-    pub fn resolve_import(&self, from_file: FileId, module: Option<&str>, level: u32) -> Option<FileId> {
+    pub fn resolve_import(
+        &self,
+        from_file: FileId,
+        module: Option<&str>,
+        level: u32,
+    ) -> Option<FileId> {
         if level == 0 {
             let module = module?;
             return self
@@ -219,7 +228,12 @@ impl<'a> Evaluator<'a> {
             Stmt::AnnAssign(assign) => {
                 if let Some(v) = &assign.value {
                     let value = self.expr(frame, v, 0);
-                    self.assign(frame, &assign.target, value, Span::new(frame.file, v.range()));
+                    self.assign(
+                        frame,
+                        &assign.target,
+                        value,
+                        Span::new(frame.file, v.range()),
+                    );
                 }
             }
             Stmt::AugAssign(aug) => self.aug_assign(frame, aug),
@@ -238,7 +252,12 @@ impl<'a> Evaluator<'a> {
                             (top, self.import_value(frame.file, top))
                         }
                     };
-                    set(frame, bound, value, Some(Span::new(frame.file, alias.range)));
+                    set(
+                        frame,
+                        bound,
+                        value,
+                        Some(Span::new(frame.file, alias.range)),
+                    );
                 }
             }
             Stmt::ImportFrom(import) => return self.import_from(frame, import),
@@ -255,10 +274,10 @@ impl<'a> Evaluator<'a> {
                             let ast::ExceptHandler::ExceptHandler(h) = h;
                             &h.body
                         });
-                        if let Some(body) = handler {
-                            if let Flow::Raised = self.block(frame, body) {
-                                return Flow::Raised;
-                            }
+                        if let Some(body) = handler
+                            && let Flow::Raised = self.block(frame, body)
+                        {
+                            return Flow::Raised;
                         }
                     }
                 }
@@ -277,10 +296,20 @@ impl<'a> Evaluator<'a> {
                 frame.names = merge(before, std::mem::take(&mut frame.names));
             }
             Stmt::FunctionDef(def) => {
-                set(frame, def.name.as_str(), Value::Unknown, Some(Span::new(frame.file, def.name.range)));
+                set(
+                    frame,
+                    def.name.as_str(),
+                    Value::Unknown,
+                    Some(Span::new(frame.file, def.name.range)),
+                );
             }
             Stmt::ClassDef(def) => {
-                set(frame, def.name.as_str(), Value::Unknown, Some(Span::new(frame.file, def.name.range)));
+                set(
+                    frame,
+                    def.name.as_str(),
+                    Value::Unknown,
+                    Some(Span::new(frame.file, def.name.range)),
+                );
             }
             Stmt::Delete(del) => {
                 for target in &del.targets {
@@ -311,7 +340,12 @@ impl<'a> Evaluator<'a> {
 
     fn if_stmt(&mut self, frame: &mut Frame, if_stmt: &ast::StmtIf) -> Flow {
         let mut clauses: Vec<(Option<&Expr>, &[Stmt])> = vec![(Some(&if_stmt.test), &if_stmt.body)];
-        clauses.extend(if_stmt.elif_else_clauses.iter().map(|c| (c.test.as_ref(), c.body.as_slice())));
+        clauses.extend(
+            if_stmt
+                .elif_else_clauses
+                .iter()
+                .map(|c| (c.test.as_ref(), c.body.as_slice())),
+        );
         self.clauses(frame, &clauses)
     }
 
@@ -362,7 +396,12 @@ impl<'a> Evaluator<'a> {
                 }
                 let bound = alias.asname.as_ref().unwrap_or(&alias.name).as_str();
                 let value = attribute(&Value::Module(base.to_owned()), alias.name.as_str());
-                set(frame, bound, value, Some(Span::new(frame.file, alias.range)));
+                set(
+                    frame,
+                    bound,
+                    value,
+                    Some(Span::new(frame.file, alias.range)),
+                );
             }
             return Flow::Normal;
         };
@@ -412,15 +451,15 @@ impl<'a> Evaluator<'a> {
                 }
             }
             Expr::Subscript(sub) => {
-                if is_environ(&self.expr(frame, &sub.value, 0)) {
-                    if let Some(var) = self.expr(frame, &sub.slice, 0).as_str() {
-                        frame.env_writes.push(EnvWrite {
-                            var: var.to_owned(),
-                            value,
-                            setdefault: false,
-                            span: Span::new(frame.file, target.range()),
-                        });
-                    }
+                if is_environ(&self.expr(frame, &sub.value, 0))
+                    && let Some(var) = self.expr(frame, &sub.slice, 0).as_str()
+                {
+                    frame.env_writes.push(EnvWrite {
+                        var: var.to_owned(),
+                        value,
+                        setdefault: false,
+                        span: Span::new(frame.file, target.range()),
+                    });
                 }
             }
             _ => {}
@@ -460,32 +499,35 @@ impl<'a> Evaluator<'a> {
             return;
         };
         let method = attr.attr.as_str();
-        if let Expr::Name(name) = attr.value.as_ref() {
-            if matches!(method, "append" | "extend" | "insert") && frame.names.contains_key(name.id.as_str()) {
-                let arg = match method {
-                    "insert" => call.arguments.args.get(1),
-                    _ => call.arguments.args.first(),
-                };
-                let Some(arg) = arg else { return };
-                let v = self.expr(frame, arg, 0);
-                if let Some(alts) = frame.names.get_mut(name.id.as_str()) {
-                    for alt in alts.iter_mut() {
-                        alt.value = match (&alt.value, method) {
-                            (Value::List(items), "extend") => match &v {
-                                Value::List(more) => Value::List(items.iter().chain(more).cloned().collect()),
-                                other => extend_unknown(items.clone(), other),
-                            },
-                            (Value::List(items), _) => {
-                                let mut items = items.clone();
-                                items.push(v.clone());
-                                Value::List(items)
+        if let Expr::Name(name) = attr.value.as_ref()
+            && matches!(method, "append" | "extend" | "insert")
+            && frame.names.contains_key(name.id.as_str())
+        {
+            let arg = match method {
+                "insert" => call.arguments.args.get(1),
+                _ => call.arguments.args.first(),
+            };
+            let Some(arg) = arg else { return };
+            let v = self.expr(frame, arg, 0);
+            if let Some(alts) = frame.names.get_mut(name.id.as_str()) {
+                for alt in alts.iter_mut() {
+                    alt.value = match (&alt.value, method) {
+                        (Value::List(items), "extend") => match &v {
+                            Value::List(more) => {
+                                Value::List(items.iter().chain(more).cloned().collect())
                             }
-                            (current, _) => derived(&[current, &v]),
-                        };
-                    }
+                            other => extend_unknown(items.clone(), other),
+                        },
+                        (Value::List(items), _) => {
+                            let mut items = items.clone();
+                            items.push(v.clone());
+                            Value::List(items)
+                        }
+                        (current, _) => derived(&[current, &v]),
+                    };
                 }
-                return;
             }
+            return;
         }
         let _ = self.expr(frame, &Expr::Call(call.clone()), 0);
     }
@@ -526,10 +568,15 @@ impl<'a> Evaluator<'a> {
                 let base = self.expr(frame, &sub.value, d);
                 let key = self.expr(frame, &sub.slice, d);
                 match (&base, &key) {
-                    (Value::Environ, Value::Str(var)) => self.env_read(&var.value, Fallback::Required, span),
+                    (Value::Environ, Value::Str(var)) => {
+                        self.env_read(&var.value, Fallback::Required, span)
+                    }
                     (Value::List(items), Value::Int(i)) => {
                         let i = if *i < 0 { items.len() as i64 + i } else { *i };
-                        usize::try_from(i).ok().and_then(|i| items.get(i).cloned()).unwrap_or(Value::Unknown)
+                        usize::try_from(i)
+                            .ok()
+                            .and_then(|i| items.get(i).cloned())
+                            .unwrap_or(Value::Unknown)
                     }
                     _ => derived(&[&base, &key]),
                 }
@@ -574,7 +621,9 @@ impl<'a> Evaluator<'a> {
                         Value::List(a.iter().chain(b).cloned().collect())
                     }
                     (Value::Generated { .. }, _, _) | (_, _, Value::Generated { .. }) => {
-                        generated_of(&l).or_else(|| generated_of(&r)).unwrap_or(Value::Unknown)
+                        generated_of(&l)
+                            .or_else(|| generated_of(&r))
+                            .unwrap_or(Value::Unknown)
                     }
                     _ => derived(&[&l, &r]),
                 }
@@ -632,7 +681,10 @@ impl<'a> Evaluator<'a> {
             Expr::ListComp(ast::ExprListComp { generators, .. })
             | Expr::SetComp(ast::ExprSetComp { generators, .. })
             | Expr::Generator(ast::ExprGenerator { generators, .. }) => {
-                let iters: Vec<Value> = generators.iter().map(|g| self.expr(frame, &g.iter, d)).collect();
+                let iters: Vec<Value> = generators
+                    .iter()
+                    .map(|g| self.expr(frame, &g.iter, d))
+                    .collect();
                 derived(&iters.iter().collect::<Vec<_>>())
             }
             Expr::Named(named) => {
@@ -695,7 +747,13 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    fn compare(&mut self, frame: &mut Frame, cmp: &ast::ExprCompare, span: Span, d: usize) -> Value {
+    fn compare(
+        &mut self,
+        frame: &mut Frame,
+        cmp: &ast::ExprCompare,
+        span: Span,
+        d: usize,
+    ) -> Value {
         if cmp.ops.len() != 1 {
             return Value::Unknown;
         }
@@ -733,10 +791,10 @@ impl<'a> Evaluator<'a> {
                 }
             }
         };
-        if self.facts.presence(&read.var) == Some(false) {
-            if let Some(b) = when_unset {
-                return Value::Bool(b);
-            }
+        if self.facts.presence(&read.var) == Some(false)
+            && let Some(b) = when_unset
+        {
+            return Value::Bool(b);
         }
         if let Some(known) = self.facts.known_value(&read.var) {
             let known = Value::Str(StrLit {
@@ -770,7 +828,12 @@ impl<'a> Evaluator<'a> {
 
     fn call(&mut self, frame: &mut Frame, call: &ast::ExprCall, span: Span, d: usize) -> Value {
         let func = self.expr(frame, &call.func, d);
-        let args: Vec<Value> = call.arguments.args.iter().map(|a| self.expr(frame, a, d)).collect();
+        let args: Vec<Value> = call
+            .arguments
+            .args
+            .iter()
+            .map(|a| self.expr(frame, a, d))
+            .collect();
         let mut kwargs: Vec<(String, Value)> = Vec::new();
         for kw in &call.arguments.keywords {
             let v = self.expr(frame, &kw.value, d);
@@ -778,7 +841,12 @@ impl<'a> Evaluator<'a> {
                 kwargs.push((arg.as_str().to_owned(), v));
             }
         }
-        let kw = |name: &str| kwargs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+        let kw = |name: &str| {
+            kwargs
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+        };
         let first_str = args.first().and_then(|a| a.as_str().map(str::to_owned));
         match &func {
             Value::Func(path) => match path.as_str() {
@@ -786,7 +854,11 @@ impl<'a> Evaluator<'a> {
                     let Some(var) = first_str else {
                         return Value::Unknown;
                     };
-                    let default = args.get(1).cloned().or_else(|| kw("default")).unwrap_or(Value::None);
+                    let default = args
+                        .get(1)
+                        .cloned()
+                        .or_else(|| kw("default"))
+                        .unwrap_or(Value::None);
                     self.env_read(&var, Fallback::Default(Box::new(default)), span)
                 }
                 "os.environ.setdefault" => {
@@ -849,7 +921,9 @@ impl<'a> Evaluator<'a> {
                 },
                 "builtins.int" => match args.first() {
                     Some(Value::Int(i)) => Value::Int(*i),
-                    Some(Value::Str(s)) => s.value.trim().parse().map_or(Value::Unknown, Value::Int),
+                    Some(Value::Str(s)) => {
+                        s.value.trim().parse().map_or(Value::Unknown, Value::Int)
+                    }
                     Some(Value::Bool(b)) => Value::Int(i64::from(*b)),
                     Some(Value::Env(read)) => self.cast_env(
                         &read.var,
@@ -931,7 +1005,12 @@ impl<'a> Evaluator<'a> {
     /// A string method on a value.
     fn method(&self, base: &Value, method: &str, args: &[Value], span: Span) -> Value {
         match base {
-            Value::Env(read) if matches!(method, "lower" | "upper" | "strip" | "casefold" | "title" | "capitalize") => {
+            Value::Env(read)
+                if matches!(
+                    method,
+                    "lower" | "upper" | "strip" | "casefold" | "title" | "capitalize"
+                ) =>
+            {
                 let fallback = match &read.fallback {
                     Fallback::Default(d) => Fallback::Default(Box::new(match d.as_ref() {
                         Value::Str(s) => Value::Str(StrLit {
@@ -948,7 +1027,12 @@ impl<'a> Evaluator<'a> {
                     span,
                 })
             }
-            Value::Str(s) if matches!(method, "lower" | "upper" | "strip" | "casefold" | "title" | "capitalize") => {
+            Value::Str(s)
+                if matches!(
+                    method,
+                    "lower" | "upper" | "strip" | "casefold" | "title" | "capitalize"
+                ) =>
+            {
                 Value::Str(StrLit {
                     value: string_method(&s.value, method),
                     span: s.span,
@@ -957,7 +1041,11 @@ impl<'a> Evaluator<'a> {
             Value::Str(s) if method == "split" => {
                 let sep = args.first().and_then(|a| a.as_str()).map(str::to_owned);
                 let parts: Vec<Value> = match &sep {
-                    Some(sep) if !sep.is_empty() => s.value.split(sep.as_str()).map(|p| lit(p, s.span)).collect(),
+                    Some(sep) if !sep.is_empty() => s
+                        .value
+                        .split(sep.as_str())
+                        .map(|p| lit(p, s.span))
+                        .collect(),
                     _ => s.value.split_whitespace().map(|p| lit(p, s.span)).collect(),
                 };
                 Value::List(parts)
@@ -988,15 +1076,15 @@ impl<'a> Evaluator<'a> {
                     Some(Value::Str(s)) => parse_bool(&s.value),
                     Some(v) => self.truthy(&v),
                 };
-                if self.facts.presence(var) == Some(false) {
-                    if let Some(b) = when_unset {
-                        return Value::Bool(b);
-                    }
+                if self.facts.presence(var) == Some(false)
+                    && let Some(b) = when_unset
+                {
+                    return Value::Bool(b);
                 }
-                if let Some(known) = self.facts.known_value(var) {
-                    if let Some(b) = parse_bool(known) {
-                        return Value::Bool(b);
-                    }
+                if let Some(known) = self.facts.known_value(var)
+                    && let Some(b) = parse_bool(known)
+                {
+                    return Value::Bool(b);
                 }
                 Value::EnvBool(EnvBool {
                     var: var.to_owned(),
@@ -1017,9 +1105,11 @@ impl<'a> Evaluator<'a> {
             Value::Int(i) => Some(*i != 0),
             Value::Str(s) => Some(!s.value.is_empty()),
             Value::List(items) => Some(!items.is_empty()),
-            Value::Generated { .. } | Value::Module(_) | Value::Func(_) | Value::Environ | Value::DjEnv(_) => {
-                Some(true)
-            }
+            Value::Generated { .. }
+            | Value::Module(_)
+            | Value::Func(_)
+            | Value::Environ
+            | Value::DjEnv(_) => Some(true),
             Value::Env(read) => match self.facts.presence(&read.var) {
                 Some(false) => match &read.fallback {
                     Fallback::Default(d) => self.truthy(d),
@@ -1037,7 +1127,9 @@ impl<'a> Evaluator<'a> {
             },
             Value::Either(vs) => {
                 let first = self.truthy(vs.first()?)?;
-                vs.iter().all(|v| self.truthy(v) == Some(first)).then_some(first)
+                vs.iter()
+                    .all(|v| self.truthy(v) == Some(first))
+                    .then_some(first)
             }
             Value::Unknown | Value::Unset | Value::EnvDerived(_) => None,
         }
@@ -1058,7 +1150,10 @@ impl<'a> Evaluator<'a> {
 
 fn set(frame: &mut Frame, name: &str, value: Value, span: Option<Span>) {
     let alts = match value {
-        Value::Either(values) => values.into_iter().map(|value| Assigned { value, span }).collect(),
+        Value::Either(values) => values
+            .into_iter()
+            .map(|value| Assigned { value, span })
+            .collect(),
         value => vec![Assigned { value, span }],
     };
     frame.names.insert(name.to_owned(), alts);
@@ -1069,7 +1164,9 @@ fn lookup(frame: &Frame, name: &str) -> Value {
         Some(alts) if alts.len() == 1 => alts[0].value.clone(),
         Some(alts) => either(alts.iter().map(|a| a.value.clone()).collect()),
         None => match name {
-            "bool" | "int" | "str" | "list" | "tuple" | "set" => Value::Func(format!("builtins.{name}")),
+            "bool" | "int" | "str" | "list" | "tuple" | "set" => {
+                Value::Func(format!("builtins.{name}"))
+            }
             _ => Value::Unknown,
         },
     }
@@ -1100,7 +1197,10 @@ fn attribute(base: &Value, attr: &str) -> Value {
 
 fn is_known_func(path: &str) -> bool {
     GENERATORS.contains(&path)
-        || matches!(path, "os.getenv" | "distutils.util.strtobool" | "str2bool.str2bool")
+        || matches!(
+            path,
+            "os.getenv" | "distutils.util.strtobool" | "str2bool.str2bool"
+        )
         || path.ends_with("strtobool")
 }
 
@@ -1139,7 +1239,11 @@ fn either(values: Vec<Value>) -> Value {
             }
         }
     }
-    if out.len() == 1 { out.remove(0) } else { Value::Either(out) }
+    if out.len() == 1 {
+        out.remove(0)
+    } else {
+        Value::Either(out)
+    }
 }
 
 /// The result of an operation the evaluator does not follow: env-derived when an operand is.
@@ -1152,7 +1256,11 @@ fn derived(operands: &[&Value]) -> Value {
             }
         }
     }
-    if vars.is_empty() { Value::Unknown } else { Value::EnvDerived(vars) }
+    if vars.is_empty() {
+        Value::Unknown
+    } else {
+        Value::EnvDerived(vars)
+    }
 }
 
 fn extend_unknown(mut items: Vec<Value>, other: &Value) -> Value {
@@ -1192,9 +1300,8 @@ fn literal_compare(a: &Value, op: CmpOp, b: &Value) -> Option<bool> {
             (Value::None, Value::None) => Some(true),
             (Value::None, Value::Str(_) | Value::Bool(_) | Value::Int(_))
             | (Value::Str(_) | Value::Bool(_) | Value::Int(_), Value::None) => Some(false),
-            (Value::Str(_), Value::Bool(_) | Value::Int(_)) | (Value::Bool(_) | Value::Int(_), Value::Str(_)) => {
-                Some(false)
-            }
+            (Value::Str(_), Value::Bool(_) | Value::Int(_))
+            | (Value::Bool(_) | Value::Int(_), Value::Str(_)) => Some(false),
             _ => None,
         }
     };
@@ -1262,9 +1369,4 @@ fn lit(s: &str, span: Option<Span>) -> Value {
         value: s.to_owned(),
         span,
     })
-}
-
-/// The range of an expression, for callers outside this module.
-pub fn range_of(expr: &Expr) -> TextRange {
-    expr.range()
 }

@@ -46,7 +46,6 @@ pub struct DjangoSettings {
     pub settings: BTreeMap<String, Vec<Assigned>>,
     /// A loaded module could not be read or parsed whole: a setting it does not show may still be set.
     pub incomplete: bool,
-    evaluator_facts: Vec<String>,
 }
 
 impl DjangoSettings {
@@ -78,18 +77,17 @@ impl DjangoSettings {
             .join(" or ")
     }
 
-    /// Variables whose presence the resolution relied on (for messages and `plan`).
-    pub fn assumed_vars(&self) -> &[String] {
-        &self.evaluator_facts
-    }
-
     /// Whether the file is one of the settings modules App Service loads (not only inherited).
     pub fn is_loaded_module(&self, file: FileId) -> bool {
         self.modules.iter().any(|m| m.file == file)
     }
 
     /// Resolve the settings for an app whose start-up module is `entry`.
-    pub fn resolve(project: &Project, app_settings: &AppSettings, entry: Option<&EntryModule>) -> Option<DjangoSettings> {
+    pub fn resolve(
+        project: &Project,
+        app_settings: &AppSettings,
+        entry: Option<&EntryModule>,
+    ) -> Option<DjangoSettings> {
         let mut roots: Vec<String> = Vec::new();
         if let Some(entry) = entry {
             roots.push(entry.import_root.clone());
@@ -107,20 +105,26 @@ impl DjangoSettings {
 
         let mut origin = None;
         let mut names: Vec<String> = Vec::new();
-        let from_app_setting = app_settings.get("DJANGO_SETTINGS_MODULE").map(|s| s.value.clone());
+        let from_app_setting = app_settings
+            .get("DJANGO_SETTINGS_MODULE")
+            .map(|s| s.value.clone());
 
         let mut sources: Vec<FileId> = Vec::new();
         if let Some(entry) = entry {
             sources.push(entry.file);
         }
-        if let Some(manage) = project.file("manage.py") {
-            if !sources.contains(&manage) {
-                sources.push(manage);
-            }
+        if let Some(manage) = project.file("manage.py")
+            && !sources.contains(&manage)
+        {
+            sources.push(manage);
         }
         for source in sources {
             let result = evaluator.module(source);
-            let write = result.env_writes.iter().rev().find(|w| w.var == "DJANGO_SETTINGS_MODULE");
+            let write = result
+                .env_writes
+                .iter()
+                .rev()
+                .find(|w| w.var == "DJANGO_SETTINGS_MODULE");
             let Some(write) = write else { continue };
             match (&from_app_setting, write.setdefault) {
                 (Some(value), true) => {
@@ -139,11 +143,11 @@ impl DjangoSettings {
             }
             break;
         }
-        if origin.is_none() {
-            if let Some(value) = from_app_setting {
-                names = vec![value];
-                origin = Some(SettingsOrigin::AppSetting);
-            }
+        if origin.is_none()
+            && let Some(value) = from_app_setting
+        {
+            names = vec![value];
+            origin = Some(SettingsOrigin::AppSetting);
         }
         let mut modules: Vec<SettingsModule> = names
             .iter()
@@ -192,7 +196,8 @@ impl DjangoSettings {
             }
             // A setting the other modules have but this one does not is unset when this one is loaded.
             for (name, alts) in settings.iter_mut() {
-                if !result.names.contains_key(name) && !alts.iter().any(|a| a.value == Value::Unset) {
+                if !result.names.contains_key(name) && !alts.iter().any(|a| a.value == Value::Unset)
+                {
                     alts.push(Assigned {
                         value: Value::Unset,
                         span: None,
@@ -210,14 +215,12 @@ impl DjangoSettings {
             let parsed = project.python(f);
             parsed.read_error.is_some() || !parsed.errors.is_empty()
         });
-        let evaluator_facts = PLATFORM_VARS.iter().map(|s| (*s).to_owned()).collect();
         Some(DjangoSettings {
             modules,
             origin,
             loaded,
             settings,
             incomplete,
-            evaluator_facts,
         })
     }
 }
@@ -225,7 +228,9 @@ impl DjangoSettings {
 /// Django reads only upper-case names from a settings module.
 fn is_setting_name(name: &str) -> bool {
     name.chars().next().is_some_and(|c| c.is_ascii_uppercase())
-        && name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
 }
 
 /// Files named `settings.py` or in a `settings/` package, outside tests.
@@ -235,16 +240,23 @@ fn fallback_modules(project: &Project) -> Vec<SettingsModule> {
         .filter(|&f| {
             let rel = project.rel_path(f);
             let name = rel.rsplit('/').next().unwrap_or(rel);
-            let in_settings_pkg = rel.split('/').rev().nth(1) == Some("settings") && name.ends_with(".py");
+            let in_settings_pkg =
+                rel.split('/').rev().nth(1) == Some("settings") && name.ends_with(".py");
             (name == "settings.py" || in_settings_pkg)
-                && !rel.split('/').any(|p| p == "tests" || p == "test" || p == "site-packages")
+                && !rel
+                    .split('/')
+                    .any(|p| p == "tests" || p == "test" || p == "site-packages")
         })
         .filter(|&f| {
             // An `__init__.py` of a settings package that is empty holds no settings.
-            !project.rel_path(f).ends_with("__init__.py") || project.text(f).is_ok_and(|t| !t.text.trim().is_empty())
+            !project.rel_path(f).ends_with("__init__.py")
+                || project.text(f).is_ok_and(|t| !t.text.trim().is_empty())
         })
         .map(|file| SettingsModule {
-            name: project.rel_path(file).trim_end_matches(".py").replace('/', "."),
+            name: project
+                .rel_path(file)
+                .trim_end_matches(".py")
+                .replace('/', "."),
             file,
         })
         .collect()
@@ -280,7 +292,9 @@ pub fn classify_debug(value: &Value) -> DebugValue {
         }
         Value::Int(i) => {
             if *i != 0 {
-                DebugValue::On { literal_true: false }
+                DebugValue::On {
+                    literal_true: false,
+                }
             } else {
                 DebugValue::Off
             }
@@ -289,14 +303,18 @@ pub fn classify_debug(value: &Value) -> DebugValue {
             if s.value.is_empty() {
                 DebugValue::Off
             } else {
-                DebugValue::On { literal_true: false }
+                DebugValue::On {
+                    literal_true: false,
+                }
             }
         }
         Value::List(items) => {
             if items.is_empty() {
                 DebugValue::Off
             } else {
-                DebugValue::On { literal_true: false }
+                DebugValue::On {
+                    literal_true: false,
+                }
             }
         }
         Value::Env(read) => DebugValue::RawString {
@@ -319,7 +337,12 @@ pub fn classify_debug(value: &Value) -> DebugValue {
 /// The classification of a `DEBUG` value when it is wrong in some way (on, failing open, or a raw string).
 pub fn debug_problem(value: &Value) -> Option<DebugValue> {
     match classify_debug(value) {
-        v @ (DebugValue::On { .. } | DebugValue::FailsOpen { .. } | DebugValue::RawString { .. }) => Some(v),
+        v @ (DebugValue::On { .. }
+        | DebugValue::FailsOpen { .. }
+        | DebugValue::RawString { .. }) => Some(v),
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -58,7 +58,10 @@ pub enum Value {
     /// Computed from these environment variables in a way not tracked further (split, parsed, joined).
     EnvDerived(Vec<String>),
     /// A value generated anew in every process (`get_random_secret_key()`, `secrets.token_hex()`).
-    Generated { call: String, span: Span },
+    Generated {
+        call: String,
+        span: Span,
+    },
     /// One of several values, depending on something unknown.
     Either(Vec<Value>),
     /// A module or namespace, by dotted name.
@@ -92,9 +95,9 @@ impl Value {
             Value::Env(e) => add(&e.var),
             Value::EnvBool(e) => add(&e.var),
             Value::EnvDerived(vars) => vars.iter().for_each(|v| add(v)),
-            Value::List(items) | Value::Either(items) => {
-                items.iter().for_each(|i| i.collect_env_vars(out, depth + 1))
-            }
+            Value::List(items) | Value::Either(items) => items
+                .iter()
+                .for_each(|i| i.collect_env_vars(out, depth + 1)),
             _ => {}
         }
     }

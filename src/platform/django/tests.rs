@@ -1,0 +1,206 @@
+//! The settings resolution on the layouts of `django-settings-patterns.md`.
+
+use super::*;
+use crate::config::Config;
+use crate::platform::Platform;
+
+/// Each setting with its values.
+type Resolved = Vec<(String, Vec<Value>)>;
+
+/// Resolve the settings of an app made of `files`, with `flags` as `--app-setting`s.
+fn resolve(
+    files: &[(&str, &str)],
+    flags: &[(&str, &str)],
+) -> (tempfile::TempDir, Resolved, Vec<String>) {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, body) in files {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, body).unwrap();
+    }
+    let project = Project::discover(dir.path()).unwrap();
+    let mut config = Config::new(dir.path());
+    config.app_settings = flags
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    let platform = Platform::build(&project, &config);
+    let django = platform.django.as_ref().expect("settings resolved");
+    let modules = django.modules.iter().map(|m| m.name.clone()).collect();
+    let settings = django
+        .settings
+        .keys()
+        .map(|k| {
+            (
+                k.clone(),
+                django.get(k).into_iter().map(|a| a.value).collect(),
+            )
+        })
+        .collect();
+    drop(platform);
+    (dir, settings, modules)
+}
+
+fn get<'a>(settings: &'a [(String, Vec<Value>)], name: &str) -> &'a [Value] {
+    settings
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_slice())
+        .unwrap_or(&[])
+}
+
+const WSGI: &str = "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'proj.settings')\n";
+
+#[test]
+fn tutorial_switch_takes_the_production_branch_and_inherits() {
+    let wsgi = "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'proj.production' if os.getenv('WEBSITE_HOSTNAME') else 'proj.settings')\n";
+    let (_d, s, modules) = resolve(
+        &[
+            ("proj/wsgi.py", wsgi),
+            ("proj/settings.py", "DEBUG = True\nSECRET_KEY = 'x'\n"),
+            (
+                "proj/production.py",
+                "from .settings import *\nDEBUG = False\n",
+            ),
+        ],
+        &[],
+    );
+    assert_eq!(modules, ["proj.production"]);
+    assert_eq!(get(&s, "DEBUG"), [Value::Bool(false)]);
+    assert!(matches!(get(&s, "SECRET_KEY"), [Value::Str(k)] if k.value == "x"));
+}
+
+#[test]
+fn settings_packages_and_deep_chains() {
+    let (_d, s, _) = resolve(
+        &[
+            ("proj/wsgi.py", WSGI),
+            ("proj/settings/__init__.py", "from .production import *\n"),
+            (
+                "proj/settings/production.py",
+                "from proj.settings.base import *\nALLOWED_HOSTS += ['example.com']\n",
+            ),
+            (
+                "proj/settings/base.py",
+                "from .common import *\nALLOWED_HOSTS = ['localhost']\n",
+            ),
+            ("proj/settings/common.py", "DEBUG = False\n"),
+        ],
+        &[],
+    );
+    assert_eq!(get(&s, "DEBUG"), [Value::Bool(false)]);
+    let [Value::List(hosts)] = get(&s, "ALLOWED_HOSTS") else {
+        panic!("{s:?}")
+    };
+    assert_eq!(
+        hosts.iter().filter_map(Value::as_str).collect::<Vec<_>>(),
+        ["localhost", "example.com"]
+    );
+}
+
+#[test]
+fn app_setting_beats_setdefault_but_not_assignment() {
+    let files = [
+        ("proj/wsgi.py", WSGI),
+        ("proj/settings.py", "DEBUG = True\n"),
+        ("proj/azure.py", "DEBUG = False\n"),
+    ];
+    let (_d, _, modules) = resolve(&files, &[("DJANGO_SETTINGS_MODULE", "proj.azure")]);
+    assert_eq!(modules, ["proj.azure"]);
+    let forced = "import os\nos.environ['DJANGO_SETTINGS_MODULE'] = 'proj.settings'\n";
+    let (_d, _, modules) = resolve(
+        &[("proj/wsgi.py", forced), files[1], files[2]],
+        &[("DJANGO_SETTINGS_MODULE", "proj.azure")],
+    );
+    assert_eq!(modules, ["proj.settings"]);
+}
+
+#[test]
+fn unknown_branches_keep_both_values_and_known_ones_pick() {
+    let (_d, s, _) = resolve(
+        &[
+            ("proj/wsgi.py", WSGI),
+            (
+                "proj/settings.py",
+                "import os\nDEBUG = False\nif os.environ.get('LOCAL'):\n    DEBUG = True\n\
+                 if not DEBUG:\n    SECURE_SSL_REDIRECT = True\n\
+                 if 'RENDER' in os.environ:\n    ALLOWED_HOSTS = ['*']\nelse:\n    ALLOWED_HOSTS = []\n",
+            ),
+        ],
+        &[],
+    );
+    assert_eq!(get(&s, "DEBUG"), [Value::Bool(true), Value::Bool(false)]);
+    assert_eq!(get(&s, "ALLOWED_HOSTS"), [Value::List(vec![])]);
+    // `not DEBUG` is unknown, so the setting may be unset.
+    assert_eq!(
+        get(&s, "SECURE_SSL_REDIRECT"),
+        [Value::Bool(true), Value::Unset]
+    );
+}
+
+#[test]
+fn library_readers_are_understood() {
+    let (_d, s, _) = resolve(
+        &[
+            ("proj/wsgi.py", WSGI),
+            (
+                "proj/settings.py",
+                "import environ\nfrom decouple import config, Csv\nenv = environ.Env(DEBUG=(bool, True))\n\
+                 DEBUG = env('DEBUG')\nTEMPLATE_DEBUG = config('TD', default=False, cast=bool)\n\
+                 ALLOWED_HOSTS = config('HOSTS', cast=Csv())\nSECRET_KEY = env.str('SECRET_KEY')\n",
+            ),
+        ],
+        &[],
+    );
+    assert!(
+        matches!(get(&s, "DEBUG"), [Value::EnvBool(b)] if b.when_unset == Some(true) && !b.string_truthiness)
+    );
+    assert!(
+        matches!(get(&s, "TEMPLATE_DEBUG"), [Value::EnvBool(b)] if b.when_unset == Some(false))
+    );
+    assert_eq!(
+        get(&s, "ALLOWED_HOSTS"),
+        [Value::EnvDerived(vec!["HOSTS".into()])]
+    );
+    assert!(matches!(get(&s, "SECRET_KEY"), [Value::Env(r)] if r.fallback == Fallback::Required));
+}
+
+#[test]
+fn a_missing_local_settings_module_runs_the_except_branch() {
+    let (_d, s, _) = resolve(
+        &[
+            ("proj/wsgi.py", WSGI),
+            (
+                "proj/settings.py",
+                "DEBUG = False\ntry:\n    from .local import *\nexcept ImportError:\n    ALLOWED_HOSTS = ['a.example']\n",
+            ),
+        ],
+        &[],
+    );
+    assert!(matches!(get(&s, "ALLOWED_HOSTS"), [Value::List(h)] if h.len() == 1));
+}
+
+#[test]
+fn known_app_settings_decide_conditions() {
+    let (_d, s, _) = resolve(
+        &[
+            ("proj/wsgi.py", WSGI),
+            (
+                "proj/settings.py",
+                "import os\nDEBUG = os.environ.get('DEBUG', 'True') == 'True'\n",
+            ),
+        ],
+        &[("DEBUG", "False")],
+    );
+    assert_eq!(get(&s, "DEBUG"), [Value::Bool(false)]);
+}
+
+#[test]
+fn without_a_settings_module_files_named_settings_are_used() {
+    let (_d, s, modules) = resolve(
+        &[("web/settings.py", "DEBUG = True\n"), ("web/views.py", "")],
+        &[],
+    );
+    assert_eq!(modules, ["web.settings"]);
+    assert_eq!(get(&s, "DEBUG"), [Value::Bool(true)]);
+}
