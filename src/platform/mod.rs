@@ -3,7 +3,9 @@
 
 pub mod app_settings;
 pub mod build;
+pub mod command;
 pub mod django;
+pub mod shell;
 pub mod startup;
 
 use ruff_text_size::TextRange;

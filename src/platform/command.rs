@@ -1,0 +1,409 @@
+//! Server commands (`gunicorn ...`, `uvicorn ...`, `python manage.py runserver`, ...) read from a startup
+//! command or script, with every option and its position.
+
+use ruff_text_size::{TextRange, TextSize};
+
+use super::shell::{Word, simple_commands};
+
+/// The program a command starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ServerKind {
+    Gunicorn,
+    Uvicorn,
+    /// `flask run`.
+    FlaskRun,
+    /// `python manage.py runserver`.
+    DjangoRunserver,
+    /// `python <script>.py` (the script's own server, e.g. `app.run()`).
+    PythonScript(String),
+}
+
+/// One `--option[=value]` of a command.
+#[derive(Debug, Clone)]
+pub struct OptionArg {
+    /// The long name (`--bind` also for `-b`).
+    pub name: String,
+    pub value: Option<Word>,
+    /// The option word itself.
+    pub word: Word,
+}
+
+/// A server command and its arguments. Ranges are relative to the start of `text` given to
+/// [`server_commands`].
+#[derive(Debug, Clone)]
+pub struct ServerCommand {
+    pub kind: ServerKind,
+    /// The words of the simple command, program first.
+    pub words: Vec<Word>,
+    pub options: Vec<OptionArg>,
+    /// The application (`module:attr`) for gunicorn and uvicorn.
+    pub target: Option<Word>,
+    /// 1-based line of the command in its text.
+    pub line: usize,
+}
+
+impl ServerCommand {
+    /// Every occurrence of an option, by long name.
+    pub fn option(&self, long: &str) -> impl Iterator<Item = &OptionArg> {
+        self.options.iter().filter(move |o| o.name == long)
+    }
+
+    /// The last value given for an option (later ones win).
+    pub fn value(&self, long: &str) -> Option<&Word> {
+        self.option(long).filter_map(|o| o.value.as_ref()).last()
+    }
+
+    pub fn has_flag(&self, long: &str) -> bool {
+        self.option(long).next().is_some()
+    }
+
+    /// The range the whole command covers.
+    pub fn range(&self) -> TextRange {
+        let start = self
+            .words
+            .first()
+            .map_or(TextSize::default(), |w| w.range.start());
+        let end = self.words.last().map_or(start, |w| w.range.end());
+        TextRange::new(start, end)
+    }
+
+    /// `module` and `attribute` of the target (`attribute` defaults to `application` as in gunicorn).
+    pub fn module_and_attribute(&self) -> Option<(String, String)> {
+        let target = self.target.as_ref()?;
+        Some(match target.text.split_once(':') {
+            Some((m, a)) => (m.to_owned(), a.to_owned()),
+            None => (target.text.clone(), "application".to_owned()),
+        })
+    }
+}
+
+/// (short, long, takes a value) of gunicorn's options that matter or take a value.
+const GUNICORN_OPTIONS: &[(&str, &str, bool)] = &[
+    ("-b", "--bind", true),
+    ("-w", "--workers", true),
+    ("-k", "--worker-class", true),
+    ("-t", "--timeout", true),
+    ("-c", "--config", true),
+    ("-e", "--env", true),
+    ("-n", "--name", true),
+    ("-p", "--pid", true),
+    ("-u", "--user", true),
+    ("-g", "--group", true),
+    ("-m", "--umask", true),
+    ("-D", "--daemon", false),
+    ("-R", "--enable-stdio-inheritance", false),
+    ("", "--chdir", true),
+    ("", "--threads", true),
+    ("", "--access-logfile", true),
+    ("", "--error-logfile", true),
+    ("", "--log-file", true),
+    ("", "--log-level", true),
+    ("", "--log-config", true),
+    ("", "--access-logformat", true),
+    ("", "--pythonpath", true),
+    ("", "--max-requests", true),
+    ("", "--max-requests-jitter", true),
+    ("", "--keep-alive", true),
+    ("", "--graceful-timeout", true),
+    ("", "--forwarded-allow-ips", true),
+    ("", "--worker-connections", true),
+    ("", "--worker-tmp-dir", true),
+    ("", "--backlog", true),
+    ("", "--limit-request-line", true),
+    ("", "--limit-request-fields", true),
+    ("", "--limit-request-field_size", true),
+    ("", "--certfile", true),
+    ("", "--keyfile", true),
+    ("", "--reload-engine", true),
+    ("", "--reload-extra-file", true),
+    ("", "--statsd-host", true),
+    ("", "--paste", true),
+];
+
+/// uvicorn's options that take a value.
+const UVICORN_VALUE_OPTIONS: &[&str] = &[
+    "--host",
+    "--port",
+    "--uds",
+    "--fd",
+    "--workers",
+    "--app-dir",
+    "--root-path",
+    "--log-level",
+    "--log-config",
+    "--env-file",
+    "--loop",
+    "--http",
+    "--ws",
+    "--lifespan",
+    "--interface",
+    "--forwarded-allow-ips",
+    "--limit-concurrency",
+    "--limit-max-requests",
+    "--backlog",
+    "--timeout-keep-alive",
+    "--timeout-graceful-shutdown",
+    "--ssl-keyfile",
+    "--ssl-certfile",
+    "--ssl-keyfile-password",
+    "--ssl-version",
+    "--ssl-cert-reqs",
+    "--ssl-ca-certs",
+    "--ssl-ciphers",
+    "--header",
+    "--h11-max-incomplete-event-size",
+    "--reload-dir",
+    "--reload-include",
+    "--reload-exclude",
+    "--reload-delay",
+    "--ws-max-size",
+    "--ws-max-queue",
+    "--ws-ping-interval",
+    "--ws-ping-timeout",
+];
+
+/// Every server command in `text` (a startup command or a script), in order.
+pub fn server_commands(text: &str) -> Vec<ServerCommand> {
+    let mut out = Vec::new();
+    let mut offset = 0usize;
+    for (index, raw) in text.split_inclusive('\n').enumerate() {
+        let line = raw.trim_end_matches(['\n', '\r']);
+        let base = TextSize::try_from(offset).unwrap_or_default();
+        offset += raw.len();
+        for mut words in simple_commands(line) {
+            for w in &mut words {
+                w.range += base;
+            }
+            if let Some(command) = classify(words, index + 1) {
+                out.push(command);
+            }
+        }
+    }
+    out
+}
+
+fn classify(words: Vec<Word>, line: usize) -> Option<ServerCommand> {
+    // Skip `exec`, `nohup`, `env`, `VAR=value` prefixes.
+    let start = words.iter().position(|w| {
+        !(matches!(w.text.as_str(), "exec" | "nohup" | "env" | "time")
+            || (w.text.contains('=')
+                && !w.text.starts_with('-')
+                && w.text.split('=').next().is_some_and(is_name)))
+    })?;
+    let words: Vec<Word> = words[start..].to_vec();
+    let program = words
+        .first()?
+        .text
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    let args: &[Word] = &words[1..];
+    let (kind, args) = match program.as_str() {
+        "gunicorn" => (ServerKind::Gunicorn, args),
+        "uvicorn" => (ServerKind::Uvicorn, args),
+        "flask" if args.iter().any(|a| a.text == "run") => (ServerKind::FlaskRun, args),
+        p if p.starts_with("python") => {
+            let first = args
+                .iter()
+                .position(|a| !a.text.starts_with('-') || a.text == "-m")?;
+            match args[first].text.as_str() {
+                "-m" => {
+                    let module = args.get(first + 1)?;
+                    let rest = &args[first + 2..];
+                    match module.text.as_str() {
+                        "gunicorn" => (ServerKind::Gunicorn, rest),
+                        "uvicorn" => (ServerKind::Uvicorn, rest),
+                        "flask" if rest.iter().any(|a| a.text == "run") => {
+                            (ServerKind::FlaskRun, rest)
+                        }
+                        _ => return None,
+                    }
+                }
+                script
+                    if script.ends_with("manage.py")
+                        && args.iter().any(|a| a.text == "runserver") =>
+                {
+                    (ServerKind::DjangoRunserver, &args[first + 1..])
+                }
+                script if script.ends_with("manage.py") => return None,
+                script if script.ends_with(".py") => (
+                    ServerKind::PythonScript(script.to_owned()),
+                    &args[first + 1..],
+                ),
+                _ => return None,
+            }
+        }
+        _ => return None,
+    };
+    let (options, target) = parse_options(&kind, args);
+    Some(ServerCommand {
+        kind,
+        words,
+        options,
+        target,
+        line,
+    })
+}
+
+fn is_name(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+fn parse_options(kind: &ServerKind, args: &[Word]) -> (Vec<OptionArg>, Option<Word>) {
+    let mut options = Vec::new();
+    let mut positionals: Vec<Word> = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let word = &args[i];
+        let text = word.text.as_str();
+        if !text.starts_with('-') || text == "-" {
+            positionals.push(word.clone());
+            i += 1;
+            continue;
+        }
+        if let Some((name, value)) = text.split_once('=').filter(|(n, _)| n.starts_with("--")) {
+            let value_start = word.range.end() - TextSize::of(value);
+            options.push(OptionArg {
+                name: name.to_owned(),
+                value: Some(Word {
+                    text: value.to_owned(),
+                    range: TextRange::new(value_start.max(word.range.start()), word.range.end()),
+                    operator: false,
+                }),
+                word: word.clone(),
+            });
+            i += 1;
+            continue;
+        }
+        let (long, takes_value) = match kind {
+            ServerKind::Gunicorn => match GUNICORN_OPTIONS
+                .iter()
+                .find(|(s, l, _)| *s == text || *l == text)
+            {
+                Some((_, l, v)) => ((*l).to_owned(), *v),
+                None => {
+                    // `-b127.0.0.1:8000`: a short option with its value attached.
+                    if let Some((_, l, true)) = GUNICORN_OPTIONS
+                        .iter()
+                        .find(|(s, _, _)| !s.is_empty() && text.len() > 2 && text.starts_with(s))
+                    {
+                        let value = &text[2..];
+                        options.push(OptionArg {
+                            name: (*l).to_owned(),
+                            value: Some(Word {
+                                text: value.to_owned(),
+                                range: TextRange::new(
+                                    word.range.start() + TextSize::new(2),
+                                    word.range.end(),
+                                ),
+                                operator: false,
+                            }),
+                            word: word.clone(),
+                        });
+                        i += 1;
+                        continue;
+                    }
+                    (text.to_owned(), false)
+                }
+            },
+            ServerKind::Uvicorn => (text.to_owned(), UVICORN_VALUE_OPTIONS.contains(&text)),
+            ServerKind::FlaskRun => {
+                let long = match text {
+                    "-h" => "--host",
+                    "-p" => "--port",
+                    other => other,
+                };
+                (
+                    long.to_owned(),
+                    matches!(long, "--host" | "--port" | "--cert" | "--key" | "--app"),
+                )
+            }
+            _ => (text.to_owned(), false),
+        };
+        let value = if takes_value {
+            args.get(i + 1).cloned()
+        } else {
+            None
+        };
+        options.push(OptionArg {
+            name: long,
+            value,
+            word: word.clone(),
+        });
+        i += if takes_value { 2 } else { 1 };
+    }
+    let target = match kind {
+        ServerKind::Gunicorn | ServerKind::Uvicorn => positionals.last().cloned(),
+        _ => None,
+    };
+    if let ServerKind::DjangoRunserver = kind {
+        // `runserver 0.0.0.0:8000`: keep the address as a `--bind`-like value.
+        if let Some(addr) = positionals.iter().find(|w| w.text != "runserver") {
+            options.push(OptionArg {
+                name: "--bind".into(),
+                value: Some(addr.clone()),
+                word: addr.clone(),
+            });
+        }
+    }
+    (options, target)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gunicorn_commands() {
+        let text = "cd src\ngunicorn --bind=0.0.0.0 --timeout 600 -k uvicorn.workers.UvicornWorker --chdir app main:app\n";
+        let cmds = server_commands(text);
+        assert_eq!(cmds.len(), 1);
+        let c = &cmds[0];
+        assert_eq!(c.kind, ServerKind::Gunicorn);
+        assert_eq!(c.line, 2);
+        assert_eq!(c.value("--bind").unwrap().text, "0.0.0.0");
+        let bind = c.value("--bind").unwrap();
+        assert_eq!(
+            &text[bind.range.start().to_usize()..bind.range.end().to_usize()],
+            "0.0.0.0"
+        );
+        assert_eq!(
+            c.value("--worker-class").unwrap().text,
+            "uvicorn.workers.UvicornWorker"
+        );
+        assert_eq!(c.value("--chdir").unwrap().text, "app");
+        assert_eq!(
+            c.module_and_attribute(),
+            Some(("main".into(), "app".into()))
+        );
+    }
+
+    #[test]
+    fn other_servers() {
+        let c = &server_commands("python -m uvicorn main:app --host 127.0.0.1 --port 8000")[0];
+        assert_eq!(c.kind, ServerKind::Uvicorn);
+        assert_eq!(c.value("--host").unwrap().text, "127.0.0.1");
+        assert_eq!(c.target.as_ref().unwrap().text, "main:app");
+        let c = &server_commands("exec python manage.py runserver 0.0.0.0:8000")[0];
+        assert_eq!(c.kind, ServerKind::DjangoRunserver);
+        assert_eq!(c.value("--bind").unwrap().text, "0.0.0.0:8000");
+        assert_eq!(
+            server_commands("FLASK_APP=app.py flask run -h 0.0.0.0")[0].kind,
+            ServerKind::FlaskRun
+        );
+        assert_eq!(
+            server_commands("python app.py")[0].kind,
+            ServerKind::PythonScript("app.py".into())
+        );
+        let c = &server_commands("gunicorn -b127.0.0.1:5000 -w 4 wsgi")[0];
+        assert_eq!(c.value("--bind").unwrap().text, "127.0.0.1:5000");
+        assert_eq!(
+            c.module_and_attribute(),
+            Some(("wsgi".into(), "application".into()))
+        );
+        assert!(
+            server_commands("pip install -r requirements.txt\npython manage.py migrate").is_empty()
+        );
+    }
+}
