@@ -22,6 +22,8 @@ pub struct Cli {
 pub enum Command {
     /// Check an app folder (the folder that is deployed)
     Check(CheckArgs),
+    /// Show what App Service will do with the app: the build, the start-up command, the app settings it needs
+    Plan(PlanArgs),
     /// List every rule: code, name, category and summary
     Rules {
         /// Output format
@@ -35,11 +37,34 @@ pub enum Command {
     },
 }
 
+/// What describes the app and its App Service configuration (shared by `check` and `plan`).
 #[derive(Debug, Args)]
-pub struct CheckArgs {
+pub struct AppArgs {
     /// The app root: the folder that is deployed
     #[arg(default_value = ".")]
     pub path: PathBuf,
+
+    /// An App Service app setting, such as PRE_BUILD_COMMAND=... (repeatable)
+    #[arg(long = "app-setting", value_name = "NAME=VALUE")]
+    pub app_settings: Vec<String>,
+
+    /// JSON from `az webapp config appsettings list` or `az webapp config show` (repeatable)
+    #[arg(long = "app-settings-file", value_name = "FILE")]
+    pub app_settings_files: Vec<PathBuf>,
+
+    /// The configured startup command or startup file
+    #[arg(long, value_name = "CMD")]
+    pub startup_command: Option<String>,
+
+    /// The app's Python version (X.Y); default: the site's version, else runtime.txt, else the newest on App Service
+    #[arg(long, value_name = "X.Y")]
+    pub python_version: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub app: AppArgs,
 
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -64,18 +89,16 @@ pub struct CheckArgs {
     /// When to use colours in text output
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
     pub color: ColorWhen,
+}
 
-    /// An App Service app setting, such as PRE_BUILD_COMMAND=... (repeatable)
-    #[arg(long = "app-setting", value_name = "NAME=VALUE")]
-    pub app_settings: Vec<String>,
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub app: AppArgs,
 
-    /// The configured startup command or startup file
-    #[arg(long, value_name = "CMD")]
-    pub startup_command: Option<String>,
-
-    /// The app's Python version (X.Y); default: runtime.txt, else the newest on App Service
-    #[arg(long, value_name = "X.Y")]
-    pub python_version: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
+    pub format: RulesFormat,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

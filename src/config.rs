@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::cli::{CheckArgs, ColorWhen, Format};
+use crate::cli::{AppArgs, CheckArgs, ColorWhen, Format};
 use crate::project::PythonVersion;
 use crate::rules::{RULES, RuleMeta};
 
@@ -29,6 +29,8 @@ pub struct Config {
     pub color: ColorWhen,
     /// `--app-setting NAME=VALUE`, in order given.
     pub app_settings: Vec<(String, String)>,
+    /// `--app-settings-file`: JSON printed by `az webapp config appsettings list` / `az webapp config show`.
+    pub app_settings_files: Vec<PathBuf>,
     pub startup_command: Option<String>,
     pub python_version: Option<PythonVersion>,
 }
@@ -44,18 +46,25 @@ impl Config {
             exit_zero: false,
             color: ColorWhen::Never,
             app_settings: Vec::new(),
+            app_settings_files: Vec::new(),
             startup_command: None,
             python_version: None,
         }
     }
 
     pub fn from_args(args: &CheckArgs) -> Result<Config, UsageError> {
-        let mut config = Config::new(args.path.clone());
+        let mut config = Config::from_app_args(&args.app)?;
         config.format = args.format;
         config.output_file = args.output_file.clone();
         config.exit_zero = args.exit_zero;
         config.color = args.color;
         config.rules = select_rules(&args.select, &args.ignore)?;
+        Ok(config)
+    }
+
+    /// The configuration of the app itself (for `check` and `plan`).
+    pub fn from_app_args(args: &AppArgs) -> Result<Config, UsageError> {
+        let mut config = Config::new(args.path.clone());
         for setting in &args.app_settings {
             let Some((name, value)) = setting.split_once('=') else {
                 return Err(UsageError(format!(
@@ -70,6 +79,7 @@ impl Config {
                 .app_settings
                 .push((name.to_owned(), value.to_owned()));
         }
+        config.app_settings_files = args.app_settings_files.clone();
         config.startup_command = args
             .startup_command
             .clone()

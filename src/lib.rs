@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
+pub mod plan;
 pub mod platform;
 pub mod project;
 pub mod render;
@@ -37,6 +38,9 @@ pub fn check(config: &Config) -> Result<Report, ProjectError> {
     let project = Project::discover(&config.root)?;
     let diagnostics = {
         let platform = Platform::build(&project, config);
+        if let Some(error) = platform.sources.errors.first() {
+            return Err(ProjectError(error.clone()));
+        }
         let context = Context {
             platform: &platform,
         };

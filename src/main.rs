@@ -68,6 +68,16 @@ fn run(cli: Cli) -> Exit {
                 Exit::Error
             }
         },
+        Command::Plan(args) => {
+            let config = match Config::from_app_args(&args.app) {
+                Ok(config) => config,
+                Err(err) => {
+                    eprintln!("error: {err}");
+                    return Exit::Error;
+                }
+            };
+            plan(&config, args.format)
+        }
         Command::Check(args) => {
             let config = match Config::from_args(&args) {
                 Ok(config) => config,
@@ -130,6 +140,23 @@ fn check(config: &Config) -> Exit {
         Exit::Findings
     } else {
         Exit::Clean
+    }
+}
+
+fn plan(config: &Config, format: RulesFormat) -> Exit {
+    match appservice_preflight::plan::plan(config) {
+        Ok(plan) => {
+            let text = match format {
+                RulesFormat::Text => plan.to_text(),
+                RulesFormat::Json => plan.to_json(),
+            };
+            print!("{text}");
+            Exit::Clean
+        }
+        Err(err) => {
+            eprintln!("error: {err}");
+            Exit::Error
+        }
     }
 }
 

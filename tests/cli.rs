@@ -453,3 +453,68 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+#[test]
+fn an_unreadable_settings_file_is_a_usage_error() {
+    let o = run(&[
+        "check",
+        path_str(&project("django-azure-clean")),
+        "--app-settings-file",
+        "/no/such/settings.json",
+    ]);
+    assert_no_panic(&o);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("--app-settings-file `/no/such/settings.json` cannot be read"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&[
+        "plan",
+        path_str(&project("django-azure-clean")),
+        "--app-settings-file",
+        "/no/such/settings.json",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn plan_prints_text_and_json() {
+    let o = run(&["plan", path_str(&project("django-azure-clean"))]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("azureproject.wsgi"), "{}", stdout(&o));
+    let o = run(&[
+        "plan",
+        path_str(&project("django-azure-clean")),
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+    for key in [
+        "runs",
+        "python_version",
+        "python_version_source",
+        "dependencies",
+        "collectstatic",
+    ] {
+        assert!(v["build"].get(key).is_some(), "build.{key} missing: {v}");
+    }
+    for key in ["kind", "command", "module", "attribute"] {
+        assert!(
+            v["startup"].get(key).is_some(),
+            "startup.{key} missing: {v}"
+        );
+    }
+    assert_eq!(v["startup"]["kind"], "django");
+    assert_eq!(v["build"]["python_version"], "3.12");
+    let required: Vec<&str> = v["required_env"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        required.contains(&"SECRET_KEY") && required.contains(&"AZURE_POSTGRESQL_CONNECTIONSTRING"),
+        "{required:?}"
+    );
+}

@@ -131,8 +131,10 @@ fn readme_rule_table_is_current() {
     }
 }
 
-/// Fenced blocks of a page section whose info string names a file: (path, body).
-fn file_blocks(section: &str) -> Vec<(String, String)> {
+/// Fenced blocks of a page section whose info string names a file: (path, bytes). A third word
+/// `utf-16` writes the body as UTF-16 (little-endian, with a byte-order mark), as Windows PowerShell 5
+/// writes `pip freeze > requirements.txt`.
+fn file_blocks(section: &str) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
     let mut lines = section.lines();
     while let Some(line) = lines.next() {
@@ -147,17 +149,25 @@ fn file_blocks(section: &str) -> Vec<(String, String)> {
             body.push_str(inner);
             body.push('\n');
         }
-        if let Some((_, path)) = info.trim().split_once(' ') {
-            out.push((path.trim().to_owned(), body));
+        let mut words = info.split_whitespace().skip(1);
+        if let Some(path) = words.next() {
+            let bytes = match words.next() {
+                Some("utf-16") => [0xFF, 0xFE]
+                    .into_iter()
+                    .chain(body.encode_utf16().flat_map(u16::to_le_bytes))
+                    .collect(),
+                _ => body.into_bytes(),
+            };
+            out.push((path.to_owned(), bytes));
         }
     }
     out
 }
 
-fn write_tree(dir: &Path, files: &[(String, String)]) {
+fn write_tree(dir: &Path, files: &[(String, Vec<u8>)]) {
     for (path, body) in files {
         let target = dir.join(path);
-        if body.trim() == "<deleted>" {
+        if body.trim_ascii() == b"<deleted>" {
             let _ = std::fs::remove_file(&target);
             continue;
         }

@@ -2,16 +2,20 @@
 //! Built once from the project and the configuration; rules only read it.
 
 pub mod app_settings;
+pub mod apps;
 pub mod build;
 pub mod command;
 pub mod django;
+pub mod gunicorn;
+pub mod imports;
+pub mod oryx;
+pub mod requirements;
 pub mod shell;
+pub mod sources;
 pub mod startup;
 
-use ruff_text_size::TextRange;
-
-use crate::config::{Config, parse_python_version};
-use crate::project::{FileId, Project, PythonVersion, Span};
+use crate::config::Config;
+use crate::project::{FileId, Project, PythonVersion};
 pub use app_settings::{AppSettings, Setting, Source};
 pub use django::DjangoSettings;
 pub use startup::{EntryKind, EntryModule, Startup, StartupCommand};
@@ -31,36 +35,42 @@ pub struct PythonRuntime {
 pub struct Platform<'a> {
     pub project: &'a Project,
     pub config: &'a Config,
+    /// Every configuration source found (flags, files, infrastructure as code), with precedence applied.
+    pub sources: sources::Sources,
     pub app_settings: AppSettings,
     pub python: PythonRuntime,
     pub build: build::BuildHooks,
+    pub requirements: requirements::Requirements,
     pub startup: Startup,
+    pub gunicorn: gunicorn::GunicornConfig,
     pub django: Option<DjangoSettings>,
+    pub oryx: oryx::OryxPlan,
 }
 
 impl<'a> Platform<'a> {
     pub fn build(project: &'a Project, config: &'a Config) -> Platform<'a> {
-        let app_settings = AppSettings::load(project, &config.app_settings);
-        let python = python_runtime(project, config, &app_settings);
+        let sources = sources::Sources::load(project, config);
+        let app_settings = sources.app_settings();
+        let python = sources.python_runtime(&app_settings);
         project.set_python_version(python.version);
-        let command = config
-            .startup_command
-            .clone()
-            .map(|command| StartupCommand {
-                command,
-                source: Source::Flag("--startup-command"),
-            });
-        let startup = Startup::detect(project, command, python.version);
+        let startup = Startup::detect(project, sources.startup_command(), python.version);
         let build = build::BuildHooks::detect(project, &app_settings);
+        let requirements = requirements::Requirements::detect(project, &app_settings);
+        let gunicorn = gunicorn::GunicornConfig::detect_with(project, &startup, &app_settings);
         let django = DjangoSettings::resolve(project, &app_settings, startup.entry.as_ref());
+        let oryx = oryx::OryxPlan::detect(project, &app_settings, &python, &requirements, &build);
         Platform {
             project,
             config,
+            sources,
             app_settings,
             python,
             build,
+            requirements,
             startup,
+            gunicorn,
             django,
+            oryx,
         }
     }
 
@@ -165,48 +175,5 @@ impl<'a> Platform<'a> {
             }
         }
         out
-    }
-}
-
-fn python_runtime(project: &Project, config: &Config, app_settings: &AppSettings) -> PythonRuntime {
-    if let Some(version) = config.python_version {
-        return PythonRuntime {
-            version,
-            source: Some(Source::Flag("--python-version")),
-        };
-    }
-    if let Some(setting) = app_settings.get("PYTHON_VERSION")
-        && let Some(version) = parse_python_version(&setting.value)
-    {
-        return PythonRuntime {
-            version,
-            source: Some(setting.source.clone()),
-        };
-    }
-    if let Some(file) = project.file("runtime.txt")
-        && let Ok(text) = project.text(file)
-    {
-        for (_, range, line) in text.lines() {
-            let trimmed = line.trim();
-            if trimmed.is_empty() {
-                continue;
-            }
-            if let Some(version) =
-                parse_python_version(trimmed).filter(|_| trimmed.starts_with("python-"))
-            {
-                return PythonRuntime {
-                    version,
-                    source: Some(Source::File(Span::new(
-                        file,
-                        TextRange::new(range.start(), range.end()),
-                    ))),
-                };
-            }
-            break;
-        }
-    }
-    PythonRuntime {
-        version: NEWEST_PYTHON,
-        source: None,
     }
 }

@@ -1,10 +1,25 @@
 //! What the container runs at start-up: the custom command or the auto-detected entry module.
 //!
-//! Order (Oryx `scriptgenerator.go`): custom command; Django (first top-level folder by name with
-//! `wsgi.py`); FastAPI (Python 3.14+ only); Flask (first of `application.py`, `app.py`, ...); default page.
+//! The container's `init_container.sh` takes the startup command first (behaviour item 13): one word
+//! naming a file runs that file when it is a `.sh` script and otherwise uses only the file's first line
+//! as the command; any other text is the command. Without a command, Oryx's start-up script generator
+//! (`scriptgenerator.go`, `frameworks.go`; behaviour items 16-19) tries, in order: Django (the first
+//! immediate subfolder, by name, holding `wsgi.py`), FastAPI (Python 3.14 and later only), Flask (the
+//! first of `application.py`, `app.py`, `run.py`, `index.py`, `server.py`, `wsgi.py` at the root), and
+//! otherwise starts the default page.
 
-use crate::platform::app_settings::Source;
-use crate::project::{FileId, Project, PythonVersion};
+use std::cell::OnceCell;
+
+use ruff_python_ast::{Expr, Stmt};
+use ruff_text_size::{TextRange, TextSize};
+use serde::Serialize;
+
+use crate::platform::app_settings::{AppSettings, Source};
+use crate::platform::apps::{self, AppObject, Framework, ModuleNames, Resolved};
+use crate::platform::command::{ServerCommand, ServerKind, server_commands};
+use crate::platform::django::Evaluator;
+use crate::platform::shell;
+use crate::project::{FileId, Project, PythonVersion, Span};
 
 /// The Flask entry files Oryx looks for at the root, in order (FW:134-159).
 pub const FLASK_FILES: &[&str] = &[
@@ -15,7 +30,7 @@ pub const FLASK_FILES: &[&str] = &[
     "server.py",
     "wsgi.py",
 ];
-/// The FastAPI entry files Oryx looks for at the root (FW:180-218).
+/// The FastAPI entry files Oryx looks for at the root, in order (FW:180-218, behaviour item 19).
 pub const FASTAPI_FILES: &[&str] = &[
     "main.py",
     "app.py",
@@ -26,6 +41,19 @@ pub const FASTAPI_FILES: &[&str] = &[
     "index.py",
     "run.py",
 ];
+/// The only folder Oryx's Django detection skips: the virtual environment it builds.
+pub const ORYX_VENV: &str = "antenv";
+/// The worker class Oryx gives an auto-detected FastAPI app (behaviour item 19).
+pub const ORYX_ASGI_WORKER: &str = "uvicorn_worker.UvicornWorker";
+/// The worker class this tool suggests for an ASGI app (shipped with uvicorn itself).
+pub const SUGGESTED_ASGI_WORKER: &str = "uvicorn.workers.UvicornWorker";
+/// The port App Service's Python image sets in `PORT` (behaviour item 13).
+pub const DEFAULT_PORT: &str = "8000";
+/// The gunicorn configuration the image passes with `-c` to auto-detected starts (behaviour item 13).
+pub const IMAGE_GUNICORN_CONF: &str = "/opt/startup/gunicorn.conf.py";
+/// Where the default page's app lives in the image, and its module (Oryx `main.go` defaults).
+pub const DEFAULT_SITE: &str = "/opt/defaultsite";
+pub const DEFAULT_SITE_MODULE: &str = "application:app";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EntryKind {
@@ -43,7 +71,7 @@ pub struct EntryModule {
     pub file: FileId,
     /// Dotted module name, e.g. `proj.wsgi`.
     pub module: String,
-    /// The attribute the server loads, e.g. `application`.
+    /// The attribute the server loads, e.g. `application` (a factory's name without `()`).
     pub attribute: String,
     /// The folder (relative to the app root, "" for the root) that is on `sys.path`.
     pub import_root: String,
@@ -64,11 +92,151 @@ pub struct StartupScript {
     pub configured: bool,
 }
 
+/// How the app is started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StartupKind {
+    /// The startup command (or the startup file it names).
+    Custom,
+    Django,
+    Flask,
+    #[serde(rename = "fastapi")]
+    FastApi,
+    /// Nothing to start: App Service's default page.
+    #[default]
+    Default,
+}
+
+impl StartupKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StartupKind::Custom => "custom",
+            StartupKind::Django => "django",
+            StartupKind::Flask => "flask",
+            StartupKind::FastApi => "fastapi",
+            StartupKind::Default => "default",
+        }
+    }
+}
+
+/// A file the startup command names: `startup.sh`, `startup.txt`, `sh scripts/start.sh`.
+#[derive(Debug, Clone)]
+pub struct StartupFile {
+    /// As written in the command.
+    pub path: String,
+    /// `None`: not in the app.
+    pub file: Option<FileId>,
+    /// The whole file runs (a `.sh` file, or `sh FILE`); otherwise only its first line is the command.
+    pub whole: bool,
+    /// The range of the path in the command text.
+    pub range: TextRange,
+}
+
+/// A server command with the folders it runs in.
+#[derive(Debug, Clone)]
+pub struct ServerAt {
+    pub command: ServerCommand,
+    /// The working directory, relative to the app root ("" for the root); `None` when a `cd` leaves
+    /// the app or goes somewhere this tool cannot follow.
+    pub cwd: Option<String>,
+    /// The folder the target is imported from: the working directory joined with `--chdir`
+    /// (gunicorn) or `--app-dir` (uvicorn). `None`: unknown.
+    pub import_root: Option<String>,
+    /// The target's module and attribute (`create_app` for `app:create_app()`), if it has one.
+    pub module: Option<String>,
+    pub attribute: Option<String>,
+    /// The target calls a factory (`app:create_app()`, uvicorn `--factory`).
+    pub factory: bool,
+    /// The module's file in the repository.
+    pub file: Option<FileId>,
+    /// gunicorn's configuration file: `-c FILE`, else `gunicorn.conf.py` in the working directory.
+    pub conf: GunicornConf,
+    /// The folders `--pythonpath` (or the configuration's `pythonpath`) adds, relative to the app root.
+    pub pythonpath: Vec<String>,
+}
+
+impl ServerAt {
+    /// The roots a module of this server is looked up under: the import root, then `--pythonpath`.
+    pub fn roots(&self) -> Vec<String> {
+        self.import_root
+            .iter()
+            .chain(self.pythonpath.iter())
+            .cloned()
+            .collect()
+    }
+}
+
+/// The configuration file a gunicorn command reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GunicornConf {
+    /// None: no `-c` and no `gunicorn.conf.py` where it runs (or not a gunicorn command).
+    None,
+    File(FileId),
+    /// `-c python:module`, or a path this tool cannot follow.
+    Unknown,
+}
+
+/// A setting of a gunicorn configuration file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfValue {
+    Unset,
+    /// A string literal.
+    Literal(String),
+    /// Set, to something this tool cannot read.
+    Unknown,
+}
+
+impl GunicornConf {
+    /// The value of a top-level setting (`worker_class = "..."`).
+    pub fn value(self, project: &Project, name: &str) -> ConfValue {
+        match self {
+            GunicornConf::None => ConfValue::Unset,
+            GunicornConf::Unknown => ConfValue::Unknown,
+            GunicornConf::File(file) => conf_value(project, file, name),
+        }
+    }
+}
+
+/// The text a custom start runs: the command, a whole `.sh` script, or a startup file's first line.
+#[derive(Debug, Clone)]
+pub struct RunText {
+    pub text: String,
+    /// The file `text` comes from (server ranges are in it); `None`: the startup command itself.
+    pub file: Option<FileId>,
+    pub servers: Vec<ServerAt>,
+    /// Every `cd` in the text.
+    pub cds: Vec<CdAt>,
+}
+
+/// A `cd DIR` of a startup command or script.
+#[derive(Debug, Clone)]
+pub struct CdAt {
+    /// The folder as written, and its range.
+    pub path: String,
+    pub range: TextRange,
+    /// The folder relative to the app root; `None` when it is outside the app or cannot be followed.
+    pub resolved: Option<String>,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Startup {
     pub command: Option<StartupCommand>,
     pub scripts: Vec<StartupScript>,
     pub entry: Option<EntryModule>,
+    pub kind: StartupKind,
+    /// The file the startup command names.
+    pub startup_file: Option<StartupFile>,
+    /// What a custom start runs.
+    pub run: Option<RunText>,
+    /// Every immediate subfolder holding `wsgi.py`, in the order Oryx's Django detection tries them.
+    pub wsgi_folders: Vec<(String, FileId)>,
+    /// A root file importing FastAPI that Oryx does not start because Python is older than 3.14.
+    pub fastapi_skipped: Option<FileId>,
+    /// The Python version the detection used.
+    pub python: Option<PythonVersion>,
+    /// The command's source span holds exactly the command's text (ranges map one to one).
+    command_is_verbatim: bool,
+    apps: OnceCell<Vec<AppObject>>,
 }
 
 impl Startup {
@@ -79,34 +247,37 @@ impl Startup {
     ) -> Startup {
         let mut startup = Startup {
             command,
+            python: Some(python),
+            wsgi_folders: wsgi_folders(project),
             ..Startup::default()
         };
-        let mut server_command = startup.command.as_ref().map(|c| c.command.clone());
-        if let Some(cmd) = &startup.command {
-            let words = shlex::split(&cmd.command).unwrap_or_default();
-            // A startup file: one word naming a file (.sh is run, any other file gives its first line).
-            let script = match words.as_slice() {
-                [one] => Some(one.as_str()),
-                [shell, one]
-                    if matches!(shell.as_str(), "sh" | "bash" | "/bin/sh" | "/bin/bash") =>
-                {
-                    Some(one.as_str())
-                }
-                _ => None,
-            };
-            if let Some(file) = script.and_then(|s| project.file(s)) {
+        if let Some(cmd) = startup.command.clone() {
+            startup.kind = StartupKind::Custom;
+            startup.command_is_verbatim = cmd.source.span().is_some_and(|span| {
+                project
+                    .text(span.file)
+                    .is_ok_and(|t| t.slice(span.range) == cmd.command)
+            });
+            let (startup_file, run) = run_text(project, &cmd.command);
+            if let Some(file) = startup_file.as_ref().and_then(|s| s.file) {
                 startup.scripts.push(StartupScript {
                     file,
                     configured: true,
                 });
-                server_command = project.text(file).ok().map(|t| {
-                    if project.rel_path(file).ends_with(".sh") {
-                        t.text.clone()
-                    } else {
-                        t.text.lines().next().unwrap_or("").to_owned()
-                    }
-                });
             }
+            startup.entry = run
+                .servers
+                .iter()
+                .find_map(|s| Some((s, s.file?)))
+                .map(|(s, file)| EntryModule {
+                    kind: EntryKind::Custom,
+                    file,
+                    module: s.module.clone().unwrap_or_default(),
+                    attribute: s.attribute.clone().unwrap_or_default(),
+                    import_root: s.import_root.clone().unwrap_or_default(),
+                });
+            startup.startup_file = startup_file;
+            startup.run = Some(run);
         } else {
             for name in ["startup.sh", "startup.txt"] {
                 if let Some(file) = project.file(name) {
@@ -116,58 +287,668 @@ impl Startup {
                     });
                 }
             }
+            startup.auto_detect(project, python);
         }
-        startup.entry = match &server_command {
-            Some(text) => entry_from_command(project, text),
-            None => auto_detect(project, python),
-        };
         startup
     }
-}
 
-/// Oryx's auto-detection when there is no custom command.
-fn auto_detect(project: &Project, python: PythonVersion) -> Option<EntryModule> {
-    if let Some(entry) = detect_django(project) {
-        return Some(entry);
+    /// Oryx's auto-detection when there is no custom command.
+    fn auto_detect(&mut self, project: &Project, python: PythonVersion) {
+        if let Some((dir, file)) = self.wsgi_folders.first() {
+            self.kind = StartupKind::Django;
+            self.entry = Some(EntryModule {
+                kind: EntryKind::Django,
+                file: *file,
+                module: format!("{dir}.wsgi"),
+                attribute: "application".to_owned(),
+                import_root: String::new(),
+            });
+            return;
+        }
+        if let Some((name, file)) = fastapi_file(project) {
+            if python >= PythonVersion::PY314 {
+                self.kind = StartupKind::FastApi;
+                self.entry = Some(root_entry(EntryKind::FastApi, file, name, "app"));
+                return;
+            }
+            self.fastapi_skipped = Some(file);
+        }
+        if let Some((name, file)) = FLASK_FILES
+            .iter()
+            .find_map(|name| Some((*name, project.file(name)?)))
+        {
+            self.kind = StartupKind::Flask;
+            self.entry = Some(root_entry(EntryKind::Flask, file, name, "app"));
+        }
     }
-    if python >= PythonVersion::PY314 {
-        for name in FASTAPI_FILES {
-            let Some(file) = project.file(name) else {
+
+    /// Every app object and factory in the repository, best first (searched once, on first use).
+    pub fn app_objects(&self, project: &Project) -> &[AppObject] {
+        self.apps.get_or_init(|| apps::find_app_objects(project))
+    }
+
+    /// Where a range of the run text is: in the startup file, or (for the command itself) where the
+    /// command is configured: the exact place when the file holds the command verbatim (a Bicep or
+    /// workflow value), else the whole value.
+    pub fn span_of(&self, range: TextRange) -> Option<Span> {
+        if let Some(file) = self.run.as_ref().and_then(|r| r.file) {
+            return Some(Span::new(file, range));
+        }
+        let command = self.command.as_ref()?;
+        let span = command.source.span()?;
+        self.command_is_verbatim
+            .then(|| Span::new(span.file, range + span.range.start()))
+            .or(Some(span))
+    }
+
+    /// The fix of a custom start as words: the command or the line of its startup file holding `at`
+    /// (a range of the run text) with `edits` applied, said as "set the startup command to `...`" or
+    /// "change line N of `startup.sh` to `...`".
+    pub fn edit_help(
+        &self,
+        project: &Project,
+        at: TextRange,
+        edits: &[(TextRange, String)],
+    ) -> Option<String> {
+        let run = self.run.as_ref()?;
+        let mut offset = 0usize;
+        for (index, raw) in run.text.split_inclusive('\n').enumerate() {
+            let start = TextSize::try_from(offset).ok()?;
+            offset += raw.len();
+            let line = raw.trim_end_matches(['\n', '\r']);
+            let end = start + TextSize::of(line);
+            if at.start() < start || at.start() > end {
                 continue;
-            };
-            let Ok(text) = project.text(file) else {
-                continue;
-            };
-            if text.text.contains("fastapi") && !text.text.contains("from flask") {
-                return Some(root_entry(EntryKind::FastApi, file, name, "app"));
+            }
+            let mut edits: Vec<&(TextRange, String)> = edits
+                .iter()
+                .filter(|(r, _)| r.start() >= start && r.end() <= end)
+                .collect();
+            edits.sort_by_key(|(r, _)| std::cmp::Reverse(r.start()));
+            let mut fixed = line.to_owned();
+            for (range, with) in edits {
+                let (a, b) = (
+                    (range.start() - start).to_usize(),
+                    (range.end() - start).to_usize(),
+                );
+                fixed.replace_range(a..b, with);
+            }
+            let fixed = fixed.trim().to_owned();
+            return Some(match run.file {
+                Some(file) => format!(
+                    "change line {} of `{}` to `{fixed}`",
+                    index + 1,
+                    project.rel_path(file)
+                ),
+                None => self.replace_command_help(project, &fixed),
+            });
+        }
+        None
+    }
+
+    /// How to replace the configured startup command with `fixed`: in the file that sets it, or with `az`.
+    pub fn replace_command_help(&self, project: &Project, fixed: &str) -> String {
+        match self.command.as_ref().map(|c| &c.source) {
+            Some(source @ Source::File(_)) => format!(
+                "change the startup command in {} to `{fixed}`",
+                describe_source(project, source)
+            ),
+            _ => set_startup_help(fixed),
+        }
+    }
+
+    /// "the startup command is set by `--startup-command`", for a command that has no place in the app
+    /// to point at.
+    pub fn command_flag_note(&self) -> Option<String> {
+        match self.command.as_ref().map(|c| &c.source) {
+            Some(Source::Flag(flag)) if self.run.as_ref().is_none_or(|r| r.file.is_none()) => {
+                Some(format!("the startup command is set by `{flag}`"))
+            }
+            _ => None,
+        }
+    }
+
+    /// The servers a custom start runs.
+    pub fn servers(&self) -> &[ServerAt] {
+        self.run.as_ref().map_or(&[], |r| r.servers.as_slice())
+    }
+
+    /// What will run, for `plan`.
+    pub fn plan(&self, project: &Project, settings: &AppSettings) -> StartupPlan {
+        let entry = self.entry.as_ref();
+        let auto = |module: String, asgi: bool| {
+            oryx_gunicorn_command(settings, &module, asgi, "$APP_PATH")
+        };
+        match self.kind {
+            StartupKind::Custom => {
+                let cmd = self.command.as_ref();
+                let given = cmd.map(|c| c.command.trim().to_owned()).unwrap_or_default();
+                let server = self.servers().iter().find(|s| s.module.is_some());
+                let (command, reason) = match &self.startup_file {
+                    Some(sf) if sf.file.is_none() => (
+                        given.clone(),
+                        format!(
+                            "the startup command names `{}`, which is not in the app",
+                            sf.path
+                        ),
+                    ),
+                    Some(sf) if sf.whole => (
+                        given.clone(),
+                        format!("the startup command runs the script `{}`", sf.path),
+                    ),
+                    Some(sf) => (
+                        self.run
+                            .as_ref()
+                            .map(|r| r.text.trim().to_owned())
+                            .unwrap_or_default(),
+                        format!(
+                            "the startup command names the file `{}`: its first line is the command",
+                            sf.path
+                        ),
+                    ),
+                    None => (
+                        given.clone(),
+                        "the startup command runs as given".to_owned(),
+                    ),
+                };
+                StartupPlan {
+                    kind: self.kind,
+                    command,
+                    module: server.and_then(|s| s.module.clone()),
+                    attribute: server.and_then(|s| {
+                        let attr = s.attribute.clone()?;
+                        Some(if s.factory && s.command.kind == ServerKind::Gunicorn {
+                            format!("{attr}()")
+                        } else {
+                            attr
+                        })
+                    }),
+                    source: cmd.map_or_else(String::new, |c| describe_source(project, &c.source)),
+                    reason,
+                    startup_file: self.startup_file.as_ref().map(|s| s.path.clone()),
+                    suggested_command: None,
+                }
+            }
+            StartupKind::Django => {
+                let entry = entry.expect("a Django start has an entry");
+                let dir = entry.module.trim_end_matches(".wsgi");
+                let others: Vec<&str> = self
+                    .wsgi_folders
+                    .iter()
+                    .skip(1)
+                    .map(|(d, _)| d.as_str())
+                    .collect();
+                let mut reason = format!(
+                    "`{dir}/wsgi.py`: Django detection takes the first folder at the root, by name, holding `wsgi.py`"
+                );
+                if !others.is_empty() {
+                    reason.push_str(&format!(
+                        " (also there: {})",
+                        quoted_list(&others, "/wsgi.py")
+                    ));
+                }
+                let mut plan = self.auto_plan(auto(entry.module.clone(), false), entry, reason);
+                match self.wrong_wsgi(project, settings) {
+                    Some(WrongWsgi::OtherProject {
+                        project: own,
+                        because,
+                        ..
+                    }) => {
+                        plan.reason.push_str(&format!(
+                            "; it is not the project's, `{}/wsgi.py` is: {because}",
+                            own.dir
+                        ));
+                        plan.suggested_command = Some(apps::gunicorn_command(
+                            "",
+                            false,
+                            &format!("{}.wsgi", own.dir),
+                        ));
+                    }
+                    Some(WrongWsgi::NotDjango { intended, .. }) => {
+                        plan.reason.push_str(&format!(
+                            "; it is not a Django module and has no `application`: {}",
+                            intended.why
+                        ));
+                        plan.suggested_command = Some(intended.command);
+                    }
+                    None => {}
+                }
+                plan
+            }
+            StartupKind::FastApi => {
+                let entry = entry.expect("a FastAPI start has an entry");
+                let reason = format!(
+                    "`{}` imports fastapi and Python is {} (FastAPI detection needs 3.14 or later)",
+                    project.rel_path(entry.file),
+                    self.python.map_or_else(String::new, |v| v.to_string())
+                );
+                self.auto_plan(
+                    auto(format!("{}:{}", entry.module, entry.attribute), true),
+                    entry,
+                    reason,
+                )
+            }
+            StartupKind::Flask => {
+                let entry = entry.expect("a Flask start has an entry");
+                let mut reason = format!(
+                    "`{}` is the first of {} at the root (its contents are not checked)",
+                    project.rel_path(entry.file),
+                    quoted_list(FLASK_FILES, "")
+                );
+                if let Some(skipped) = self.fastapi_skipped {
+                    reason.push_str(&format!(
+                        "; {}",
+                        self.fastapi_skipped_note(project, skipped)
+                    ));
+                }
+                self.auto_plan(
+                    auto(format!("{}:{}", entry.module, entry.attribute), false),
+                    entry,
+                    reason,
+                )
+            }
+            StartupKind::Default => {
+                let mut reason = format!(
+                    "no startup command, no folder at the root with `wsgi.py`, and none of {} at the root",
+                    quoted_list(FLASK_FILES, "")
+                );
+                if let Some(skipped) = self.fastapi_skipped {
+                    reason.push_str(&format!(
+                        "; {}",
+                        self.fastapi_skipped_note(project, skipped)
+                    ));
+                }
+                let app = self.app_objects(project).first();
+                if let Some(app) = app {
+                    reason.push_str(&format!(
+                        "; the app is `{}` in {}",
+                        app.target(),
+                        project.rel_path(app.file)
+                    ));
+                }
+                StartupPlan {
+                    kind: self.kind,
+                    command: oryx_gunicorn_command(
+                        settings,
+                        DEFAULT_SITE_MODULE,
+                        false,
+                        DEFAULT_SITE,
+                    ),
+                    module: None,
+                    attribute: None,
+                    source: "auto-detection".to_owned(),
+                    reason,
+                    startup_file: None,
+                    suggested_command: app.map(AppObject::startup_command),
+                }
             }
         }
     }
-    FLASK_FILES.iter().find_map(|name| {
-        project
-            .file(name)
-            .map(|file| root_entry(EntryKind::Flask, file, name, "app"))
-    })
+
+    fn auto_plan(&self, command: String, entry: &EntryModule, reason: String) -> StartupPlan {
+        StartupPlan {
+            kind: self.kind,
+            command,
+            module: Some(entry.module.clone()),
+            attribute: Some(entry.attribute.clone()),
+            source: "auto-detection".to_owned(),
+            reason,
+            startup_file: None,
+            suggested_command: None,
+        }
+    }
+
+    /// "`main.py` imports fastapi, but FastAPI detection needs Python 3.14 or later (the app's is 3.12)".
+    pub fn fastapi_skipped_note(&self, project: &Project, file: FileId) -> String {
+        format!(
+            "`{}` imports fastapi, but Oryx detects FastAPI apps only on Python 3.14 or later (this app's is {})",
+            project.rel_path(file),
+            self.python.map_or_else(String::new, |v| v.to_string())
+        )
+    }
+
+    /// Why auto-detection's Django pick is not the app's (AZ203), if it is not.
+    pub fn wrong_wsgi(&self, project: &Project, settings: &AppSettings) -> Option<WrongWsgi> {
+        if self.kind != StartupKind::Django {
+            return None;
+        }
+        let (chosen_dir, chosen_file) = self.wsgi_folders.first()?.clone();
+        let chosen = WsgiFolder {
+            dir: chosen_dir,
+            file: chosen_file,
+        };
+        let mut evaluator = Evaluator::new(project, settings, vec![String::new()]);
+        let mut settings_of = |file: FileId| -> Vec<String> {
+            let written: Vec<String> = evaluator
+                .module(file)
+                .env_writes
+                .iter()
+                .rev()
+                .find(|w| w.var == "DJANGO_SETTINGS_MODULE")
+                .map(|w| {
+                    w.value
+                        .alternatives()
+                        .into_iter()
+                        .filter_map(|v| v.as_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default();
+            if written.is_empty() {
+                // `manage.py` sets it inside `main()`, which the top-level evaluation does not run.
+                settings_literal(project, file).into_iter().collect()
+            } else {
+                written
+            }
+        };
+        // The settings module the project names: the app setting, else manage.py's.
+        let expected: Option<(String, String)> = match settings.get("DJANGO_SETTINGS_MODULE") {
+            Some(s) => Some((
+                s.value.clone(),
+                "the DJANGO_SETTINGS_MODULE app setting".to_owned(),
+            )),
+            None => project.file("manage.py").and_then(|m| {
+                settings_of(m)
+                    .into_iter()
+                    .next()
+                    .map(|s| (s, "manage.py".to_owned()))
+            }),
+        };
+        let written: Vec<Vec<String>> = self
+            .wsgi_folders
+            .iter()
+            .map(|(_, f)| settings_of(*f))
+            .collect();
+        let resolves = |name: &str| resolve_module(project, "", name).is_some();
+        let owner = match &expected {
+            Some((name, _)) => written
+                .iter()
+                .position(|w| w.iter().any(|s| s == name))
+                .or_else(|| {
+                    let top = name.split('.').next().unwrap_or(name);
+                    self.wsgi_folders
+                        .iter()
+                        .position(|(d, _)| d == top)
+                        .filter(|_| resolves(name))
+                }),
+            None => {
+                let valid: Vec<usize> = written
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, w)| w.iter().any(|s| resolves(s)))
+                    .map(|(i, _)| i)
+                    .collect();
+                (valid.len() == 1).then(|| valid[0])
+            }
+        };
+        if let Some(index) = owner.filter(|&i| i > 0) {
+            let (dir, file) = self.wsgi_folders[index].clone();
+            let settings_module = match &expected {
+                Some((name, _)) => name.clone(),
+                None => written[index].first().cloned().unwrap_or_default(),
+            };
+            let because = match &expected {
+                Some((name, from)) => format!("{from} names the settings module `{name}`"),
+                None => format!(
+                    "`{dir}/wsgi.py` is the only `wsgi.py` naming settings that exist (`{settings_module}`)"
+                ),
+            };
+            return Some(WrongWsgi::OtherProject {
+                chosen,
+                project: WsgiFolder { dir, file },
+                because,
+            });
+        }
+        // A stray wsgi.py: not Django, no `application`, while the app is elsewhere.
+        let is_django = !written[0].is_empty()
+            || apps::imports_module(project, chosen.file, |m| {
+                m == "django" || m.starts_with("django.")
+            });
+        if is_django || ModuleNames::of(project, chosen.file).defines("application") != Some(false)
+        {
+            return None;
+        }
+        let python = self.python.unwrap_or(PythonVersion::PY314);
+        let root_entry_file = fastapi_file(project)
+            .filter(|_| python >= PythonVersion::PY314)
+            .map(|(name, file)| (name, file, true))
+            .or_else(|| {
+                FLASK_FILES
+                    .iter()
+                    .find_map(|name| Some((*name, project.file(name)?, false)))
+            });
+        let intended = match root_entry_file {
+            Some((name, file, fastapi)) => {
+                let asgi = fastapi
+                    || resolve_name_framework(project, file, "app").is_some_and(Framework::is_asgi);
+                let module = name.trim_end_matches(".py");
+                Some(Intended {
+                    command: apps::gunicorn_command("", asgi, &format!("{module}:app")),
+                    span: Span::file_start(file),
+                    why: format!(
+                        "without `{}/wsgi.py`, Oryx would start `{name}`",
+                        chosen.dir
+                    ),
+                })
+            }
+            None => self
+                .app_objects(project)
+                .iter()
+                .find(|a| a.file != chosen.file)
+                .map(|a| Intended {
+                    command: a.startup_command(),
+                    span: a.span(),
+                    why: format!("the app is `{}` in {}", a.name, project.rel_path(a.file)),
+                }),
+        }?;
+        Some(WrongWsgi::NotDjango { chosen, intended })
+    }
+}
+
+/// The settings module a file writes to `DJANGO_SETTINGS_MODULE` as a string literal anywhere in it
+/// (`os.environ.setdefault("DJANGO_SETTINGS_MODULE", "x.settings")` or
+/// `os.environ["DJANGO_SETTINGS_MODULE"] = "x.settings"`), the first one.
+fn settings_literal(project: &Project, file: FileId) -> Option<String> {
+    let literal = |e: &Expr| match e {
+        Expr::StringLiteral(s) => Some(s.value.to_str().to_owned()),
+        _ => None,
+    };
+    for stmt in apps::all_statements(project.python(file).body()) {
+        match stmt {
+            Stmt::Expr(e) => {
+                if let Expr::Call(call) = e.value.as_ref()
+                    && matches!(call.func.as_ref(), Expr::Attribute(a) if a.attr.as_str() == "setdefault")
+                    && let [name, value, ..] = &call.arguments.args[..]
+                    && literal(name).as_deref() == Some("DJANGO_SETTINGS_MODULE")
+                    && let Some(value) = literal(value)
+                {
+                    return Some(value);
+                }
+            }
+            Stmt::Assign(assign) => {
+                if let [Expr::Subscript(sub)] = &assign.targets[..]
+                    && literal(&sub.slice).as_deref() == Some("DJANGO_SETTINGS_MODULE")
+                    && let Some(value) = literal(&assign.value)
+                {
+                    return Some(value);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The framework of `name` in a module, when it is an app object.
+fn resolve_name_framework(project: &Project, file: FileId, name: &str) -> Option<Framework> {
+    apps::resolve_name(project, file, name, &[String::new()]).app_framework()
+}
+
+/// A folder of the app root holding `wsgi.py`.
+#[derive(Debug, Clone)]
+pub struct WsgiFolder {
+    pub dir: String,
+    pub file: FileId,
+}
+
+/// The app auto-detection should have started instead.
+#[derive(Debug, Clone)]
+pub struct Intended {
+    /// A startup command that starts it.
+    pub command: String,
+    pub span: Span,
+    pub why: String,
+}
+
+/// Auto-detection starts a `wsgi.py` that is not the app's.
+#[derive(Debug, Clone)]
+pub enum WrongWsgi {
+    /// Another folder's `wsgi.py` belongs to the project (the one whose settings module manage.py or
+    /// the app setting names).
+    OtherProject {
+        chosen: WsgiFolder,
+        project: WsgiFolder,
+        because: String,
+    },
+    /// The `wsgi.py` found is not Django and has no `application`, while the app is elsewhere.
+    NotDjango {
+        chosen: WsgiFolder,
+        intended: Intended,
+    },
+}
+
+/// The start-up part of `plan`.
+#[derive(Debug, Clone, Serialize)]
+pub struct StartupPlan {
+    pub kind: StartupKind,
+    /// The command that runs: the custom command (a startup file's first line), or the gunicorn
+    /// command Oryx composes for an auto-detected app (its `GUNICORN_CMD_ARGS` written out as options).
+    pub command: String,
+    pub module: Option<String>,
+    pub attribute: Option<String>,
+    /// Where the command comes from: a flag, a file and line, or `auto-detection`.
+    pub source: String,
+    /// Why this command runs.
+    pub reason: String,
+    /// The startup file the command names.
+    pub startup_file: Option<String>,
+    /// A startup command that would start the app this tool found, when what runs is not the app
+    /// (the default page, or a `wsgi.py` that is not the project's).
+    pub suggested_command: Option<String>,
+}
+
+/// The gunicorn command Oryx runs for an auto-detected module (SG `buildGunicornCommandForModule`,
+/// behaviour item 20), with its `GUNICORN_CMD_ARGS` written out as options: `--timeout 600`, logs to
+/// stdout, the image's `-c` config, `--workers` when `PYTHON_ENABLE_GUNICORN_MULTIWORKERS` is true, the
+/// bind address (`0.0.0.0:$PORT`, what gunicorn binds with `PORT` set even without `--bind`) and
+/// `--chdir` to the app's folder (`$APP_PATH`: `/tmp/<id>` when Oryx built the app, else
+/// `/home/site/wwwroot`).
+pub fn oryx_gunicorn_command(
+    settings: &AppSettings,
+    module: &str,
+    asgi: bool,
+    chdir: &str,
+) -> String {
+    let port = settings
+        .get("PORT")
+        .map_or(DEFAULT_PORT, |s| s.value.as_str());
+    let mut command = format!(
+        "gunicorn --bind=0.0.0.0:{port} --timeout 600 --access-logfile '-' --error-logfile '-' -c {IMAGE_GUNICORN_CONF}"
+    );
+    let multi = settings
+        .get("PYTHON_ENABLE_GUNICORN_MULTIWORKERS")
+        .is_some_and(|s| matches!(s.value.trim().to_ascii_lowercase().as_str(), "true" | "1"));
+    if multi {
+        let workers = settings
+            .get("PYTHON_GUNICORN_CUSTOM_WORKER_NUM")
+            .map_or_else(|| "<2 x CPUs + 1>".to_owned(), |s| s.value.clone());
+        command.push_str(&format!(" --workers={workers}"));
+        if let Some(threads) = settings.get("PYTHON_GUNICORN_CUSTOM_THREAD_NUM") {
+            command.push_str(&format!(" --threads={}", threads.value));
+        }
+    }
+    if asgi {
+        command.push_str(&format!(" -k {ORYX_ASGI_WORKER}"));
+    }
+    command.push_str(&format!(" --chdir={chdir} {module}"));
+    command
+}
+
+/// The `az` command that sets the startup command.
+pub fn az_set_startup(command: &str) -> String {
+    let quoted = if command.contains(['"', '$', '`', '\\']) {
+        shlex::try_quote(command).map_or_else(|_| command.to_owned(), |q| q.into_owned())
+    } else {
+        format!("\"{command}\"")
+    };
+    format!("az webapp config set --resource-group <group> --name <app> --startup-file {quoted}")
+}
+
+/// "set the startup command to `CMD`: `az webapp config set ...`".
+pub fn set_startup_help(command: &str) -> String {
+    format!(
+        "set the startup command to `{command}`: `{}`",
+        az_set_startup(command)
+    )
+}
+
+fn describe_source(project: &Project, source: &Source) -> String {
+    match source {
+        Source::Flag(flag) => flag.to_string(),
+        Source::File(span) => {
+            let path = project.rel_path(span.file);
+            match project.text(span.file) {
+                Ok(text) => format!("{path}:{}", text.line_column(span.range.start()).0),
+                Err(_) => path.to_owned(),
+            }
+        }
+    }
+}
+
+fn quoted_list(items: &[&str], suffix: &str) -> String {
+    items
+        .iter()
+        .map(|i| format!("`{i}{suffix}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Every immediate subfolder holding `wsgi.py`, sorted by name as Go's `ioutil.ReadDir` returns them
+/// (byte order); only `antenv` is skipped (FW:87-114).
+pub fn wsgi_folders(project: &Project) -> Vec<(String, FileId)> {
+    let mut folders: Vec<(String, FileId)> = project
+        .files()
+        .filter_map(|f| {
+            let (dir, name) = project.rel_path(f).split_once('/')?;
+            (name == "wsgi.py" && dir != ORYX_VENV).then(|| (dir.to_owned(), f))
+        })
+        .collect();
+    folders.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    folders
 }
 
 /// The first immediate subfolder, by name, holding `wsgi.py` (only `antenv` is skipped).
 pub fn detect_django(project: &Project) -> Option<EntryModule> {
-    let mut candidates: Vec<(&str, FileId)> = project
-        .files()
-        .filter_map(|f| {
-            let rel = project.rel_path(f);
-            let (dir, name) = rel.split_once('/')?;
-            (name == "wsgi.py" && dir != "antenv").then_some((dir, f))
-        })
-        .collect();
-    candidates.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-    let (dir, file) = candidates.first()?;
+    let (dir, file) = wsgi_folders(project).into_iter().next()?;
     Some(EntryModule {
         kind: EntryKind::Django,
-        file: *file,
+        file,
         module: format!("{dir}.wsgi"),
         attribute: "application".to_owned(),
         import_root: String::new(),
+    })
+}
+
+/// The first of Oryx's FastAPI file names at the root that imports `fastapi` and has no
+/// `from flask...` import (behaviour item 19). Both are read from the parsed imports; a
+/// `from flask_cors import ...` counts as `from flask` too, as a text search for it would (inference).
+pub fn fastapi_file(project: &Project) -> Option<(&'static str, FileId)> {
+    FASTAPI_FILES.iter().find_map(|name| {
+        let file = project.file(name)?;
+        let fastapi = apps::imports_module(project, file, |m| {
+            m == "fastapi" || m.starts_with("fastapi.")
+        });
+        let flask = apps::imports_from(project, file, |m| m.starts_with("flask"));
+        (fastapi && !flask).then_some((*name, file))
     })
 }
 
@@ -181,118 +962,390 @@ fn root_entry(kind: EntryKind, file: FileId, name: &str, attribute: &str) -> Ent
     }
 }
 
-/// Gunicorn options that take a value as the next word.
-const VALUE_OPTIONS: &[&str] = &[
-    "-b",
-    "--bind",
-    "-w",
-    "--workers",
-    "-k",
-    "--worker-class",
-    "-t",
-    "--timeout",
-    "-c",
-    "--config",
-    "--chdir",
-    "--access-logfile",
-    "--error-logfile",
-    "--log-file",
-    "--log-level",
-    "--threads",
-    "-e",
-    "--env",
-    "--pythonpath",
-    "-n",
-    "--name",
-    "--max-requests",
-    "--max-requests-jitter",
-    "--keep-alive",
-    "--graceful-timeout",
-    "--forwarded-allow-ips",
-    "--log-config",
-    "-p",
-    "--pid",
-    "--worker-connections",
-    "-u",
-    "--user",
-    "-g",
-    "--group",
-    "-m",
-    "--umask",
-    "--backlog",
-    "--limit-request-line",
-    "--limit-request-fields",
-    "--limit-request-field_size",
-    "--access-logformat",
-    "--host",
-    "--port",
-    "--workers-per-core",
-    "--app-dir",
-    "--root-path",
-    "--log-config",
-    "--ssl-keyfile",
-    "--ssl-certfile",
-];
-
-/// The module a `gunicorn`/`uvicorn` command loads, resolved against its `--chdir`/`--app-dir`.
-pub fn entry_from_command(project: &Project, command: &str) -> Option<EntryModule> {
-    for line in command.lines() {
-        let words = shlex::split(line).unwrap_or_default();
-        for segment in words.split(|w| matches!(w.as_str(), "&&" | "||" | ";" | "|")) {
-            let Some(pos) = segment.iter().position(|w| {
-                w == "gunicorn"
-                    || w == "uvicorn"
-                    || w.ends_with("/gunicorn")
-                    || w.ends_with("/uvicorn")
-            }) else {
-                continue;
-            };
-            if let Some(entry) = entry_from_server_args(project, &segment[pos + 1..]) {
-                return Some(entry);
+/// The startup file a command names and the text that runs (behaviour item 13).
+fn run_text(project: &Project, command: &str) -> (Option<StartupFile>, RunText) {
+    let words: Vec<shell::Word> = shell::words(command);
+    let plain = words.iter().all(|w| !w.operator);
+    let named = match words.as_slice() {
+        [one] if plain => Some((one, false)),
+        [sh, one]
+            if plain && matches!(sh.text.as_str(), "sh" | "bash" | "/bin/sh" | "/bin/bash") =>
+        {
+            Some((one, true))
+        }
+        _ => None,
+    };
+    let startup_file = named.and_then(|(word, via_shell)| {
+        let file = project.file(&app_relative(&word.text));
+        if file.is_none() && !via_shell && !looks_like_file(&word.text) {
+            return None;
+        }
+        Some(StartupFile {
+            path: word.text.clone(),
+            file,
+            whole: via_shell || word.text.ends_with(".sh"),
+            range: word.range,
+        })
+    });
+    let run = match &startup_file {
+        Some(StartupFile {
+            file: Some(file),
+            whole,
+            ..
+        }) => match project.text(*file) {
+            Ok(text) => {
+                let body = if *whole {
+                    text.text.clone()
+                } else {
+                    text.text.split('\n').next().unwrap_or("").to_owned()
+                };
+                let (servers, cds) = locate_servers(project, &body);
+                RunText {
+                    servers,
+                    cds,
+                    text: body,
+                    file: Some(*file),
+                }
+            }
+            Err(_) => RunText {
+                text: String::new(),
+                file: Some(*file),
+                servers: Vec::new(),
+                cds: Vec::new(),
+            },
+        },
+        _ => {
+            let (servers, cds) = locate_servers(project, command);
+            RunText {
+                servers,
+                cds,
+                text: command.to_owned(),
+                file: None,
             }
         }
-    }
-    None
+    };
+    (startup_file, run)
 }
 
-fn entry_from_server_args(project: &Project, args: &[String]) -> Option<EntryModule> {
-    let mut chdir = String::new();
-    let mut target = None;
-    let mut i = 0;
-    while i < args.len() {
-        let word = &args[i];
-        if let Some((opt, value)) = word.split_once('=').filter(|(o, _)| o.starts_with("--")) {
-            if opt == "--chdir" || opt == "--app-dir" {
-                chdir = value.to_owned();
-            }
-        } else if VALUE_OPTIONS.contains(&word.as_str()) {
-            if (word == "--chdir" || word == "--app-dir") && i + 1 < args.len() {
-                chdir = args[i + 1].clone();
-            }
-            i += 1;
-        } else if !word.starts_with('-') {
-            target = Some(word.clone());
-        }
-        i += 1;
-    }
-    let target = target?;
-    let (module, attribute) = match target.split_once(':') {
-        Some((m, a)) => (m.to_owned(), a.to_owned()),
-        None => (target.clone(), "application".to_owned()),
+/// A word that names a file rather than a program: a path or a script/text file name.
+fn looks_like_file(word: &str) -> bool {
+    word.contains('/')
+        || [".sh", ".txt", ".bash", ".py", ".cfg"]
+            .iter()
+            .any(|ext| word.ends_with(ext))
+}
+
+/// A path as written in a command, relative to the app root (`./x`, `/home/site/wwwroot/x` → `x`).
+fn app_relative(path: &str) -> String {
+    let path = path
+        .strip_prefix("/home/site/wwwroot/")
+        .or_else(|| path.strip_prefix("$APP_PATH/"))
+        .unwrap_or(path);
+    path.trim_start_matches("./").to_owned()
+}
+
+/// `base` joined with a relative or app path, normalised; `None` for a path outside the app or one
+/// this tool cannot follow (`$HOME`, `~`).
+pub fn join_dir(base: &str, path: &str) -> Option<String> {
+    let path = path.trim();
+    let (mut parts, rest): (Vec<&str>, &str) = if let Some(rest) =
+        ["/home/site/wwwroot", "$APP_PATH", "${APP_PATH}"]
+            .iter()
+            .find_map(|p| {
+                path.strip_prefix(p)
+                    .filter(|r| r.is_empty() || r.starts_with('/'))
+            }) {
+        (Vec::new(), rest)
+    } else if path.starts_with('/')
+        || path.starts_with('~')
+        || path.contains('$')
+        || path.contains('`')
+    {
+        return None;
+    } else {
+        (base.split('/').filter(|p| !p.is_empty()).collect(), path)
     };
-    let import_root = chdir
-        .trim_start_matches("./")
-        .trim_end_matches('/')
-        .to_owned();
-    let file = resolve_module(project, &import_root, &module)?;
-    let kind = EntryKind::Custom;
-    Some(EntryModule {
-        kind,
-        file,
-        module,
-        attribute,
-        import_root,
-    })
+    for part in rest.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// The server commands of a text with the directories they run in (`cd` followed).
+fn locate_servers(project: &Project, text: &str) -> (Vec<ServerAt>, Vec<CdAt>) {
+    // Working directory changes, in order: (offset of the `cd`, the new directory).
+    let mut changes: Vec<(TextSize, Option<String>)> = Vec::new();
+    let mut cds: Vec<CdAt> = Vec::new();
+    let mut cwd = Some(String::new());
+    let mut offset = 0usize;
+    for raw in text.split_inclusive('\n') {
+        let line = raw.trim_end_matches(['\n', '\r']);
+        let base = TextSize::try_from(offset).unwrap_or_default();
+        offset += raw.len();
+        for words in shell::simple_commands(line) {
+            if words.first().is_some_and(|w| w.text == "cd") {
+                cwd = match (cwd.as_deref(), words.get(1)) {
+                    (Some(c), Some(dir)) => join_dir(c, &dir.text),
+                    _ => None,
+                };
+                if let Some(dir) = words.get(1) {
+                    cds.push(CdAt {
+                        path: dir.text.clone(),
+                        range: dir.range + base,
+                        resolved: cwd.clone(),
+                    });
+                }
+                changes.push((words[0].range.start() + base, cwd.clone()));
+            }
+        }
+    }
+    let servers = server_commands(text)
+        .into_iter()
+        .map(|command| {
+            let start = command.range().start();
+            let cwd = changes
+                .iter()
+                .rev()
+                .find(|(at, _)| *at < start)
+                .map_or(Some(String::new()), |(_, c)| c.clone());
+            let gunicorn = command.kind == ServerKind::Gunicorn;
+            let conf = if !gunicorn {
+                GunicornConf::None
+            } else {
+                match (&cwd, command.value("--config")) {
+                    (_, Some(path)) if path.text.starts_with("python:") => GunicornConf::Unknown,
+                    (Some(c), Some(path)) => match join_dir(c, &path.text) {
+                        Some(rel) => project
+                            .file(&rel)
+                            .map_or(GunicornConf::None, GunicornConf::File),
+                        None => GunicornConf::Unknown,
+                    },
+                    (Some(c), None) => join_dir(c, "gunicorn.conf.py")
+                        .and_then(|rel| project.file(&rel))
+                        .map_or(GunicornConf::None, GunicornConf::File),
+                    (None, _) => GunicornConf::Unknown,
+                }
+            };
+            let dir_option = match command.kind {
+                ServerKind::Gunicorn => command.value("--chdir").map(|w| w.text.clone()),
+                ServerKind::Uvicorn => command.value("--app-dir").map(|w| w.text.clone()),
+                _ => None,
+            };
+            let dir_setting = match dir_option {
+                Some(dir) => ConfValue::Literal(dir),
+                None if gunicorn => conf.value(project, "chdir"),
+                None => ConfValue::Unset,
+            };
+            let import_root = match (&cwd, dir_setting) {
+                (Some(c), ConfValue::Literal(dir)) => join_dir(c, &dir),
+                (c, ConfValue::Unset) => c.clone(),
+                _ => None,
+            };
+            let paths = match command.value("--pythonpath") {
+                Some(w) => ConfValue::Literal(w.text.clone()),
+                None if gunicorn => conf.value(project, "pythonpath"),
+                None => ConfValue::Unset,
+            };
+            let pythonpath = match (&import_root, paths) {
+                (Some(base), ConfValue::Literal(list)) => list
+                    .split(',')
+                    .filter(|p| !p.trim().is_empty())
+                    .filter_map(|p| join_dir(base, p))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            let mut server = ServerAt {
+                cwd,
+                import_root,
+                module: None,
+                attribute: None,
+                factory: command.kind == ServerKind::Uvicorn && command.has_flag("--factory"),
+                file: None,
+                conf,
+                pythonpath,
+                command,
+            };
+            if let Some(target) = &server.command.target
+                && !target.text.contains('$')
+                && let Some((module, attribute)) = server.command.module_and_attribute()
+            {
+                let (name, call) = match attribute.split_once('(') {
+                    Some((name, _)) => (name.trim().to_owned(), true),
+                    None => (attribute.trim().to_owned(), false),
+                };
+                server.factory |= call;
+                server.file = server
+                    .roots()
+                    .iter()
+                    .find_map(|root| resolve_module(project, root, &module));
+                server.module = Some(module);
+                server.attribute = Some(name);
+            }
+            server
+        })
+        .collect();
+    (servers, cds)
+}
+
+/// The worker class a gunicorn command runs with, and where it is set.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WorkerClass {
+    /// Not set anywhere: gunicorn's `sync` worker.
+    Default,
+    /// Set to this class by `origin` (`-k`, `GUNICORN_CMD_ARGS`, a config file's path).
+    Named { class: String, origin: String },
+    /// Set in a way this tool cannot read.
+    Unknown,
+}
+
+impl WorkerClass {
+    /// Whether the worker serves ASGI apps: `None` for a class this tool does not know.
+    pub fn serves_asgi(&self) -> Option<bool> {
+        match self {
+            WorkerClass::Default => Some(false),
+            WorkerClass::Unknown => None,
+            WorkerClass::Named { class, .. } => {
+                let class = class.trim();
+                let lower = class.to_ascii_lowercase();
+                // uvicorn's workers, and gunicorn's own ASGI worker (`asgi`, gunicorn 25).
+                if lower.contains("uvicorn")
+                    || lower == "asgi"
+                    || lower.contains("gasgi")
+                    || lower.ends_with("#asgi")
+                {
+                    Some(true)
+                } else if matches!(
+                    class,
+                    "sync"
+                        | "gthread"
+                        | "eventlet"
+                        | "gevent"
+                        | "tornado"
+                        | "gevent_wsgi"
+                        | "gevent_pywsgi"
+                ) || class.starts_with("gunicorn.workers.")
+                    || class.starts_with("egg:gunicorn#")
+                {
+                    Some(false)
+                } else {
+                    None
+                }
+            }
+        }
+    }
+}
+
+/// The worker class of a gunicorn server: `-k` on the command line, else `GUNICORN_CMD_ARGS`, else the
+/// config file (`-c FILE`, or `gunicorn.conf.py` in the working directory), else gunicorn's default.
+pub fn worker_class(project: &Project, server: &ServerAt, settings: &AppSettings) -> WorkerClass {
+    if let Some(value) = server.command.value("--worker-class") {
+        return WorkerClass::Named {
+            class: value.text.clone(),
+            origin: format!(
+                "`{}`",
+                server
+                    .command
+                    .option("--worker-class")
+                    .last()
+                    .map_or("-k", |o| o.word.text.as_str())
+            ),
+        };
+    }
+    if let Some(args) = settings.get("GUNICORN_CMD_ARGS")
+        && let Some(class) = worker_class_in_args(&args.value)
+    {
+        return WorkerClass::Named {
+            class,
+            origin: "GUNICORN_CMD_ARGS".to_owned(),
+        };
+    }
+    match server.conf.value(project, "worker_class") {
+        ConfValue::Unset => WorkerClass::Default,
+        ConfValue::Unknown => WorkerClass::Unknown,
+        ConfValue::Literal(class) => WorkerClass::Named {
+            class,
+            origin: match server.conf {
+                GunicornConf::File(file) => project.rel_path(file).to_owned(),
+                _ => "the gunicorn configuration".to_owned(),
+            },
+        },
+    }
+}
+
+/// `-k CLASS` / `--worker-class[=]CLASS` in a `GUNICORN_CMD_ARGS` value.
+fn worker_class_in_args(args: &str) -> Option<String> {
+    let words = shell::words(args);
+    let mut found = None;
+    for (i, w) in words.iter().enumerate() {
+        let text = w.text.as_str();
+        if text == "-k" || text == "--worker-class" {
+            found = words.get(i + 1).map(|v| v.text.clone());
+        } else if let Some(v) = text.strip_prefix("--worker-class=") {
+            found = Some(v.to_owned());
+        } else if let Some(v) = text.strip_prefix("-k").filter(|v| !v.is_empty()) {
+            found = Some(v.to_owned());
+        }
+    }
+    found
+}
+
+/// A setting at the top level of a gunicorn configuration file (inside top-level `if`/`try` too):
+/// the last string literal assigned, `Unknown` for any other value or a star import.
+fn conf_value(project: &Project, file: FileId, name: &str) -> ConfValue {
+    let parsed = project.python(file);
+    if parsed.module.is_none() {
+        return ConfValue::Unknown;
+    }
+    let mut result = ConfValue::Unset;
+    let mut stack: Vec<&Stmt> = parsed.body().iter().rev().collect();
+    while let Some(stmt) = stack.pop() {
+        match stmt {
+            Stmt::Assign(assign) => {
+                let named = assign
+                    .targets
+                    .iter()
+                    .any(|t| matches!(t, Expr::Name(n) if n.id.as_str() == name));
+                if named {
+                    result = match assign.value.as_ref() {
+                        Expr::StringLiteral(s) => ConfValue::Literal(s.value.to_str().to_owned()),
+                        _ => return ConfValue::Unknown,
+                    };
+                }
+            }
+            Stmt::ImportFrom(import) if import.names.iter().any(|a| a.name.as_str() == "*") => {
+                return ConfValue::Unknown;
+            }
+            Stmt::If(s) => {
+                for clause in s.elif_else_clauses.iter().rev() {
+                    stack.extend(clause.body.iter().rev());
+                }
+                stack.extend(s.body.iter().rev());
+            }
+            Stmt::Try(s) => {
+                stack.extend(s.finalbody.iter().rev());
+                stack.extend(s.orelse.iter().rev());
+                stack.extend(s.body.iter().rev());
+            }
+            _ => {}
+        }
+    }
+    result
+}
+
+/// What an app object's name resolves to in the entry module of a start.
+pub fn entry_object(project: &Project, entry: &EntryModule) -> Resolved {
+    apps::resolve_name(
+        project,
+        entry.file,
+        &entry.attribute,
+        std::slice::from_ref(&entry.import_root),
+    )
 }
 
 /// The file of dotted module `module` under the folder `root` ("" for the app root).
@@ -313,4 +1366,364 @@ pub fn resolve_module(project: &Project, root: &str, module: &str) -> Option<Fil
     project
         .file(&format!("{prefix}{base}.py"))
         .or_else(|| project.file(&format!("{prefix}{base}/__init__.py")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::platform::app_settings::AppSettings;
+
+    fn project(files: &[(&str, &str)]) -> (tempfile::TempDir, Project) {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, body) in files {
+            let target = dir.path().join(path);
+            std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+            std::fs::write(target, body).unwrap();
+        }
+        let project = Project::discover(dir.path()).unwrap();
+        (dir, project)
+    }
+
+    fn flag(command: &str) -> Option<StartupCommand> {
+        Some(StartupCommand {
+            command: command.to_owned(),
+            source: Source::Flag("--startup-command".into()),
+        })
+    }
+
+    const FLASK: &str = "from flask import Flask\napp = Flask(__name__)\n";
+    const FASTAPI: &str = "from fastapi import FastAPI\napp = FastAPI()\n";
+
+    #[test]
+    fn auto_detection_order() {
+        let (_d, p) = project(&[
+            ("app.py", FLASK),
+            ("zeta/wsgi.py", "application = None\n"),
+            ("alpha/wsgi.py", "application = None\n"),
+            ("antenv/wsgi.py", ""),
+        ]);
+        let s = Startup::detect(&p, None, PythonVersion::PY312);
+        assert_eq!(s.kind, StartupKind::Django);
+        assert_eq!(s.entry.as_ref().unwrap().module, "alpha.wsgi");
+        let dirs: Vec<&str> = s.wsgi_folders.iter().map(|(d, _)| d.as_str()).collect();
+        assert_eq!(dirs, ["alpha", "zeta"]);
+
+        let (_d, p) = project(&[("main.py", FASTAPI), ("app.py", FLASK)]);
+        let s = Startup::detect(&p, None, PythonVersion::PY314);
+        assert_eq!(s.kind, StartupKind::FastApi);
+        assert_eq!(s.entry.as_ref().unwrap().module, "main");
+        let s = Startup::detect(&p, None, PythonVersion::PY313);
+        assert_eq!(s.kind, StartupKind::Flask);
+        assert_eq!(s.entry.as_ref().unwrap().module, "app");
+        assert!(s.fastapi_skipped.is_some());
+
+        // `from flask` disqualifies a FastAPI file; a comment naming fastapi does not count.
+        let (_d, p) = project(&[
+            ("main.py", "import fastapi\nfrom flask import Flask\n"),
+            ("server.py", "# fastapi\nimport os\n"),
+        ]);
+        let s = Startup::detect(&p, None, PythonVersion::PY314);
+        assert_eq!(s.kind, StartupKind::Flask);
+        assert_eq!(s.entry.as_ref().unwrap().module, "server");
+
+        let (_d, p) = project(&[("hello.py", FLASK)]);
+        let s = Startup::detect(&p, None, PythonVersion::PY314);
+        assert_eq!(s.kind, StartupKind::Default);
+        assert!(s.entry.is_none());
+    }
+
+    #[test]
+    fn startup_files_and_first_lines() {
+        let (_d, p) = project(&[
+            ("src/app.py", FLASK),
+            ("startup.txt", "gunicorn --chdir src app:app\necho never\n"),
+            ("startup.sh", "#!/bin/sh\ncd src\nexec gunicorn app:app\n"),
+        ]);
+        let s = Startup::detect(&p, flag("startup.txt"), PythonVersion::PY312);
+        let sf = s.startup_file.as_ref().unwrap();
+        assert!(sf.file.is_some() && !sf.whole);
+        assert_eq!(s.run.as_ref().unwrap().text, "gunicorn --chdir src app:app");
+        assert_eq!(s.entry.as_ref().unwrap().import_root, "src");
+        assert_eq!(s.scripts.len(), 1);
+
+        let s = Startup::detect(&p, flag("./startup.sh"), PythonVersion::PY312);
+        assert!(s.startup_file.as_ref().unwrap().whole);
+        let server = &s.servers()[0];
+        assert_eq!(server.cwd.as_deref(), Some("src"));
+        assert_eq!(p.rel_path(server.file.unwrap()), "src/app.py");
+
+        let s = Startup::detect(
+            &p,
+            flag("sh /home/site/wwwroot/startup.sh"),
+            PythonVersion::PY312,
+        );
+        assert!(s.startup_file.as_ref().unwrap().file.is_some());
+
+        let s = Startup::detect(&p, flag("run.sh"), PythonVersion::PY312);
+        let sf = s.startup_file.as_ref().unwrap();
+        assert!(sf.file.is_none() && sf.whole);
+
+        // A one-word program is not a file.
+        let s = Startup::detect(&p, flag("gunicorn"), PythonVersion::PY312);
+        assert!(s.startup_file.is_none());
+
+        // Without a command, root startup files are assumed, not run.
+        let s = Startup::detect(&p, None, PythonVersion::PY312);
+        assert_eq!(s.scripts.len(), 2);
+        assert!(s.scripts.iter().all(|x| !x.configured));
+        assert_eq!(s.kind, StartupKind::Default);
+    }
+
+    #[test]
+    fn custom_command_targets() {
+        let (_d, p) = project(&[
+            ("src/proj/__init__.py", ""),
+            ("src/proj/wsgi.py", "application = None\n"),
+            ("api/main.py", FASTAPI),
+        ]);
+        let s = Startup::detect(
+            &p,
+            flag("cd src && gunicorn --workers 2 proj.wsgi"),
+            PythonVersion::PY312,
+        );
+        let e = s.entry.as_ref().unwrap();
+        assert_eq!(
+            (e.module.as_str(), e.attribute.as_str()),
+            ("proj.wsgi", "application")
+        );
+        assert_eq!(e.import_root, "src");
+
+        let s = Startup::detect(
+            &p,
+            flag("gunicorn --chdir=/home/site/wwwroot/api 'main:create()'"),
+            PythonVersion::PY312,
+        );
+        let server = &s.servers()[0];
+        assert!(server.factory);
+        assert_eq!(server.attribute.as_deref(), Some("create"));
+        assert_eq!(server.import_root.as_deref(), Some("api"));
+
+        let s = Startup::detect(
+            &p,
+            flag("python -m uvicorn --app-dir api main:app"),
+            PythonVersion::PY312,
+        );
+        assert_eq!(p.rel_path(s.entry.unwrap().file), "api/main.py");
+
+        let s = Startup::detect(
+            &p,
+            flag("gunicorn --pythonpath api main:app"),
+            PythonVersion::PY312,
+        );
+        assert_eq!(p.rel_path(s.entry.unwrap().file), "api/main.py");
+
+        let (_d, p) = project(&[
+            ("src/app.py", "app = None\n"),
+            ("lib/shared.py", ""),
+            ("gunicorn.conf.py", "chdir = 'src'\npythonpath = '../lib'\n"),
+            (
+                "conf/dynamic.py",
+                "import os\nchdir = os.environ['APP_DIR']\n",
+            ),
+        ]);
+        let s = Startup::detect(&p, flag("gunicorn app:app"), PythonVersion::PY312);
+        let server = &s.servers()[0];
+        assert_eq!(server.import_root.as_deref(), Some("src"));
+        assert_eq!(server.roots(), ["src", "lib"]);
+        assert_eq!(p.rel_path(server.file.unwrap()), "src/app.py");
+        let s = Startup::detect(
+            &p,
+            flag("gunicorn -c conf/dynamic.py app:app"),
+            PythonVersion::PY312,
+        );
+        assert_eq!(s.servers()[0].import_root, None);
+
+        assert_eq!(join_dir("src", "../api/./x"), Some("api/x".into()));
+        assert_eq!(join_dir("src", "../.."), None);
+        assert_eq!(join_dir("src", "/opt/x"), None);
+        assert_eq!(join_dir("src", "/home/site/wwwroot"), Some(String::new()));
+    }
+
+    #[test]
+    fn plans() {
+        let settings = AppSettings::default();
+        let (_d, p) = project(&[("app.py", FLASK)]);
+        let plan = Startup::detect(&p, None, PythonVersion::PY312).plan(&p, &settings);
+        assert_eq!(plan.kind, StartupKind::Flask);
+        assert_eq!(
+            plan.command,
+            "gunicorn --bind=0.0.0.0:8000 --timeout 600 --access-logfile '-' --error-logfile '-' -c /opt/startup/gunicorn.conf.py --chdir=$APP_PATH app:app"
+        );
+        assert_eq!(plan.attribute.as_deref(), Some("app"));
+
+        let (_d, p) = project(&[("main.py", FASTAPI)]);
+        let plan = Startup::detect(&p, None, PythonVersion::PY314).plan(&p, &settings);
+        assert_eq!(plan.kind, StartupKind::FastApi);
+        assert!(
+            plan.command
+                .ends_with("-k uvicorn_worker.UvicornWorker --chdir=$APP_PATH main:app")
+        );
+        let plan = Startup::detect(&p, None, PythonVersion::PY312).plan(&p, &settings);
+        assert_eq!(plan.kind, StartupKind::Default);
+        assert!(
+            plan.command
+                .ends_with("--chdir=/opt/defaultsite application:app")
+        );
+        assert!(
+            plan.reason.contains("`main.py` imports fastapi"),
+            "{}",
+            plan.reason
+        );
+
+        let (_d, p) = project(&[("startup.txt", "gunicorn app:app\n\n"), ("app.py", FLASK)]);
+        let plan =
+            Startup::detect(&p, flag("startup.txt"), PythonVersion::PY312).plan(&p, &settings);
+        assert_eq!(plan.kind, StartupKind::Custom);
+        assert_eq!(plan.command, "gunicorn app:app");
+        assert_eq!(plan.source, "--startup-command");
+        assert_eq!(plan.module.as_deref(), Some("app"));
+        assert_eq!(plan.startup_file.as_deref(), Some("startup.txt"));
+    }
+
+    #[test]
+    fn worker_classes() {
+        let settings = AppSettings::default();
+        let (_d, p) = project(&[
+            ("main.py", FASTAPI),
+            (
+                "gunicorn.conf.py",
+                "worker_class = 'uvicorn_worker.UvicornWorker'\n",
+            ),
+            ("conf/sync.py", "import os\nworkers = 2\n"),
+        ]);
+        let class = |cmd: &str| {
+            let s = Startup::detect(&p, flag(cmd), PythonVersion::PY312);
+            worker_class(&p, &s.servers()[0], &settings)
+        };
+        assert_eq!(class("gunicorn main:app").serves_asgi(), Some(true));
+        assert_eq!(
+            class("gunicorn -c conf/sync.py main:app"),
+            WorkerClass::Default
+        );
+        assert_eq!(
+            class("gunicorn -k gthread main:app").serves_asgi(),
+            Some(false)
+        );
+        assert_eq!(class("gunicorn -k asgi main:app").serves_asgi(), Some(true));
+        assert_eq!(
+            class("gunicorn -k myworkers.Custom main:app").serves_asgi(),
+            None
+        );
+        assert_eq!(
+            worker_class_in_args("--timeout 600 -kuvicorn.workers.UvicornWorker").as_deref(),
+            Some("uvicorn.workers.UvicornWorker")
+        );
+    }
+
+    #[test]
+    fn az_lines_quote_the_command() {
+        assert_eq!(
+            az_set_startup("gunicorn app:app"),
+            "az webapp config set --resource-group <group> --name <app> --startup-file \"gunicorn app:app\""
+        );
+        assert_eq!(
+            az_set_startup("gunicorn \"app:create_app()\""),
+            "az webapp config set --resource-group <group> --name <app> --startup-file 'gunicorn \"app:create_app()\"'"
+        );
+    }
+}
+
+#[cfg(test)]
+mod plan_fixture_tests {
+    use crate::config::Config;
+    use crate::platform::Platform;
+    use crate::project::Project;
+
+    /// The start-up plan of a `fixtures/plan/<case>` app, with the flags of its `.args`.
+    fn plan_of(case: &str) -> super::StartupPlan {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/plan")
+            .join(case);
+        let mut config = Config::new(&root);
+        if let Ok(args) = std::fs::read_to_string(root.join(".args")) {
+            let words = shlex::split(args.trim()).expect("shell words");
+            let mut it = words.iter();
+            while let Some(w) = it.next() {
+                if w == "--startup-command" {
+                    config.startup_command = it.next().cloned();
+                }
+            }
+        }
+        let project = Project::discover(&root).unwrap();
+        let platform = Platform::build(&project, &config);
+        platform.startup.plan(&project, &platform.app_settings)
+    }
+
+    #[test]
+    fn acceptance_cases() {
+        use super::StartupKind::*;
+        const ORYX: &str = "gunicorn --bind=0.0.0.0:8000 --timeout 600 --access-logfile '-' --error-logfile '-' -c /opt/startup/gunicorn.conf.py";
+        type Case<'a> = (
+            &'a str,
+            super::StartupKind,
+            String,
+            Option<&'a str>,
+            Option<&'a str>,
+        );
+        let cases: [Case; 6] = [
+            (
+                "flask-root-app",
+                Flask,
+                format!("{ORYX} --chdir=$APP_PATH app:app"),
+                Some("app:app"),
+                None,
+            ),
+            (
+                "hello-myapp",
+                Default,
+                format!("{ORYX} --chdir=/opt/defaultsite application:app"),
+                None,
+                Some("gunicorn --bind=0.0.0.0 --timeout 600 hello:myapp"),
+            ),
+            (
+                "django-in-src",
+                Default,
+                format!("{ORYX} --chdir=/opt/defaultsite application:app"),
+                None,
+                Some("gunicorn --bind=0.0.0.0 --timeout 600 --chdir src proj.wsgi"),
+            ),
+            (
+                "two-wsgi-folders",
+                Django,
+                format!("{ORYX} --chdir=$APP_PATH deploy.wsgi"),
+                Some("deploy.wsgi:application"),
+                Some("gunicorn --bind=0.0.0.0 --timeout 600 mysite.wsgi"),
+            ),
+            (
+                "fastapi-main",
+                FastApi,
+                format!("{ORYX} -k uvicorn_worker.UvicornWorker --chdir=$APP_PATH main:app"),
+                Some("main:app"),
+                None,
+            ),
+            (
+                "fastapi-main-custom",
+                Custom,
+                "gunicorn -k uvicorn.workers.UvicornWorker main:app".to_owned(),
+                Some("main:app"),
+                None,
+            ),
+        ];
+        for (case, kind, command, target, suggested) in cases {
+            let plan = plan_of(case);
+            assert_eq!(plan.kind, kind, "{case}");
+            assert_eq!(plan.command, command, "{case}");
+            let got = plan
+                .module
+                .as_ref()
+                .map(|m| format!("{m}:{}", plan.attribute.as_deref().unwrap_or("")));
+            assert_eq!(got.as_deref(), target, "{case}");
+            assert_eq!(plan.suggested_command.as_deref(), suggested, "{case}");
+        }
+    }
 }

@@ -62,6 +62,14 @@ impl ParsedPython {
                 }),
         );
         errors.sort_by_key(|e| e.range.start());
+        // ruff reports an unclosed bracket where the file ends; CPython points at the bracket.
+        if let (Some(first), Some((offset, bracket))) =
+            (errors.first_mut(), unclosed_bracket(source))
+            && first.range.start() > offset
+        {
+            first.range = TextRange::at(offset, TextSize::of(bracket));
+            first.message = format!("'{bracket}' was never closed");
+        }
         let module = parsed.into_syntax().module();
         ParsedPython {
             module,
@@ -84,10 +92,36 @@ impl ParsedPython {
     }
 }
 
-/// The offset of the first bracket that opens deeper than CPython allows, skipping strings and comments.
-fn excessive_nesting(source: &str) -> Option<TextSize> {
+/// The first bracket that is never closed, skipping strings and comments.
+fn unclosed_bracket(source: &str) -> Option<(TextSize, char)> {
+    let mut stack: Vec<(usize, u8)> = Vec::new();
+    scan_brackets(source, |offset, byte| {
+        match byte {
+            b'(' | b'[' | b'{' => stack.push((offset, byte)),
+            _ => {
+                let want = match byte {
+                    b')' => b'(',
+                    b']' => b'[',
+                    _ => b'{',
+                };
+                if stack.last().is_some_and(|(_, open)| *open == want) {
+                    stack.pop();
+                } else {
+                    // A mismatched closer is a different error; stop looking.
+                    stack.clear();
+                    return false;
+                }
+            }
+        }
+        true
+    });
+    let (offset, byte) = *stack.first()?;
+    Some((TextSize::try_from(offset).ok()?, char::from(byte)))
+}
+
+/// Call `f(offset, bracket)` for every bracket outside strings and comments, until it returns false.
+fn scan_brackets(source: &str, mut f: impl FnMut(usize, u8) -> bool) {
     let bytes = source.as_bytes();
-    let mut depth = 0usize;
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
@@ -118,18 +152,30 @@ fn excessive_nesting(source: &str) -> Option<TextSize> {
                     i += 1;
                 }
             }
-            b'(' | b'[' | b'{' => {
-                depth += 1;
-                if depth > CPYTHON_MAX_BRACKET_DEPTH {
-                    return TextSize::try_from(i).ok();
-                }
-            }
-            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            b @ (b'(' | b'[' | b'{' | b')' | b']' | b'}') if !f(i, b) => return,
             _ => {}
         }
         i += 1;
     }
-    None
+}
+
+/// The offset of the first bracket that opens deeper than CPython allows, skipping strings and comments.
+fn excessive_nesting(source: &str) -> Option<TextSize> {
+    let mut depth = 0usize;
+    let mut found = None;
+    scan_brackets(source, |offset, byte| {
+        if matches!(byte, b'(' | b'[' | b'{') {
+            depth += 1;
+            if depth > CPYTHON_MAX_BRACKET_DEPTH {
+                found = TextSize::try_from(offset).ok();
+                return false;
+            }
+        } else {
+            depth = depth.saturating_sub(1);
+        }
+        true
+    });
+    found
 }
 
 #[cfg(test)]
@@ -146,6 +192,14 @@ mod tests {
         );
         let old = ParsedPython::parse(src, PythonVersion::PY311);
         assert_eq!(old.errors.len(), 1, "{:?}", old.errors);
+    }
+
+    #[test]
+    fn an_unclosed_bracket_is_reported_where_it_opens() {
+        let src = "import os\nLOGGING = {\n    'version': 1,\n\nDEBUG = False\n";
+        let parsed = ParsedPython::parse(src, PythonVersion::PY312);
+        assert_eq!(parsed.errors[0].message, "'{' was never closed");
+        assert_eq!(parsed.errors[0].range.start(), TextSize::new(20));
     }
 
     #[test]

@@ -17,6 +17,18 @@ pub static META: RuleMeta = RuleMeta {
 
 const HELP: &str = "allow the host name App Service gives the app: `ALLOWED_HOSTS = [os.environ['WEBSITE_HOSTNAME']]` in the production settings (add custom domains after it)";
 
+/// Domains of other hosting platforms' default host names.
+const FOREIGN_DOMAINS: &[&str] = &[
+    "herokuapp.com",
+    "onrender.com",
+    "up.railway.app",
+    "fly.dev",
+    "vercel.app",
+    "pythonanywhere.com",
+    "appspot.com",
+    "run.app",
+];
+
 const LOCAL_HOSTS: &[&str] = &[
     "localhost",
     ".localhost",
@@ -60,6 +72,14 @@ fn verdict(value: &Value) -> Option<Verdict> {
     for item in items {
         match item {
             Value::Str(s) if s.value == "*" => wildcard = true,
+            // Another platform's host name (`myapp.herokuapp.com`) is never the App Service host.
+            Value::Str(s)
+                if FOREIGN_DOMAINS
+                    .iter()
+                    .any(|d| s.value.trim_start_matches('.').ends_with(d)) =>
+            {
+                shown.push(format!("'{}'", s.value))
+            }
             Value::Str(s) if LOCAL_HOSTS.contains(&s.value.as_str()) => {
                 shown.push(format!("'{}'", s.value))
             }

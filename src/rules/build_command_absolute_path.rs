@@ -1,7 +1,6 @@
 //! AZ107 build-command-absolute-path
 
 use crate::diagnostic::Diagnostic;
-use crate::platform::Source;
 use crate::platform::build::{
     BUILD_VENV, Hook, HookScript, Phase, PlatformDir, platform_dir, relative_replacement,
 };
@@ -72,11 +71,17 @@ fn value_paths(project: &Project, hook: &Hook, out: &mut Vec<Diagnostic>) {
             None => "use a path relative to the app root: Oryx runs the hook in the root of the copy it builds"
                 .to_owned(),
         };
-        out.push(
-            Diagnostic::new(&META, hook.span(p.range), message)
-                .label(why(*dir))
-                .help(help),
-        );
+        let span = hook.span(p.range).or_else(|| hook.setting.source.span());
+        let mut diagnostic = Diagnostic::new(&META, span, message)
+            .label(why(*dir))
+            .help(help);
+        if span.is_none() {
+            diagnostic = diagnostic.note(format!(
+                "{name} is set by {}",
+                hook.setting.source.describe(project)
+            ));
+        }
+        out.push(diagnostic);
     }
 }
 
@@ -176,35 +181,14 @@ fn same_name_elsewhere(project: &Project, path: &str) -> Option<String> {
 
 /// The exact way to set the hook to `value`: the `build.env` line, or the `az` command for an app setting.
 fn set_setting_help(project: &Project, hook: &Hook, value: &str, reason: &str) -> String {
-    let name = &hook.setting.name;
-    match &hook.setting.source {
-        Source::File(span) => format!(
-            "write `{name}={value}` in {}: {reason}",
-            project.rel_path(span.file)
-        ),
-        Source::Flag(_) => {
-            let quoted = shell_quote(&format!("{name}={value}"));
-            format!(
-                "set the app setting with `az webapp config appsettings set --resource-group <group> --name <app> --settings {quoted}`: {reason}"
-            )
-        }
-    }
+    let how = hook
+        .setting
+        .source
+        .how_to_set(project, &hook.setting.name, value);
+    format!("{how}: {reason}")
 }
 
 const RUNS_IN_ROOT: &str = "Oryx runs the hook in the root of the copy it builds";
-
-/// A shell word for `text`, quoted only when it needs to be.
-pub(crate) fn shell_quote(text: &str) -> String {
-    let plain = !text.is_empty()
-        && text
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "_=./:,@%+-".contains(c));
-    if plain {
-        text.to_owned()
-    } else {
-        shlex::try_quote(text).map_or_else(|_| text.to_owned(), |q| q.into_owned())
-    }
-}
 
 fn file_name(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)

@@ -1,7 +1,7 @@
 //! AZ302: `DEBUG` is set to an environment string without converting it.
 
 use crate::diagnostic::Diagnostic;
-use crate::platform::django::{DebugValue, debug_problem};
+use crate::platform::django::{DebugValue, ReadApi, Value, debug_problem};
 use crate::rules::{Category, Context, RuleMeta, bad_in_every_branch, settings_place};
 
 pub static META: RuleMeta = RuleMeta {
@@ -38,22 +38,22 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             })
             .unwrap_or_default();
         // The reader the code uses decides the fix: python-decouple, django-environ, or os.environ.
-        let reader = text
-            .split('(')
-            .next()
-            .unwrap_or("")
-            .trim_start_matches("bool")
-            .trim();
-        let help = if reader.ends_with("config") {
-            format!("cast it: `DEBUG = config('{var}', default=False, cast=bool)`")
-        } else if reader == "env" || reader.ends_with(".str") {
-            format!(
-                "use django-environ's boolean reader: `DEBUG = env.bool('{var}', default=False)`"
-            )
-        } else {
-            format!(
+        let api = match &assigned.value {
+            Value::Env(read) => read.api,
+            _ => ReadApi::OsEnviron,
+        };
+        let help = match api {
+            ReadApi::Decouple => {
+                format!("cast it: `DEBUG = config('{var}', default=False, cast=bool)`")
+            }
+            ReadApi::DjangoEnviron => {
+                format!(
+                    "use django-environ's boolean reader: `DEBUG = env.bool('{var}', default=False)`"
+                )
+            }
+            ReadApi::OsEnviron => format!(
                 "compare the string: `DEBUG = os.environ.get('{var}', '').lower() in ('1', 'true', 'yes')`"
-            )
+            ),
         };
         out.push(
             Diagnostic::new(

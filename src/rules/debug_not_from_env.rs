@@ -43,6 +43,22 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             )
             .level(Level::Warning)
             .label("always true"),
+            DebugValue::OnInThisEnvironment { var, span: read } => {
+                let why = match ctx.app_settings.get(&var) {
+                    Some(setting) => format!("the app setting {var} is `{}`", setting.value),
+                    None if crate::platform::django::FOREIGN_VARS.contains(&var.as_str()) => {
+                        format!("{var} is never set on App Service")
+                    }
+                    None => format!("App Service always sets {var}"),
+                };
+                Diagnostic::new(
+                    &META,
+                    Some(read),
+                    format!("DEBUG is true on App Service because {why}: `{}` ({place})", clip(&text)),
+                )
+                .level(Level::Warning)
+                .label("true on App Service")
+            }
             DebugValue::FailsOpen { var, span: read } => Diagnostic::new(
                 &META,
                 Some(read),

@@ -8,20 +8,62 @@ use crate::diagnostic::Diagnostic;
 use crate::platform::Platform;
 
 mod allowed_hosts;
+mod app_run_at_import;
+mod asgi_app_on_sync_worker;
+mod build_automation_off;
 mod build_command_absolute_path;
+mod collectstatic_will_not_produce_static;
+mod custom_requirements_path_missing;
 mod debug_env_string;
 mod debug_not_from_env;
+mod dev_server_in_production;
+mod entry_attribute_missing;
+mod framework_not_in_requirements;
+mod gunicorn_config_breaks_container;
+mod install_at_startup;
+mod invalid_boolean_app_setting;
+mod invalid_build_config_file;
+mod no_entry_point_detected;
+mod pyproject_without_requirements;
+mod requirement_cannot_install_on_linux;
+mod requirements_encoding;
 mod requirements_not_at_root;
+mod script_or_config_file_bytes;
 mod secret_key_hardcoded;
+mod server_not_reachable;
 mod startup_command_absolute_path;
+mod startup_target_missing;
 mod syntax_error;
+mod virtualenv_in_deployment;
+mod wrong_wsgi_detected;
 
 /// Every rule, in code order. Registering a rule is one `mod` line above and one entry here.
 pub static RULES: &[&RuleMeta] = &[
     &syntax_error::META,
     &requirements_not_at_root::META,
+    &pyproject_without_requirements::META,
+    &framework_not_in_requirements::META,
+    &requirement_cannot_install_on_linux::META,
+    &requirements_encoding::META,
+    &collectstatic_will_not_produce_static::META,
     &build_command_absolute_path::META,
+    &script_or_config_file_bytes::META,
+    &invalid_boolean_app_setting::META,
+    &virtualenv_in_deployment::META,
+    &custom_requirements_path_missing::META,
+    &invalid_build_config_file::META,
+    &build_automation_off::META,
+    &no_entry_point_detected::META,
+    &entry_attribute_missing::META,
+    &wrong_wsgi_detected::META,
+    &asgi_app_on_sync_worker::META,
+    &startup_target_missing::META,
     &startup_command_absolute_path::META,
+    &server_not_reachable::META,
+    &gunicorn_config_breaks_container::META,
+    &dev_server_in_production::META,
+    &install_at_startup::META,
+    &app_run_at_import::META,
     &debug_not_from_env::META,
     &debug_env_string::META,
     &secret_key_hardcoded::META,

@@ -41,20 +41,24 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             .map(|(range, _, with)| (*range, with.clone()))
             .collect();
         let fixed = replace_ranges(&command.command, &edits);
-        let quoted = shlex::try_quote(&fixed).map_or(fixed.clone(), |q| q.into_owned());
+        let how = command.source.how_to_set_startup_command(project, &fixed);
         for (_, path, _) in &found {
-            out.push(
-                Diagnostic::new(
-                    &META,
-                    command.source.span(),
-                    format!("the startup command uses the absolute path `{path}`"),
-                )
-                .label(WHY)
-                .help(format!(
-                    "set the startup command to `{fixed}`, which runs in the app's folder: \
-                     `az webapp config set --resource-group <group> --name <app> --startup-file {quoted}`"
-                )),
-            );
+            let mut d = Diagnostic::new(
+                &META,
+                command.source.span(),
+                format!("the startup command uses the absolute path `{path}`"),
+            )
+            .label(WHY)
+            .help(format!(
+                "{how}: the command already runs in the app's folder"
+            ));
+            if command.source.span().is_none() {
+                d = d.note(format!(
+                    "the startup command is set by {}",
+                    command.source.describe(project)
+                ));
+            }
+            out.push(d);
         }
     }
     for script in &ctx.startup.scripts {

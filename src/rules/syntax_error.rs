@@ -87,8 +87,13 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             ));
         }
         if error.message.contains("Python") && error.message.contains("added in") {
+            let how = match &ctx.python.source {
+                Some(source) => source.how_to_set_python_version(project, "3.14"),
+                None => crate::platform::Source::flag("--python-version")
+                    .how_to_set_python_version(project, "3.14"),
+            };
             diagnostic = diagnostic.help(format!(
-                "rewrite this for Python {version}, or run a newer Python: `az webapp config set --resource-group <group> --name <app> --linux-fx-version \"PYTHON|3.14\"` (and update runtime.txt)"
+                "rewrite this for Python {version}, or run a newer Python: {how}"
             ));
         } else {
             diagnostic = diagnostic.help(

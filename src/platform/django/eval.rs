@@ -4,13 +4,14 @@
 //! It never guesses: what it cannot evaluate is `Value::Unknown`, and a branch whose condition is unknown is
 //! taken both ways, its results kept as alternatives.
 
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::rc::Rc;
 
 use ruff_python_ast::{self as ast, BoolOp, CmpOp, Expr, Operator, Stmt, UnaryOp};
 use ruff_text_size::Ranged;
 
-use super::value::{EnvBool, EnvRead, Fallback, StrLit, Value};
+use super::value::{EnvBool, EnvRead, Fallback, ReadApi, StrLit, Value};
 use crate::platform::app_settings::AppSettings;
 use crate::platform::startup::resolve_module;
 use crate::project::{FileId, Project, Span};
@@ -85,6 +86,9 @@ pub struct EnvWrite {
 pub struct ModuleResult {
     pub names: Names,
     pub env_writes: Vec<EnvWrite>,
+    /// The module binds names the evaluator cannot see (`from <library> import *`, django-split-settings'
+    /// `include()`, `globals().update(...)`, `exec`): a name it does not show may still be set.
+    pub opaque: bool,
 }
 
 /// What is known of the environment on App Service.
@@ -126,12 +130,28 @@ pub struct Evaluator<'a> {
     in_progress: HashSet<FileId>,
     /// Every module evaluated, in the order first reached.
     pub loaded: Vec<FileId>,
+    /// Every environment read, in order.
+    reads: RefCell<Vec<EnvReadSite>>,
+    /// How many branches of unknown outcome enclose the code being evaluated.
+    conditional: Cell<usize>,
+}
+
+/// Where the code reads an environment variable.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnvReadSite {
+    pub var: String,
+    /// Read without a default: the app fails (KeyError, ImproperlyConfigured) when it is missing.
+    pub required: bool,
+    /// Inside a branch that may not run.
+    pub conditional: bool,
+    pub span: Span,
 }
 
 struct Frame {
     file: FileId,
     names: Names,
     env_writes: Vec<EnvWrite>,
+    opaque: bool,
 }
 
 impl<'a> Evaluator<'a> {
@@ -147,6 +167,30 @@ impl<'a> Evaluator<'a> {
             cache: HashMap::new(),
             in_progress: HashSet::new(),
             loaded: Vec::new(),
+            reads: RefCell::new(Vec::new()),
+            conditional: Cell::new(0),
+        }
+    }
+
+    /// Every environment read met so far (each module is evaluated once).
+    pub fn env_reads(&self) -> Vec<EnvReadSite> {
+        self.reads.borrow().clone()
+    }
+
+    fn required_reads(&self) -> usize {
+        self.reads.borrow().iter().filter(|r| r.required).count()
+    }
+
+    fn record_read(&self, var: &str, required: bool, span: Span) {
+        let site = EnvReadSite {
+            var: var.to_owned(),
+            required,
+            conditional: self.conditional.get() > 0,
+            span,
+        };
+        let mut reads = self.reads.borrow_mut();
+        if !reads.contains(&site) {
+            reads.push(site);
         }
     }
 
@@ -169,12 +213,14 @@ impl<'a> Evaluator<'a> {
             file,
             names: Names::new(),
             env_writes: Vec::new(),
+            opaque: false,
         };
         self.block(&mut frame, parsed.body());
         self.in_progress.remove(&file);
         let result = Rc::new(ModuleResult {
             names: frame.names,
             env_writes: frame.env_writes,
+            opaque: frame.opaque,
         });
         self.cache.insert(file, result.clone());
         result
@@ -264,7 +310,24 @@ impl<'a> Evaluator<'a> {
             Stmt::If(if_stmt) => return self.if_stmt(frame, if_stmt),
             Stmt::Try(try_stmt) => {
                 let before = frame.names.clone();
+                let required_before = self.required_reads();
                 match self.block(frame, &try_stmt.body) {
+                    Flow::Normal
+                        if self.required_reads() > required_before
+                            && !try_stmt.handlers.is_empty() =>
+                    {
+                        // A required environment read may raise (KeyError): the handler may run instead.
+                        self.block(frame, &try_stmt.orelse);
+                        let after_body = std::mem::replace(&mut frame.names, before);
+                        let ast::ExceptHandler::ExceptHandler(handler) = &try_stmt.handlers[0];
+                        self.conditional.set(self.conditional.get() + 1);
+                        let flow = self.block(frame, &handler.body);
+                        self.conditional.set(self.conditional.get() - 1);
+                        frame.names = match flow {
+                            Flow::Normal => merge(after_body, std::mem::take(&mut frame.names)),
+                            Flow::Raised => after_body,
+                        };
+                    }
                     Flow::Normal => {
                         self.block(frame, &try_stmt.orelse);
                     }
@@ -286,13 +349,17 @@ impl<'a> Evaluator<'a> {
             Stmt::With(with) => return self.block(frame, &with.body),
             Stmt::For(for_stmt) => {
                 let before = frame.names.clone();
+                self.conditional.set(self.conditional.get() + 1);
                 self.block(frame, &for_stmt.body);
                 self.block(frame, &for_stmt.orelse);
+                self.conditional.set(self.conditional.get() - 1);
                 frame.names = merge(before, std::mem::take(&mut frame.names));
             }
             Stmt::While(while_stmt) => {
                 let before = frame.names.clone();
+                self.conditional.set(self.conditional.get() + 1);
                 self.block(frame, &while_stmt.body);
+                self.conditional.set(self.conditional.get() - 1);
                 frame.names = merge(before, std::mem::take(&mut frame.names));
             }
             Stmt::FunctionDef(def) => {
@@ -363,9 +430,11 @@ impl<'a> Evaluator<'a> {
             Some(false) => self.clauses(frame, rest),
             None => {
                 let before = frame.names.clone();
+                self.conditional.set(self.conditional.get() + 1);
                 let taken = self.block(frame, body);
                 let after_taken = std::mem::replace(&mut frame.names, before);
                 let other = self.clauses(frame, rest);
+                self.conditional.set(self.conditional.get() - 1);
                 match (taken, other) {
                     (Flow::Raised, Flow::Raised) => return Flow::Raised,
                     (Flow::Raised, Flow::Normal) => {}
@@ -390,8 +459,15 @@ impl<'a> Evaluator<'a> {
             }
             // A library: bind what is known of it.
             let base = module.unwrap_or_default();
+            if OPAQUE_LIBRARIES
+                .iter()
+                .any(|l| base == *l || base.starts_with(&format!("{l}.")))
+            {
+                frame.opaque = true;
+            }
             for alias in &import.names {
                 if alias.name.as_str() == "*" {
+                    frame.opaque = true;
                     continue;
                 }
                 let bound = alias.asname.as_ref().unwrap_or(&alias.name).as_str();
@@ -408,6 +484,7 @@ impl<'a> Evaluator<'a> {
         let result = self.module(target);
         for alias in &import.names {
             if alias.name.as_str() == "*" {
+                frame.opaque |= result.opaque;
                 for (name, alts) in &result.names {
                     if !name.starts_with('_') {
                         frame.names.insert(name.clone(), alts.clone());
@@ -454,8 +531,10 @@ impl<'a> Evaluator<'a> {
                 if is_environ(&self.expr(frame, &sub.value, 0))
                     && let Some(var) = self.expr(frame, &sub.slice, 0).as_str()
                 {
+                    let var = var.to_owned();
+                    set(frame, &env_key(&var), value.clone(), Some(span));
                     frame.env_writes.push(EnvWrite {
-                        var: var.to_owned(),
+                        var,
                         value,
                         setdefault: false,
                         span: Span::new(frame.file, target.range()),
@@ -471,10 +550,13 @@ impl<'a> Evaluator<'a> {
             return;
         };
         let rhs = self.expr(frame, &aug.value, 0);
+        let statement = Span::new(frame.file, aug.range);
         let Some(alts) = frame.names.get_mut(name.id.as_str()) else {
             return;
         };
         for alt in alts.iter_mut() {
+            // The value that reaches production was last made here.
+            alt.span = Some(statement);
             alt.value = match (&alt.value, aug.op) {
                 (Value::List(items), Operator::Add) => match &rhs {
                     Value::List(more) => Value::List(items.iter().chain(more).cloned().collect()),
@@ -494,6 +576,9 @@ impl<'a> Evaluator<'a> {
 
     /// A call as a statement: list mutations and `os.environ.setdefault(...)`.
     fn call_statement(&mut self, frame: &mut Frame, call: &ast::ExprCall) {
+        if binds_unseen_names(call) {
+            frame.opaque = true;
+        }
         let Expr::Attribute(attr) = call.func.as_ref() else {
             self.expr(frame, &Expr::Call(call.clone()), 0);
             return;
@@ -509,8 +594,10 @@ impl<'a> Evaluator<'a> {
             };
             let Some(arg) = arg else { return };
             let v = self.expr(frame, arg, 0);
+            let statement = Span::new(frame.file, call.range());
             if let Some(alts) = frame.names.get_mut(name.id.as_str()) {
                 for alt in alts.iter_mut() {
+                    alt.span = Some(statement);
                     alt.value = match (&alt.value, method) {
                         (Value::List(items), "extend") => match &v {
                             Value::List(more) => {
@@ -538,6 +625,7 @@ impl<'a> Evaluator<'a> {
             file,
             names: names.clone(),
             env_writes: Vec::new(),
+            opaque: false,
         };
         self.expr(&mut frame, expr, 0)
     }
@@ -569,7 +657,9 @@ impl<'a> Evaluator<'a> {
                 let key = self.expr(frame, &sub.slice, d);
                 match (&base, &key) {
                     (Value::Environ, Value::Str(var)) => {
-                        self.env_read(&var.value, Fallback::Required, span)
+                        let fallback =
+                            written_fallback(frame, &var.value).unwrap_or(Fallback::Required);
+                        self.env_read(&var.value, fallback, span, ReadApi::OsEnviron)
                     }
                     (Value::List(items), Value::Int(i)) => {
                         let i = if *i < 0 { items.len() as i64 + i } else { *i };
@@ -630,24 +720,17 @@ impl<'a> Evaluator<'a> {
             }
             Expr::If(if_expr) => {
                 let cond = self.expr(frame, &if_expr.test, d);
-                let body = self.expr(frame, &if_expr.body, d);
-                let orelse = self.expr(frame, &if_expr.orelse, d);
+                // Only the branch that runs is evaluated, so its environment reads are the real ones.
                 match self.truthy(&cond) {
-                    Some(true) => body,
-                    Some(false) => orelse,
-                    None => match (&cond, &body, &orelse) {
-                        (_, Value::Bool(a), Value::Bool(b)) if cond.is_env_dependent() => {
-                            let unset = self.when_unset(&cond);
-                            let var = cond.env_vars().remove(0);
-                            Value::EnvBool(EnvBool {
-                                var,
-                                when_unset: unset.map(|u| if u { *a } else { *b }),
-                                string_truthiness: false,
-                                span,
-                            })
-                        }
-                        _ => either(vec![body, orelse]),
-                    },
+                    Some(true) => self.expr(frame, &if_expr.body, d),
+                    Some(false) => self.expr(frame, &if_expr.orelse, d),
+                    None => {
+                        self.conditional.set(self.conditional.get() + 1);
+                        let body = self.expr(frame, &if_expr.body, d);
+                        let orelse = self.expr(frame, &if_expr.orelse, d);
+                        self.conditional.set(self.conditional.get() - 1);
+                        self.if_exp_value(&cond, body, orelse, span)
+                    }
                 }
             }
             Expr::Compare(cmp) => self.compare(frame, cmp, span, d),
@@ -698,6 +781,23 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// `body if cond else orelse` when `cond` is unknown.
+    fn if_exp_value(&self, cond: &Value, body: Value, orelse: Value, span: Span) -> Value {
+        match (&body, &orelse) {
+            (Value::Bool(a), Value::Bool(b)) if cond.is_env_dependent() => {
+                let unset = self.when_unset(cond);
+                let var = cond.env_vars().remove(0);
+                Value::EnvBool(EnvBool {
+                    var,
+                    when_unset: unset.map(|u| if u { *a } else { *b }),
+                    string_truthiness: false,
+                    span,
+                })
+            }
+            _ => either(vec![body, orelse]),
+        }
+    }
+
     fn bool_op(&mut self, frame: &mut Frame, op: &ast::ExprBoolOp, d: usize) -> Value {
         let values: Vec<Value> = op.values.iter().map(|v| self.expr(frame, v, d)).collect();
         let mut result: Option<Value> = None;
@@ -725,7 +825,10 @@ impl<'a> Evaluator<'a> {
 
     fn not(&self, v: Value, span: Span) -> Value {
         if let Some(t) = self.truthy(&v) {
-            return Value::Bool(!t);
+            return match v.env_vars().first() {
+                Some(var) => known(!t, var, span),
+                None => Value::Bool(!t),
+            };
         }
         match v {
             Value::EnvBool(b) => Value::EnvBool(EnvBool {
@@ -764,7 +867,7 @@ impl<'a> Evaluator<'a> {
         if let (Value::Str(var), Value::Environ, CmpOp::In | CmpOp::NotIn) = (&left, &right, op) {
             let negate = op == CmpOp::NotIn;
             return match self.facts.presence(&var.value) {
-                Some(p) => Value::Bool(p != negate),
+                Some(p) => known(p != negate, &var.value, span),
                 None => Value::EnvBool(EnvBool {
                     var: var.value.clone(),
                     when_unset: Some(negate),
@@ -794,20 +897,37 @@ impl<'a> Evaluator<'a> {
         if self.facts.presence(&read.var) == Some(false)
             && let Some(b) = when_unset
         {
-            return Value::Bool(b);
+            return known(b, &read.var, span);
         }
-        if let Some(known) = self.facts.known_value(&read.var) {
-            let known = Value::Str(StrLit {
-                value: known.to_owned(),
+        if let Some(value) = self.facts.known_value(&read.var) {
+            let value = Value::Str(StrLit {
+                value: value.to_owned(),
                 span: None,
             });
             let result = if flipped {
-                literal_compare(other, op, &known)
+                literal_compare(other, op, &value)
             } else {
-                literal_compare(&known, op, other)
+                literal_compare(&value, op, other)
             };
             if let Some(b) = result {
-                return Value::Bool(b);
+                return known(b, &read.var, span);
+            }
+        }
+        // A variable App Service always sets is a non-empty string: it is not None and not ''.
+        if PLATFORM_VARS.contains(&read.var.as_str()) && self.facts.known_value(&read.var).is_none()
+        {
+            let empty_or_none = match other {
+                Value::None => true,
+                Value::Str(s) => s.value.is_empty(),
+                _ => false,
+            };
+            let result = match op {
+                CmpOp::Is | CmpOp::Eq if empty_or_none => Some(false),
+                CmpOp::IsNot | CmpOp::NotEq if empty_or_none => Some(true),
+                _ => None,
+            };
+            if let Some(b) = result {
+                return known(b, &read.var, span);
             }
         }
         Value::EnvBool(EnvBool {
@@ -818,10 +938,12 @@ impl<'a> Evaluator<'a> {
         })
     }
 
-    fn env_read(&self, var: &str, fallback: Fallback, span: Span) -> Value {
+    fn env_read(&self, var: &str, fallback: Fallback, span: Span, api: ReadApi) -> Value {
+        self.record_read(var, matches!(fallback, Fallback::Required), span);
         Value::Env(EnvRead {
             var: var.to_owned(),
             fallback,
+            api,
             span,
         })
     }
@@ -859,20 +981,33 @@ impl<'a> Evaluator<'a> {
                         .cloned()
                         .or_else(|| kw("default"))
                         .unwrap_or(Value::None);
-                    self.env_read(&var, Fallback::Default(Box::new(default)), span)
+                    let fallback = written_fallback(frame, &var)
+                        .unwrap_or(Fallback::Default(Box::new(default)));
+                    self.env_read(&var, fallback, span, ReadApi::OsEnviron)
                 }
                 "os.environ.setdefault" => {
                     let Some(var) = first_str else {
                         return Value::Unknown;
                     };
                     let value = args.get(1).cloned().unwrap_or(Value::Unknown);
+                    // The write takes effect only when the variable is not already set.
+                    if self.facts.presence(&var) != Some(true)
+                        && !frame.names.contains_key(&env_key(&var))
+                    {
+                        set(frame, &env_key(&var), value.clone(), Some(span));
+                    }
                     frame.env_writes.push(EnvWrite {
                         var: var.clone(),
                         value: value.clone(),
                         setdefault: true,
                         span,
                     });
-                    self.env_read(&var, Fallback::Default(Box::new(value)), span)
+                    self.env_read(
+                        &var,
+                        Fallback::Default(Box::new(value)),
+                        span,
+                        ReadApi::OsEnviron,
+                    )
                 }
                 "decouple.config" | "decouple.AutoConfig()" => {
                     let Some(var) = first_str else {
@@ -884,7 +1019,7 @@ impl<'a> Evaluator<'a> {
                         Some(_) => "other".to_owned(),
                         None => String::new(),
                     };
-                    self.cast_env(&var, default, &cast, span)
+                    self.cast_env(&var, default, &cast, span, ReadApi::Decouple)
                 }
                 "environ.Env" | "environ.FileAwareEnv" => Value::DjEnv(
                     kwargs
@@ -904,6 +1039,10 @@ impl<'a> Evaluator<'a> {
                         .collect(),
                 ),
                 "builtins.bool" => match args.first() {
+                    // `bool(os.environ.get('WEBSITE_HOSTNAME'))`: decided on App Service.
+                    Some(v @ Value::Env(read)) if self.truthy(v).is_some() => {
+                        known(self.truthy(v).unwrap_or_default(), &read.var, span)
+                    }
                     Some(Value::Env(read)) => Value::EnvBool(EnvBool {
                         var: read.var.clone(),
                         when_unset: match &read.fallback {
@@ -913,6 +1052,7 @@ impl<'a> Evaluator<'a> {
                         string_truthiness: true,
                         span,
                     }),
+                    Some(v @ Value::Known { .. }) => v.clone(),
                     Some(v) => match self.truthy(v) {
                         Some(b) => Value::Bool(b),
                         None => v.clone(),
@@ -933,6 +1073,7 @@ impl<'a> Evaluator<'a> {
                         },
                         "builtins.int",
                         span,
+                        read.api,
                     ),
                     Some(v) => derived(&[v]),
                     None => Value::Int(0),
@@ -954,9 +1095,21 @@ impl<'a> Evaluator<'a> {
                     };
                     let default = kw("default").or_else(|| args.get(1).cloned());
                     match method {
-                        "bool" => self.cast_env(&var, default, "builtins.bool", span),
-                        "int" => self.cast_env(&var, default, "builtins.int", span),
-                        "str" => self.cast_env(&var, default, "", span),
+                        "bool" => self.cast_env(
+                            &var,
+                            default,
+                            "builtins.bool",
+                            span,
+                            ReadApi::DjangoEnviron,
+                        ),
+                        "int" => self.cast_env(
+                            &var,
+                            default,
+                            "builtins.int",
+                            span,
+                            ReadApi::DjangoEnviron,
+                        ),
+                        "str" => self.cast_env(&var, default, "", span, ReadApi::DjangoEnviron),
                         _ => Value::EnvDerived(vec![var]),
                     }
                 }
@@ -969,6 +1122,7 @@ impl<'a> Evaluator<'a> {
                         },
                         "builtins.bool",
                         span,
+                        read.api,
                     ),
                     Some(v) => derived(&[v]),
                     None => Value::Unknown,
@@ -988,7 +1142,14 @@ impl<'a> Evaluator<'a> {
                     .or_else(|| declared.map(|d| d.1.clone()))
                     .unwrap_or_default();
                 let default = kw("default").or_else(|| declared.and_then(|d| d.2.clone()));
-                self.cast_env(&var, default, &cast, span)
+                // django-environ's `Env` has `smart_cast` on: with no cast, the default's type is the cast.
+                let cast = match (cast.as_str(), &default) {
+                    ("", Some(Value::Bool(_))) => "builtins.bool".to_owned(),
+                    ("", Some(Value::Int(_))) => "builtins.int".to_owned(),
+                    ("", Some(Value::List(_))) => "other".to_owned(),
+                    _ => cast,
+                };
+                self.cast_env(&var, default, &cast, span, ReadApi::DjangoEnviron)
             }
             // Methods of an environment string.
             Value::Unknown => {
@@ -1025,6 +1186,7 @@ impl<'a> Evaluator<'a> {
                     var: read.var.clone(),
                     fallback,
                     span,
+                    api: read.api,
                 })
             }
             Value::Str(s)
@@ -1060,7 +1222,17 @@ impl<'a> Evaluator<'a> {
     }
 
     /// An environment read converted by `cast` (`builtins.bool`, `builtins.int`, "" for none).
-    fn cast_env(&self, var: &str, default: Option<Value>, cast: &str, span: Span) -> Value {
+    fn cast_env(
+        &self,
+        var: &str,
+        default: Option<Value>,
+        cast: &str,
+        span: Span,
+        api: ReadApi,
+    ) -> Value {
+        if !matches!(cast, "" | "builtins.str") {
+            self.record_read(var, default.is_none(), span);
+        }
         match cast {
             "" | "builtins.str" => self.env_read(
                 var,
@@ -1069,6 +1241,7 @@ impl<'a> Evaluator<'a> {
                     None => Fallback::Required,
                 },
                 span,
+                api,
             ),
             "builtins.bool" | "builtins.int" => {
                 let when_unset = match default {
@@ -1079,12 +1252,12 @@ impl<'a> Evaluator<'a> {
                 if self.facts.presence(var) == Some(false)
                     && let Some(b) = when_unset
                 {
-                    return Value::Bool(b);
+                    return known(b, var, span);
                 }
-                if let Some(known) = self.facts.known_value(var)
-                    && let Some(b) = parse_bool(known)
+                if let Some(value) = self.facts.known_value(var)
+                    && let Some(b) = parse_bool(value)
                 {
-                    return Value::Bool(b);
+                    return known(b, var, span);
                 }
                 Value::EnvBool(EnvBool {
                     var: var.to_owned(),
@@ -1100,7 +1273,7 @@ impl<'a> Evaluator<'a> {
     /// What a value is as a condition on App Service, when that can be told.
     pub fn truthy(&self, v: &Value) -> Option<bool> {
         match v {
-            Value::Bool(b) => Some(*b),
+            Value::Bool(b) | Value::Known { value: b, .. } => Some(*b),
             Value::None => Some(false),
             Value::Int(i) => Some(*i != 0),
             Value::Str(s) => Some(!s.value.is_empty()),
@@ -1145,6 +1318,46 @@ impl<'a> Evaluator<'a> {
             },
             _ => None,
         }
+    }
+}
+
+/// Libraries whose use means settings come from places the evaluator does not follow.
+const OPAQUE_LIBRARIES: &[&str] = &["split_settings", "configurations"];
+
+/// `globals().update(...)`, `vars().update(...)`, `locals().update(...)`, `exec(...)`, `include(...)`.
+fn binds_unseen_names(call: &ast::ExprCall) -> bool {
+    match call.func.as_ref() {
+        Expr::Name(name) => matches!(name.id.as_str(), "exec" | "include" | "optional"),
+        Expr::Attribute(attr) => {
+            attr.attr.as_str() == "update"
+                && matches!(attr.value.as_ref(), Expr::Call(inner)
+                    if matches!(inner.func.as_ref(), Expr::Name(n) if matches!(n.id.as_str(), "globals" | "vars" | "locals")))
+        }
+        _ => false,
+    }
+}
+
+/// A boolean decided by what App Service's environment is known to hold.
+fn known(value: bool, var: &str, span: Span) -> Value {
+    Value::Known {
+        value,
+        var: var.to_owned(),
+        span,
+    }
+}
+
+/// The name under which a write to `os.environ[var]` is kept in a frame (not a Python identifier, so it
+/// never clashes), so writes in branches merge like assignments.
+pub fn env_key(var: &str) -> String {
+    format!("$env:{var}")
+}
+
+/// What a read of `var` gives when the variable is unset but the module wrote it earlier.
+fn written_fallback(frame: &Frame, var: &str) -> Option<Fallback> {
+    let alts = frame.names.get(&env_key(var))?;
+    match alts.as_slice() {
+        [one] => Some(Fallback::Default(Box::new(one.value.clone()))),
+        _ => None,
     }
 }
 

@@ -9,8 +9,10 @@ pub mod value;
 
 use std::collections::BTreeMap;
 
-pub use eval::{Assigned, EnvFacts, Evaluator, FOREIGN_VARS, PLATFORM_VARS, parse_bool};
-pub use value::{EnvBool, EnvRead, Fallback, StrLit, Value};
+pub use eval::{
+    Assigned, EnvFacts, EnvReadSite, Evaluator, FOREIGN_VARS, PLATFORM_VARS, parse_bool,
+};
+pub use value::{EnvBool, EnvRead, Fallback, ReadApi, StrLit, Value};
 
 use crate::platform::app_settings::AppSettings;
 use crate::platform::startup::{EntryModule, resolve_module};
@@ -120,28 +122,36 @@ impl DjangoSettings {
         }
         for source in sources {
             let result = evaluator.module(source);
-            let write = result
-                .env_writes
-                .iter()
-                .rev()
-                .find(|w| w.var == "DJANGO_SETTINGS_MODULE");
-            let Some(write) = write else { continue };
-            match (&from_app_setting, write.setdefault) {
-                (Some(value), true) => {
-                    names = vec![value.clone()];
-                    origin = Some(SettingsOrigin::AppSetting);
-                }
-                _ => {
-                    names = write
-                        .value
-                        .alternatives()
-                        .into_iter()
-                        .filter_map(|v| v.as_str().map(str::to_owned))
-                        .collect();
-                    origin = Some(SettingsOrigin::EnvWrite(write.span));
+            // Writes to os.environ are kept like assignments, so a write in each branch of an `if` gives
+            // one alternative each; `setdefault` is a no-op when the app setting exists.
+            let Some(alternatives) = result.names.get(&eval::env_key("DJANGO_SETTINGS_MODULE"))
+            else {
+                continue;
+            };
+            for alt in alternatives {
+                match &alt.value {
+                    Value::Str(s) => {
+                        if !names.contains(&s.value) {
+                            names.push(s.value.clone());
+                        }
+                        if origin.is_none() {
+                            origin = alt.span.map(SettingsOrigin::EnvWrite);
+                        }
+                    }
+                    // Not written on this path: the environment's value, if any, stands.
+                    Value::Unset => {
+                        if let Some(value) = &from_app_setting
+                            && !names.contains(value)
+                        {
+                            names.push(value.clone());
+                        }
+                    }
+                    _ => {}
                 }
             }
-            break;
+            if !names.is_empty() {
+                break;
+            }
         }
         if origin.is_none()
             && let Some(value) = from_app_setting
@@ -149,6 +159,7 @@ impl DjangoSettings {
             names = vec![value];
             origin = Some(SettingsOrigin::AppSetting);
         }
+        let named = !names.is_empty();
         let mut modules: Vec<SettingsModule> = names
             .iter()
             .filter_map(|name| {
@@ -162,6 +173,11 @@ impl DjangoSettings {
             })
             .collect();
         if modules.is_empty() {
+            if named {
+                // A module is named but is not in the app: Django fails to start (ModuleNotFoundError);
+                // judging other files as its settings would be a guess.
+                return None;
+            }
             origin = Some(SettingsOrigin::Fallback);
             modules = fallback_modules(project);
         }
@@ -213,7 +229,7 @@ impl DjangoSettings {
         }
         let incomplete = loaded.iter().any(|&f| {
             let parsed = project.python(f);
-            parsed.read_error.is_some() || !parsed.errors.is_empty()
+            parsed.read_error.is_some() || !parsed.errors.is_empty() || evaluator.module(f).opaque
         });
         Some(DjangoSettings {
             modules,
@@ -269,6 +285,9 @@ pub enum DebugValue {
     Off,
     /// On whatever the environment says: `literal_true` for `True` itself, else another truthy constant.
     On { literal_true: bool },
+    /// On because of what App Service's environment is known to hold (`'RENDER' not in os.environ`, or
+    /// an app setting given to the tool).
+    OnInThisEnvironment { var: String, span: Span },
     /// A raw environment string (or its truthiness), so `"False"` and `"0"` are on.
     RawString { var: String, span: Span },
     /// Converted to a boolean correctly, but on when the variable is missing.
@@ -317,6 +336,15 @@ pub fn classify_debug(value: &Value) -> DebugValue {
                 }
             }
         }
+        Value::Known {
+            value: true,
+            var,
+            span,
+        } => DebugValue::OnInThisEnvironment {
+            var: var.clone(),
+            span: *span,
+        },
+        Value::Known { value: false, .. } => DebugValue::Off,
         Value::Env(read) => DebugValue::RawString {
             var: read.var.clone(),
             span: read.span,
@@ -338,6 +366,7 @@ pub fn classify_debug(value: &Value) -> DebugValue {
 pub fn debug_problem(value: &Value) -> Option<DebugValue> {
     match classify_debug(value) {
         v @ (DebugValue::On { .. }
+        | DebugValue::OnInThisEnvironment { .. }
         | DebugValue::FailsOpen { .. }
         | DebugValue::RawString { .. }) => Some(v),
         _ => None,

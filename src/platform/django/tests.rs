@@ -192,7 +192,7 @@ fn known_app_settings_decide_conditions() {
         ],
         &[("DEBUG", "False")],
     );
-    assert_eq!(get(&s, "DEBUG"), [Value::Bool(false)]);
+    assert!(matches!(get(&s, "DEBUG"), [Value::Known { value: false, var, .. }] if var == "DEBUG"));
 }
 
 #[test]
@@ -203,4 +203,94 @@ fn without_a_settings_module_files_named_settings_are_used() {
     );
     assert_eq!(modules, ["web.settings"]);
     assert_eq!(get(&s, "DEBUG"), [Value::Bool(true)]);
+}
+
+#[test]
+fn settings_module_chosen_by_an_if_statement_takes_the_app_service_branch() {
+    let wsgi = "import os\nif os.getenv('WEBSITE_HOSTNAME') is not None:\n    os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'proj.production')\nelse:\n    os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'proj.settings')\n";
+    let files = [
+        ("proj/wsgi.py", wsgi),
+        ("proj/settings.py", "DEBUG = True\n"),
+        (
+            "proj/production.py",
+            "from .settings import *\nDEBUG = False\n",
+        ),
+    ];
+    let (_d, s, modules) = resolve(&files, &[]);
+    assert_eq!(modules, ["proj.production"]);
+    assert_eq!(get(&s, "DEBUG"), [Value::Bool(false)]);
+    // With an unknown condition both modules are candidates.
+    let unknown = wsgi.replace(
+        "os.getenv('WEBSITE_HOSTNAME') is not None",
+        "os.environ.get('DJANGO_ENV') == 'production'",
+    );
+    let (_d, _, modules) = resolve(&[("proj/wsgi.py", &unknown), files[1], files[2]], &[]);
+    assert_eq!(modules, ["proj.production", "proj.settings"]);
+}
+
+#[test]
+fn smart_cast_setdefault_fallbacks_and_try_except() {
+    let (_d, s, _) = resolve(
+        &[
+            ("proj/wsgi.py", WSGI),
+            (
+                "proj/settings.py",
+                "import os\nimport environ\nenv = environ.Env()\nDEBUG = env('DEBUG', default=False)\n\
+                 os.environ.setdefault('API_TOKEN', 'dev-token')\nAPI_TOKEN = os.environ['API_TOKEN']\n\
+                 try:\n    SECRET_KEY = os.environ['SECRET_KEY']\nexcept KeyError:\n    SECRET_KEY = 'fallback'\n",
+            ),
+        ],
+        &[],
+    );
+    assert!(matches!(get(&s, "DEBUG"), [Value::EnvBool(b)] if b.when_unset == Some(false)));
+    assert!(
+        matches!(get(&s, "API_TOKEN"), [Value::Env(r)] if matches!(&r.fallback, Fallback::Default(d) if d.as_str() == Some("dev-token")))
+    );
+    let keys = get(&s, "SECRET_KEY");
+    assert_eq!(keys.len(), 2, "{keys:?}");
+    assert!(keys.iter().any(|k| k.as_str() == Some("fallback")));
+}
+
+#[test]
+fn settings_from_places_the_evaluator_cannot_see_are_unknown_not_unset() {
+    for settings in [
+        "from acme_common.settings import *\nDEBUG = False\n",
+        "from split_settings.tools import include\ninclude('components/*.py')\n",
+        "import importlib\nglobals().update(vars(importlib.import_module('proj.prod')))\n",
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, body) in [("proj/wsgi.py", WSGI), ("proj/settings.py", settings)] {
+            let p = dir.path().join(path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, body).unwrap();
+        }
+        let project = Project::discover(dir.path()).unwrap();
+        let config = Config::new(dir.path());
+        let platform = Platform::build(&project, &config);
+        let django = platform.django.as_ref().unwrap();
+        assert!(django.incomplete, "{settings}");
+        let hosts: Vec<Value> = django
+            .get("ALLOWED_HOSTS")
+            .into_iter()
+            .map(|a| a.value)
+            .collect();
+        assert_eq!(hosts, [Value::Unknown], "{settings}");
+    }
+}
+
+#[test]
+fn a_named_module_that_does_not_exist_resolves_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, body) in [
+        ("proj/wsgi.py", WSGI),
+        ("proj/other/settings.py", "DEBUG = True\n"),
+    ] {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, body).unwrap();
+    }
+    let project = Project::discover(dir.path()).unwrap();
+    let config = Config::new(dir.path());
+    let platform = Platform::build(&project, &config);
+    assert!(platform.django.is_none());
 }

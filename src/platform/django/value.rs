@@ -19,6 +19,17 @@ pub enum Fallback {
     Default(Box<Value>),
 }
 
+/// The library a value is read from the environment with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadApi {
+    /// `os.environ[...]`, `os.environ.get(...)`, `os.getenv(...)`.
+    OsEnviron,
+    /// python-decouple's `config(...)`.
+    Decouple,
+    /// django-environ's `Env`.
+    DjangoEnviron,
+}
+
 /// A string read from the environment, not converted.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnvRead {
@@ -26,6 +37,7 @@ pub struct EnvRead {
     pub fallback: Fallback,
     /// The expression that reads it.
     pub span: Span,
+    pub api: ReadApi,
 }
 
 /// A boolean derived from the environment.
@@ -55,6 +67,13 @@ pub enum Value {
     /// A raw environment string.
     Env(EnvRead),
     EnvBool(EnvBool),
+    /// A boolean decided by the environment App Service is known to have (a variable it always or
+    /// never sets, or an app setting given to the tool): `'WEBSITE_HOSTNAME' in os.environ`.
+    Known {
+        value: bool,
+        var: String,
+        span: Span,
+    },
     /// Computed from these environment variables in a way not tracked further (split, parsed, joined).
     EnvDerived(Vec<String>),
     /// A value generated anew in every process (`get_random_secret_key()`, `secrets.token_hex()`).
@@ -94,6 +113,7 @@ impl Value {
         match self {
             Value::Env(e) => add(&e.var),
             Value::EnvBool(e) => add(&e.var),
+            Value::Known { var, .. } => add(var),
             Value::EnvDerived(vars) => vars.iter().for_each(|v| add(v)),
             Value::List(items) | Value::Either(items) => items
                 .iter()

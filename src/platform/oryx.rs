@@ -1,0 +1,1417 @@
+//! What the deployment build (Kudu running Oryx) will do with the app, and why.
+//!
+//! The order of a build (behaviour items 1-12 of `appservice-behaviour.md`):
+//! 1. Kudu decides whether to build at all: `WEBSITE_RUN_FROM_PACKAGE=1` or a URL means no build;
+//!    `SCM_DO_BUILD_DURING_DEPLOYMENT` `true`/`1` builds, any other value does not; unset, a Git deployment
+//!    builds and a zip deployment does not (KuduLite `DeploymentSettingsExtension.cs`,
+//!    `PushDeploymentController.cs` `DoFullBuildByDefault = false`, `SiteBuilderFactory.cs`).
+//! 2. Oryx copies the app to `$SOURCE_DIR` (a `/tmp/<id>` folder), runs the pre-build hook there, creates
+//!    the virtual environment `antenv`, installs the dependencies (first match of `CUSTOM_BUILD_COMMAND`,
+//!    the requirements file, `setup.py`, `pyproject.toml` with `uv.lock`, `pyproject.toml`), runs
+//!    `collectstatic` for a Django app, runs the post-build hook, and writes the result to
+//!    `/home/site/wwwroot/output.tar.gz`, which the container extracts to `/tmp/<id>` at start-up.
+//!
+//! Settings Kudu reads (`SCM_DO_BUILD_DURING_DEPLOYMENT`, `WEBSITE_RUN_FROM_PACKAGE`) come from the app
+//! settings and `.deployment`, never from `build.env`, which only Oryx reads (behaviour item 5).
+
+use ruff_text_size::{TextRange, TextSize};
+use serde::Serialize;
+
+use crate::platform::app_settings::{AppSettings, Setting, Source};
+use crate::platform::build::{self, BUILD_VENV, BuildHooks, Phase};
+use crate::platform::requirements::{DependencyKind, NOT_INSTALLING_MESSAGE, Requirements};
+use crate::platform::{Platform, PythonRuntime};
+use crate::project::{FileId, Project, PythonVersion, Span};
+
+/// The virtual environment Oryx creates (`-p virtualenv_name=antenv`, behaviour item 2).
+pub const VENV_NAME: &str = BUILD_VENV;
+/// Where the compressed build output goes (behaviour item 12).
+pub const OUTPUT_ARCHIVE: &str = "/home/site/wwwroot/output.tar.gz";
+/// The command Oryx runs for a Django app (behaviour item 11).
+pub const COLLECTSTATIC_COMMAND: &str = "python manage.py collectstatic --noinput";
+/// Where the hooks, the install and `collectstatic` run (behaviour item 6).
+pub const RUNS_IN: &str = "$SOURCE_DIR: the root of a /tmp/<id> copy of the app";
+
+/// Whether the deployment runs the Oryx build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BuildRuns {
+    Yes,
+    No,
+    /// Depends on how the app is deployed (Git builds, zip does not), which the repository does not say.
+    Unknown,
+}
+
+impl BuildRuns {
+    /// `Some(true)`, `Some(false)`, or `None` when it depends on the kind of deployment.
+    pub fn as_bool(self) -> Option<bool> {
+        match self {
+            BuildRuns::Yes => Some(true),
+            BuildRuns::No => Some(false),
+            BuildRuns::Unknown => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BuildRuns::Yes => "yes",
+            BuildRuns::No => "no",
+            BuildRuns::Unknown => "unknown",
+        }
+    }
+}
+
+/// What decides whether the build runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TriggerCause {
+    /// `SCM_DO_BUILD_DURING_DEPLOYMENT` is set (true-like: build; anything else: no build).
+    ScmDoBuild,
+    /// `WEBSITE_RUN_FROM_PACKAGE=1`: the zip is mounted as the app, nothing is built.
+    RunFromPackage,
+    /// `WEBSITE_RUN_FROM_PACKAGE=<url>`: the app runs the package at the URL; Kudu neither deploys nor builds.
+    RunFromPackageUrl,
+    /// Nothing is set: the kind of deployment decides.
+    Default,
+}
+
+/// What is wrong with `CUSTOM_REQUIREMENTSTXT_PATH` (Oryx stops the build, behaviour item 10).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CustomPathProblem {
+    /// An absolute path: Oryx wants one relative to the repository root.
+    Absolute,
+    /// No such file in the app.
+    Missing,
+}
+
+/// `CUSTOM_REQUIREMENTSTXT_PATH`, when set (not empty).
+#[derive(Debug, Clone)]
+pub struct CustomRequirementsPath {
+    pub setting: Setting,
+    /// The file it names, when it is in the app.
+    pub file: Option<FileId>,
+    pub problem: Option<CustomPathProblem>,
+}
+
+/// How the dependencies get installed.
+#[derive(Debug, Clone)]
+pub struct Dependencies {
+    pub kind: DependencyKind,
+    /// The file Oryx installs from (requirements file, `setup.py`, `pyproject.toml`).
+    pub file: Option<FileId>,
+    /// The install command Oryx runs (in the virtual environment).
+    pub command: Option<String>,
+    /// Oryx's message when there is nothing to install ([`NOT_INSTALLING_MESSAGE`]).
+    pub message: Option<&'static str>,
+    /// `CUSTOM_REQUIREMENTSTXT_PATH`, when set.
+    pub custom_path: Option<CustomRequirementsPath>,
+}
+
+impl Dependencies {
+    /// Whether the build would install something.
+    pub fn installs_something(&self) -> bool {
+        !matches!(self.kind, DependencyKind::None)
+    }
+}
+
+/// Why `collectstatic` does not run (or does not help).
+#[derive(Debug, Clone)]
+pub enum CollectstaticSkip {
+    /// The deployment does not build (see [`OryxPlan::runs`]).
+    BuildOff,
+    /// The build stops before it gets there (`CUSTOM_REQUIREMENTSTXT_PATH` wrong, `DISABLE_COLLECTSTATIC`
+    /// not a boolean).
+    BuildFails,
+    /// `DISABLE_COLLECTSTATIC` is `true`.
+    Disabled(Setting),
+    /// No `manage.py` at the app root (`elsewhere`: the first one deeper in the app).
+    NoManagePy { elsewhere: Option<FileId> },
+    /// The requirements file Oryx greps (`requirements.txt` or `CUSTOM_REQUIREMENTSTXT_PATH`) is not there.
+    NoRequirementsFile,
+    /// `grep -iq Django <file>` finds nothing (`utf16`: the file is UTF-16, so grep cannot see the word).
+    DjangoNotNamed { file: FileId, utf16: bool },
+    /// `CUSTOM_BUILD_COMMAND` replaces Oryx's Python build steps (inference).
+    CustomBuildCommand(Setting),
+}
+
+/// Whether Oryx's `collectstatic` step runs.
+#[derive(Debug, Clone)]
+pub struct Collectstatic {
+    /// It runs (when the build runs: see [`OryxPlan::runs`] for `unknown`).
+    pub runs: bool,
+    /// Why, in one sentence.
+    pub reason: String,
+    pub skip: Option<CollectstaticSkip>,
+    /// The requirements file Oryx greps for `Django`, relative to the app root.
+    pub grep_path: String,
+}
+
+/// A boolean setting whose value the program that reads it cannot parse.
+#[derive(Debug, Clone)]
+pub struct InvalidBoolean {
+    pub setting: Setting,
+    pub reader: BoolReader,
+}
+
+/// Which program reads a boolean setting, and so which spellings it accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BoolReader {
+    /// Oryx's `GetBooleanValue` (.NET `bool.TryParse`): `true`/`false` in any case; anything else
+    /// throws and the build fails (`DISABLE_COLLECTSTATIC`).
+    OryxBuild,
+    /// Kudu's `StringUtils.IsTrueLike`: `true` (any case) or `1`; anything else is false
+    /// (`SCM_DO_BUILD_DURING_DEPLOYMENT`).
+    Kudu,
+    /// Oryx's start-up script generator (Go `strconv.ParseBool`): `1 t T TRUE true True 0 f F FALSE
+    /// false False`; anything else panics and no start-up script is written
+    /// (`PYTHON_ENABLE_GUNICORN_MULTIWORKERS`, read only for an auto-detected start).
+    StartupGenerator,
+}
+
+impl BoolReader {
+    /// Whether `value` is a spelling this reader accepts.
+    pub fn accepts(self, value: &str) -> bool {
+        match self {
+            BoolReader::OryxBuild => {
+                let v = value.trim();
+                v.is_empty() || v.eq_ignore_ascii_case("true") || v.eq_ignore_ascii_case("false")
+            }
+            BoolReader::Kudu => {
+                value.is_empty()
+                    || value.eq_ignore_ascii_case("true")
+                    || value.eq_ignore_ascii_case("false")
+                    || value == "1"
+                    || value == "0"
+            }
+            BoolReader::StartupGenerator => {
+                value.is_empty()
+                    || matches!(
+                        value,
+                        "1" | "t"
+                            | "T"
+                            | "TRUE"
+                            | "true"
+                            | "True"
+                            | "0"
+                            | "f"
+                            | "F"
+                            | "FALSE"
+                            | "false"
+                            | "False"
+                    )
+            }
+        }
+    }
+
+    /// The boolean a non-accepted value most likely meant (`yes`, `on`, `1` mean true).
+    pub fn intended(value: &str) -> bool {
+        let v = value.trim().to_ascii_lowercase();
+        !matches!(
+            v.as_str(),
+            "0" | "no" | "n" | "off" | "f" | "false" | "disable" | "disabled"
+        )
+    }
+}
+
+/// A virtual environment inside the app folder, which a deployment of the folder would upload.
+#[derive(Debug, Clone)]
+pub struct DeployedVenv {
+    /// The folder, relative to the app root ("" for the app root itself).
+    pub path: String,
+    /// What shows it is a virtual environment (`pyvenv.cfg`, `Lib/site-packages`, ...).
+    pub evidence: String,
+    /// Made on Windows (`Lib/`, `Scripts/`): its packages cannot load on Linux.
+    pub windows: bool,
+    /// The `.gitignore` line that keeps it out of Git (so only non-Git deployments upload it).
+    pub gitignored: Option<Span>,
+}
+
+/// A pre- or post-build step and where it comes from.
+#[derive(Debug, Clone)]
+pub struct BuildStep {
+    pub phase: Phase,
+    /// What bash runs (a command, or a script Oryx executes).
+    pub command: String,
+    /// The setting or file that sets it, for a message (`PRE_BUILD_COMMAND in build.env`).
+    pub set_by: String,
+    /// Repository scripts the step runs.
+    pub scripts: Vec<FileId>,
+}
+
+/// The Oryx build of the app.
+#[derive(Debug)]
+pub struct OryxPlan {
+    /// Whether the deployment builds: `yes`, `no`, or `unknown` (it depends on the kind of deployment).
+    pub runs: BuildRuns,
+    /// Why, in one sentence.
+    pub runs_reason: String,
+    pub runs_cause: TriggerCause,
+    /// The setting that decides `runs` (`SCM_DO_BUILD_DURING_DEPLOYMENT` or `WEBSITE_RUN_FROM_PACKAGE`).
+    pub runs_setting: Option<Setting>,
+    /// The Python the build uses (`--platform-version`, the site's version).
+    pub python_version: PythonVersion,
+    /// Where the version comes from (`None`: nothing says; the newest App Service offers is assumed).
+    pub python_version_source: Option<Source>,
+    pub dependencies: Dependencies,
+    pub collectstatic: Collectstatic,
+    /// The virtual environment the build creates and start-up activates: `antenv`.
+    pub venv_name: &'static str,
+    /// The output is compressed to [`OUTPUT_ARCHIVE`] and extracted to `/tmp/<id>` at start-up.
+    pub compressed_output: bool,
+    /// Boolean settings with values their reader cannot parse.
+    pub invalid_booleans: Vec<InvalidBoolean>,
+    /// Virtual environments inside the app folder.
+    pub deployed_venvs: Vec<DeployedVenv>,
+}
+
+impl OryxPlan {
+    pub fn detect(
+        project: &Project,
+        settings: &AppSettings,
+        python: &PythonRuntime,
+        requirements: &Requirements,
+        _hooks: &BuildHooks,
+    ) -> OryxPlan {
+        let (runs, runs_reason, runs_cause, runs_setting) = trigger(project, settings);
+        let dependencies = dependencies(project, settings, requirements);
+        let invalid_booleans = invalid_booleans(project, settings);
+        let collectstatic =
+            collectstatic(project, settings, runs, &dependencies, &invalid_booleans);
+        OryxPlan {
+            runs,
+            runs_reason,
+            runs_cause,
+            runs_setting,
+            python_version: python.version,
+            python_version_source: python.source.clone(),
+            dependencies,
+            collectstatic,
+            venv_name: VENV_NAME,
+            compressed_output: true,
+            invalid_booleans,
+            deployed_venvs: deployed_venvs(project),
+        }
+    }
+
+    /// The pre- and post-build steps that run. A root `appsvc.yaml` that parses overrides the settings
+    /// (Oryx `DefaultBuildScriptGenerator.ProcessAppSvcYamlFile`, behaviour item 7); the configuration
+    /// sources already give its `pre-build`/`post-build` as `PRE_BUILD_COMMAND`/`POST_BUILD_COMMAND`.
+    pub fn build_steps(project: &Project, hooks: &BuildHooks) -> Vec<BuildStep> {
+        hooks
+            .iter()
+            .map(|hook| BuildStep {
+                phase: hook.phase,
+                command: hook.setting.value.clone(),
+                set_by: describe_setting(project, &hook.setting),
+                scripts: hook.scripts.iter().filter_map(|s| s.file).collect(),
+            })
+            .collect()
+    }
+}
+
+/// Whether a setting's value comes from `build.env` (read by Oryx only, not by Kudu or the runtime).
+pub fn from_build_env(project: &Project, setting: &Setting) -> bool {
+    matches!(&setting.source, Source::File(span) if project.rel_path(span.file) == "build.env")
+}
+
+/// "`NAME` in build.env" or "`NAME` (`--app-setting`)".
+pub fn describe_setting(project: &Project, setting: &Setting) -> String {
+    format!("{} in {}", setting.name, setting.source.describe(project))
+}
+
+/// A setting as Kudu sees it: app settings and `.deployment`, not `build.env`.
+fn kudu_setting<'a>(
+    project: &Project,
+    settings: &'a AppSettings,
+    name: &str,
+) -> Option<&'a Setting> {
+    settings.get(name).filter(|s| !from_build_env(project, s))
+}
+
+fn trigger(
+    project: &Project,
+    settings: &AppSettings,
+) -> (BuildRuns, String, TriggerCause, Option<Setting>) {
+    if let Some(s) = kudu_setting(project, settings, "WEBSITE_RUN_FROM_PACKAGE") {
+        let value = s.value.trim();
+        let place = s.source.describe(project);
+        if value == "1" {
+            return (
+                BuildRuns::No,
+                format!(
+                    "WEBSITE_RUN_FROM_PACKAGE=1 ({place}): Kudu mounts the uploaded zip as the app and runs no build"
+                ),
+                TriggerCause::RunFromPackage,
+                Some(s.clone()),
+            );
+        }
+        if value.starts_with("http://") || value.starts_with("https://") {
+            return (
+                BuildRuns::No,
+                format!(
+                    "WEBSITE_RUN_FROM_PACKAGE is a URL ({place}): the app runs that package, and Kudu neither deploys nor builds"
+                ),
+                TriggerCause::RunFromPackageUrl,
+                Some(s.clone()),
+            );
+        }
+    }
+    if let Some(s) = kudu_setting(project, settings, "SCM_DO_BUILD_DURING_DEPLOYMENT") {
+        let place = s.source.describe(project);
+        let v = &s.value;
+        let (runs, why) = if v.eq_ignore_ascii_case("true") || v == "1" {
+            (
+                BuildRuns::Yes,
+                "Kudu runs the Oryx build on every deployment",
+            )
+        } else if v.eq_ignore_ascii_case("false") || v == "0" {
+            (
+                BuildRuns::No,
+                "Kudu deploys the files as they are, without a build",
+            )
+        } else {
+            (
+                BuildRuns::No,
+                "Kudu builds only for `true` or `1`, so it deploys the files without a build",
+            )
+        };
+        return (
+            runs,
+            format!("SCM_DO_BUILD_DURING_DEPLOYMENT={v} ({place}): {why}"),
+            TriggerCause::ScmDoBuild,
+            Some(s.clone()),
+        );
+    }
+    let mut reason = String::from(
+        "SCM_DO_BUILD_DURING_DEPLOYMENT is not set: a Git deployment builds, a zip deployment (az webapp deploy, az webapp up without it, VS Code) does not",
+    );
+    if settings
+        .get("SCM_DO_BUILD_DURING_DEPLOYMENT")
+        .is_some_and(|s| from_build_env(project, s))
+    {
+        reason.push_str("; the value in build.env is not read by Kudu");
+    }
+    (BuildRuns::Unknown, reason, TriggerCause::Default, None)
+}
+
+fn not_empty<'a>(settings: &'a AppSettings, name: &str) -> Option<&'a Setting> {
+    settings.get(name).filter(|s| !s.value.trim().is_empty())
+}
+
+fn dependencies(
+    project: &Project,
+    settings: &AppSettings,
+    requirements: &Requirements,
+) -> Dependencies {
+    let custom_path = not_empty(settings, "CUSTOM_REQUIREMENTSTXT_PATH").map(|s| {
+        let value = s.value.trim();
+        let file = build::resolve_in_app(project, value);
+        let problem = if value.starts_with('/') {
+            Some(CustomPathProblem::Absolute)
+        } else if file.is_none() {
+            Some(CustomPathProblem::Missing)
+        } else {
+            None
+        };
+        CustomRequirementsPath {
+            setting: s.clone(),
+            file,
+            problem,
+        }
+    });
+    let kind = requirements.kind;
+    let file = requirements.dependency_file;
+    let command = match kind {
+        DependencyKind::CustomBuildCommand => {
+            not_empty(settings, "CUSTOM_BUILD_COMMAND").map(|s| s.value.clone())
+        }
+        DependencyKind::RequirementsTxt => file.map(|_| {
+            format!(
+                "python -m pip install --prefer-binary -r {}",
+                requirements.requirements_path
+            )
+        }),
+        DependencyKind::SetupPy => Some("pip install .".to_owned()),
+        DependencyKind::PyprojectUv => Some("uv sync --active --link-mode copy".to_owned()),
+        DependencyKind::PyprojectPoetry => Some("poetry install --only main".to_owned()),
+        DependencyKind::None => None,
+    };
+    Dependencies {
+        kind,
+        file,
+        command,
+        message: (kind == DependencyKind::None).then_some(NOT_INSTALLING_MESSAGE),
+        custom_path,
+    }
+}
+
+fn invalid_booleans(project: &Project, settings: &AppSettings) -> Vec<InvalidBoolean> {
+    let mut out = Vec::new();
+    for (name, reader) in [
+        ("SCM_DO_BUILD_DURING_DEPLOYMENT", BoolReader::Kudu),
+        ("DISABLE_COLLECTSTATIC", BoolReader::OryxBuild),
+        (
+            "PYTHON_ENABLE_GUNICORN_MULTIWORKERS",
+            BoolReader::StartupGenerator,
+        ),
+    ] {
+        let Some(setting) = settings.get(name) else {
+            continue;
+        };
+        // Kudu and the running container never see build.env.
+        if reader != BoolReader::OryxBuild && from_build_env(project, setting) {
+            continue;
+        }
+        if !reader.accepts(&setting.value) {
+            out.push(InvalidBoolean {
+                setting: setting.clone(),
+                reader,
+            });
+        }
+    }
+    out
+}
+
+fn collectstatic(
+    project: &Project,
+    settings: &AppSettings,
+    runs: BuildRuns,
+    deps: &Dependencies,
+    invalid: &[InvalidBoolean],
+) -> Collectstatic {
+    let grep_path = deps.custom_path.as_ref().map_or_else(
+        || "requirements.txt".to_owned(),
+        |c| c.setting.value.trim().to_owned(),
+    );
+    let skip = |skip: CollectstaticSkip, reason: String| Collectstatic {
+        runs: false,
+        reason,
+        skip: Some(skip),
+        grep_path: grep_path.clone(),
+    };
+    if runs == BuildRuns::No {
+        return skip(
+            CollectstaticSkip::BuildOff,
+            "the deployment runs no build".to_owned(),
+        );
+    }
+    if let Some(bad) = invalid
+        .iter()
+        .find(|b| b.setting.name == "DISABLE_COLLECTSTATIC")
+    {
+        return skip(
+            CollectstaticSkip::BuildFails,
+            format!(
+                "DISABLE_COLLECTSTATIC={} is neither true nor false: Oryx stops the build before it starts",
+                bad.setting.value
+            ),
+        );
+    }
+    if let Some(c) = deps.custom_path.as_ref().filter(|c| c.problem.is_some()) {
+        return skip(
+            CollectstaticSkip::BuildFails,
+            format!(
+                "CUSTOM_REQUIREMENTSTXT_PATH={} names no file of the app: Oryx stops the build",
+                c.setting.value
+            ),
+        );
+    }
+    if let Some(s) = settings.get("DISABLE_COLLECTSTATIC")
+        && s.value.trim().eq_ignore_ascii_case("true")
+    {
+        return skip(
+            CollectstaticSkip::Disabled(s.clone()),
+            format!(
+                "DISABLE_COLLECTSTATIC=true ({}) turns it off",
+                s.source.describe(project)
+            ),
+        );
+    }
+    if let Some(s) = not_empty(settings, "CUSTOM_BUILD_COMMAND") {
+        return skip(
+            CollectstaticSkip::CustomBuildCommand(s.clone()),
+            "CUSTOM_BUILD_COMMAND replaces Oryx's Python build steps, collectstatic included (inference)"
+                .to_owned(),
+        );
+    }
+    if project.file("manage.py").is_none() {
+        let elsewhere = project
+            .files()
+            .find(|&f| project.rel_path(f).ends_with("/manage.py") && !in_venv(project, f));
+        let reason = match elsewhere {
+            Some(f) => format!(
+                "there is no manage.py at the app root (Oryx looks only there; this app has {})",
+                project.rel_path(f)
+            ),
+            None => "there is no manage.py at the app root (not a Django app, or not at the root)"
+                .to_owned(),
+        };
+        return skip(CollectstaticSkip::NoManagePy { elsewhere }, reason);
+    }
+    let grep_file = build::resolve_in_app(project, &grep_path);
+    let Some(file) = grep_file else {
+        return skip(
+            CollectstaticSkip::NoRequirementsFile,
+            format!("there is no {grep_path} for Oryx's `grep -iq Django {grep_path}`"),
+        );
+    };
+    let bytes = project.bytes(file).unwrap_or_default();
+    if !names_django(&bytes) {
+        let utf16 = bytes.starts_with(&[0xFF, 0xFE])
+            || bytes.starts_with(&[0xFE, 0xFF])
+            || bytes.iter().skip(1).step_by(2).take(64).all(|&b| b == 0) && bytes.len() > 1;
+        let reason = if utf16 {
+            format!(
+                "{grep_path} is UTF-16, so Oryx's `grep -iq Django {grep_path}` cannot find the word"
+            )
+        } else {
+            format!("`grep -iq Django {grep_path}` finds nothing: the file does not name Django")
+        };
+        return skip(CollectstaticSkip::DjangoNotNamed { file, utf16 }, reason);
+    }
+    let when = if runs == BuildRuns::Unknown {
+        " (when the build runs)"
+    } else {
+        ""
+    };
+    Collectstatic {
+        runs: true,
+        reason: format!(
+            "manage.py is at the app root and {grep_path} names Django, so Oryx runs `{COLLECTSTATIC_COMMAND}` after the install{when}; a failure only logs a warning"
+        ),
+        skip: None,
+        grep_path,
+    }
+}
+
+/// `grep -iq Django` on the raw bytes: the ASCII letters in any case, anywhere in the file.
+pub fn names_django(bytes: &[u8]) -> bool {
+    bytes.windows(6).any(|w| w.eq_ignore_ascii_case(b"django"))
+}
+
+fn in_venv(project: &Project, file: FileId) -> bool {
+    let rel = project.rel_path(file);
+    rel.split('/')
+        .any(|p| p == "site-packages" || p == BUILD_VENV)
+}
+
+/// Where the app runs `collectstatic` itself (a build step, a script it runs, the startup command or a
+/// startup script), for a message; `None` when it does not.
+pub fn collectstatic_elsewhere(platform: &Platform) -> Option<String> {
+    let project = platform.project;
+    let mentions = |file: FileId| {
+        project
+            .text(file)
+            .is_ok_and(|t| t.text.contains("collectstatic"))
+    };
+    for step in OryxPlan::build_steps(project, &platform.build) {
+        if step.command.contains("collectstatic") {
+            return Some(step.set_by);
+        }
+        if let Some(&file) = step.scripts.iter().find(|&&f| mentions(f)) {
+            return Some(project.rel_path(file).to_owned());
+        }
+    }
+    if let Some(cmd) = &platform.startup.command
+        && cmd.command.contains("collectstatic")
+    {
+        return Some(format!(
+            "the startup command ({})",
+            cmd.source.describe(project)
+        ));
+    }
+    platform
+        .startup
+        .scripts
+        .iter()
+        .find(|s| mentions(s.file))
+        .map(|s| project.rel_path(s.file).to_owned())
+}
+
+/// Line-ending and byte-order-mark problems of a script or startup file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ScriptBytes {
+    /// The file starts with a UTF-8 byte-order mark.
+    pub bom: bool,
+    /// The first line that ends with CRLF: its 1-based number and its range (line ending excluded) in
+    /// the decoded text.
+    pub first_crlf: Option<(usize, TextRange)>,
+    /// How many lines end with CRLF.
+    pub crlf_lines: usize,
+}
+
+impl ScriptBytes {
+    pub fn is_clean(&self) -> bool {
+        !self.bom && self.first_crlf.is_none()
+    }
+}
+
+/// Read a script's bytes for CRLF line endings and a UTF-8 byte-order mark.
+pub fn script_bytes(project: &Project, file: FileId) -> ScriptBytes {
+    let Ok(text) = project.text(file) else {
+        return ScriptBytes::default();
+    };
+    let mut out = ScriptBytes {
+        bom: text.had_bom,
+        ..ScriptBytes::default()
+    };
+    let mut start = 0usize;
+    for (i, raw) in text.text.split_inclusive('\n').enumerate() {
+        if let Some(body) = raw.strip_suffix("\r\n") {
+            out.crlf_lines += 1;
+            if out.first_crlf.is_none() {
+                let range = TextRange::at(
+                    TextSize::try_from(start).unwrap_or_default(),
+                    TextSize::of(body),
+                );
+                out.first_crlf = Some((i + 1, range));
+            }
+        }
+        start += raw.len();
+    }
+    out
+}
+
+fn deployed_venvs(project: &Project) -> Vec<DeployedVenv> {
+    let mut found: Vec<(String, String, bool)> = project
+        .virtual_envs()
+        .iter()
+        .map(|v| {
+            let dir = project.root().join(v);
+            // `Scripts/` (not `bin/`), or a `home` that is a Windows path.
+            let windows = dir.join("Scripts").is_dir()
+                || std::fs::read_to_string(dir.join("pyvenv.cfg")).is_ok_and(|cfg| {
+                    cfg.lines()
+                        .any(|l| l.trim_start().starts_with("home") && l.contains('\\'))
+                });
+            (v.clone(), "pyvenv.cfg".to_owned(), windows)
+        })
+        .collect();
+    for file in project.files() {
+        let rel = project.rel_path(file);
+        let parts: Vec<&str> = rel.split('/').collect();
+        if matches!(
+            parts.first(),
+            Some(&(".python_packages" | "__oryx_packages__" | "node_modules"))
+        ) {
+            continue;
+        }
+        let mut hit: Option<(usize, String, bool)> = None;
+        for (i, part) in parts.iter().enumerate() {
+            if *part == "site-packages" && i >= 1 && parts[i - 1] == "Lib" {
+                hit = Some((i - 1, "Lib/site-packages".to_owned(), true));
+                break;
+            }
+            if *part == "site-packages"
+                && i >= 2
+                && parts[i - 1].starts_with("python3")
+                && parts[i - 2] == "lib"
+            {
+                hit = Some((i - 2, format!("lib/{}/site-packages", parts[i - 1]), false));
+                break;
+            }
+            if i + 1 == parts.len()
+                && i >= 1
+                && parts[i - 1] == "Scripts"
+                && matches!(*part, "activate" | "activate.bat" | "Activate.ps1")
+            {
+                hit = Some((i - 1, format!("Scripts/{part}"), true));
+                break;
+            }
+        }
+        let Some((depth, evidence, windows)) = hit else {
+            continue;
+        };
+        let root = parts[..depth].join("/");
+        if !found.iter().any(|(r, _, _)| within(&root, r)) {
+            found.retain(|(r, _, _)| !within(r, &root));
+            found.push((root, evidence, windows));
+        }
+    }
+    found.sort_by(|a, b| a.0.cmp(&b.0));
+    let ignore = GitIgnore::load(project);
+    found
+        .into_iter()
+        .map(|(path, evidence, windows)| DeployedVenv {
+            gitignored: ignore.as_ref().and_then(|g| g.ignores_dir(&path)),
+            path,
+            evidence,
+            windows,
+        })
+        .collect()
+}
+
+/// `path` is `dir` or inside it ("" is the root, which holds everything).
+fn within(path: &str, dir: &str) -> bool {
+    dir.is_empty() || path == dir || path.starts_with(&format!("{dir}/"))
+}
+
+/// The root `.gitignore`, enough of it to tell whether a folder is ignored (negations, nested
+/// `.gitignore` files and character classes are not read).
+struct GitIgnore {
+    file: FileId,
+    /// (pattern, anchored to the root, line range).
+    patterns: Vec<(String, bool, TextRange)>,
+}
+
+impl GitIgnore {
+    fn load(project: &Project) -> Option<GitIgnore> {
+        let file = project.file(".gitignore")?;
+        let text = project.text(file).ok()?;
+        let mut patterns = Vec::new();
+        for (_, range, line) in text.lines() {
+            let pattern = line.trim();
+            if pattern.is_empty() || pattern.starts_with('#') || pattern.starts_with('!') {
+                continue;
+            }
+            let pattern = pattern.trim_end_matches('/');
+            let anchored = pattern.starts_with('/') || pattern.contains('/');
+            let pattern = pattern.trim_start_matches('/').to_owned();
+            if !pattern.is_empty() {
+                patterns.push((pattern, anchored, range));
+            }
+        }
+        Some(GitIgnore { file, patterns })
+    }
+
+    /// The line that ignores folder `dir` (or one of its parents).
+    fn ignores_dir(&self, dir: &str) -> Option<Span> {
+        if dir.is_empty() {
+            return None;
+        }
+        let parts: Vec<&str> = dir.split('/').collect();
+        for (pattern, anchored, range) in &self.patterns {
+            let hit = (1..=parts.len()).any(|n| {
+                let prefix = parts[..n].join("/");
+                if *anchored {
+                    glob_match(pattern, &prefix)
+                } else {
+                    glob_match(pattern, parts[n - 1])
+                }
+            });
+            if hit {
+                return Some(Span::new(self.file, *range));
+            }
+        }
+        None
+    }
+}
+
+/// A glob with `*` (not crossing `/`), `**` (crossing it) and `?`.
+fn glob_match(pattern: &str, text: &str) -> bool {
+    fn go(p: &[u8], t: &[u8]) -> bool {
+        match p.first() {
+            None => t.is_empty(),
+            Some(b'*') if p.get(1) == Some(&b'*') => {
+                let rest = p[2..].strip_prefix(b"/").unwrap_or(&p[2..]);
+                (0..=t.len()).any(|i| go(rest, &t[i..]))
+            }
+            Some(b'*') => (0..=t.len())
+                .take_while(|&i| i == 0 || t[i - 1] != b'/')
+                .any(|i| go(&p[1..], &t[i..])),
+            Some(b'?') => !t.is_empty() && t[0] != b'/' && go(&p[1..], &t[1..]),
+            Some(&c) => t.first() == Some(&c) && go(&p[1..], &t[1..]),
+        }
+    }
+    go(pattern.as_bytes(), text.as_bytes())
+}
+
+/// The build half of `plan`: what the deployment build does, ready to print or serialize.
+#[derive(Debug, Serialize)]
+pub struct BuildView {
+    /// `yes`, `no` or `unknown`.
+    pub runs: BuildRuns,
+    pub runs_reason: String,
+    pub python_version: String,
+    pub python_version_source: String,
+    pub dependencies: DependenciesView,
+    /// The pre-build step, if any; it runs in `$SOURCE_DIR` before the virtual environment exists.
+    pub pre_build: Option<StepView>,
+    /// The post-build step, if any; it runs in `$SOURCE_DIR` with `antenv` active.
+    pub post_build: Option<StepView>,
+    pub collectstatic: CollectstaticView,
+    /// The virtual environment the build creates: `antenv`.
+    pub venv_name: &'static str,
+    pub output: OutputView,
+    /// Virtual environments inside the app folder (they should not be deployed).
+    pub committed_virtual_envs: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DependenciesView {
+    /// `requirements.txt`, `setup.py`, `pyproject+uv.lock`, `pyproject+poetry`, `custom-build-command`
+    /// or `none`.
+    pub kind: &'static str,
+    /// The file installed from, relative to the app root.
+    pub file: Option<String>,
+    /// The install command Oryx runs.
+    pub command: Option<String>,
+    /// Oryx's message when there is nothing to install, or why the build stops.
+    pub message: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct StepView {
+    pub command: String,
+    /// The setting or file that sets it.
+    pub set_by: String,
+    pub runs_in: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CollectstaticView {
+    pub runs: bool,
+    pub reason: String,
+    pub command: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct OutputView {
+    pub compressed: bool,
+    pub archive: &'static str,
+    /// Where the container extracts the archive and runs the app.
+    pub runs_from: &'static str,
+}
+
+impl BuildView {
+    pub fn new(platform: &Platform) -> BuildView {
+        let project = platform.project;
+        let plan = &platform.oryx;
+        let deps = &plan.dependencies;
+        let message = match &deps.custom_path {
+            Some(c) if c.problem.is_some() => Some(format!(
+                "CUSTOM_REQUIREMENTSTXT_PATH={} does not name a file of the app (relative to its root): Oryx stops the build",
+                c.setting.value
+            )),
+            _ => deps.message.map(str::to_owned),
+        };
+        let steps = OryxPlan::build_steps(project, &platform.build);
+        let step = |phase| {
+            steps.iter().find(|s| s.phase == phase).map(|s| StepView {
+                command: s.command.clone(),
+                set_by: s.set_by.clone(),
+                runs_in: RUNS_IN,
+            })
+        };
+        BuildView {
+            runs: plan.runs,
+            runs_reason: plan.runs_reason.clone(),
+            python_version: plan.python_version.to_string(),
+            python_version_source: match &plan.python_version_source {
+                Some(source) => source.describe(project),
+                None => "not set: the newest version App Service offers is assumed; the site's version decides"
+                    .to_owned(),
+            },
+            dependencies: DependenciesView {
+                kind: deps.kind.as_str(),
+                file: deps.file.map(|f| project.rel_path(f).to_owned()),
+                command: deps.command.clone(),
+                message,
+            },
+            pre_build: step(Phase::Pre),
+            post_build: step(Phase::Post),
+            collectstatic: CollectstaticView {
+                runs: plan.collectstatic.runs,
+                reason: plan.collectstatic.reason.clone(),
+                command: COLLECTSTATIC_COMMAND,
+            },
+            venv_name: plan.venv_name,
+            output: OutputView {
+                compressed: plan.compressed_output,
+                archive: OUTPUT_ARCHIVE,
+                runs_from: "/tmp/<id>, extracted at start-up",
+            },
+            committed_virtual_envs: plan
+                .deployed_venvs
+                .iter()
+                .map(|v| if v.path.is_empty() { ".".to_owned() } else { v.path.clone() })
+                .collect(),
+        }
+    }
+
+    /// The build section of `plan`'s text output.
+    pub fn to_text(&self) -> String {
+        let mut out = String::from("Build (Oryx)\n");
+        let mut line = |k: &str, v: &str| out.push_str(&format!("  {k:<15} {v}\n"));
+        line(
+            "runs:",
+            &format!("{} ({})", self.runs.as_str(), self.runs_reason),
+        );
+        line(
+            "python:",
+            &format!("{} ({})", self.python_version, self.python_version_source),
+        );
+        let deps = match (&self.dependencies.file, &self.dependencies.command) {
+            (Some(file), Some(cmd)) if file == self.dependencies.kind => format!("{file}: `{cmd}`"),
+            (Some(file), Some(cmd)) => {
+                format!("{} ({file}): `{cmd}`", self.dependencies.kind)
+            }
+            (None, Some(cmd)) => format!("{}: `{cmd}`", self.dependencies.kind),
+            _ => self.dependencies.kind.to_owned(),
+        };
+        line("dependencies:", &deps);
+        if let Some(message) = &self.dependencies.message {
+            line("", message);
+        }
+        for (name, step) in [
+            ("pre-build:", &self.pre_build),
+            ("post-build:", &self.post_build),
+        ] {
+            match step {
+                Some(s) => line(
+                    name,
+                    &format!("`{}` ({}; runs in {})", s.command, s.set_by, s.runs_in),
+                ),
+                None => line(name, "none"),
+            }
+        }
+        line(
+            "collectstatic:",
+            &format!(
+                "{} ({})",
+                if self.collectstatic.runs {
+                    "runs"
+                } else {
+                    "skipped"
+                },
+                self.collectstatic.reason
+            ),
+        );
+        line("venv:", self.venv_name);
+        line(
+            "output:",
+            &format!(
+                "{} (compressed; the app runs from {})",
+                self.output.archive, self.output.runs_from
+            ),
+        );
+        if !self.committed_virtual_envs.is_empty() {
+            line("committed venv:", &self.committed_virtual_envs.join(", "));
+        }
+        out
+    }
+}
+
+/// Run one rule on an app made of `files`, with `--app-setting` flags and an optional startup command
+/// (for the build rules' unit tests).
+#[cfg(test)]
+pub(crate) fn run_rule(
+    files: &[(&str, &[u8])],
+    flags: &[(&str, &str)],
+    startup_command: Option<&str>,
+    check: crate::rules::CheckFn,
+) -> Vec<crate::diagnostic::Diagnostic> {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, body) in files {
+        let target = dir.path().join(path);
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::write(target, body).unwrap();
+    }
+    let mut config = crate::config::Config::new(dir.path());
+    config.app_settings = flags
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    config.startup_command = startup_command.map(str::to_owned);
+    let project = Project::discover(dir.path()).unwrap();
+    let platform = Platform::build(&project, &config);
+    let mut out = Vec::new();
+    check(
+        &crate::rules::Context {
+            platform: &platform,
+        },
+        &mut out,
+    );
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn project(files: &[(&str, &[u8])]) -> (tempfile::TempDir, Project) {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, body) in files {
+            let target = dir.path().join(path);
+            std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+            std::fs::write(target, body).unwrap();
+        }
+        let project = Project::discover(dir.path()).unwrap();
+        (dir, project)
+    }
+
+    fn plan(
+        files: &[(&str, &[u8])],
+        flags: &[(&str, &str)],
+    ) -> (tempfile::TempDir, Project, OryxPlan) {
+        let (dir, project) = project(files);
+        let flags: Vec<(String, String)> = flags
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        let settings = AppSettings::load(&project, &flags);
+        let hooks = BuildHooks::detect(&project, &settings);
+        let python = PythonRuntime {
+            version: PythonVersion::PY312,
+            source: None,
+        };
+        let plan = OryxPlan::detect(
+            &project,
+            &settings,
+            &python,
+            &Requirements::detect(&project, &settings),
+            &hooks,
+        );
+        (dir, project, plan)
+    }
+
+    #[test]
+    fn the_build_view_for_plan() {
+        let (dir, _p) = project(&[
+            ("manage.py", b""),
+            ("mysite/wsgi.py", b""),
+            ("requirements.txt", b"Django==5.1\n"),
+            (
+                "build.env",
+                b"POST_BUILD_COMMAND=python manage.py migrate\n",
+            ),
+        ]);
+        let mut config = crate::config::Config::new(dir.path());
+        config
+            .app_settings
+            .push(("SCM_DO_BUILD_DURING_DEPLOYMENT".into(), "true".into()));
+        let project = Project::discover(dir.path()).unwrap();
+        let platform = Platform::build(&project, &config);
+        let view = BuildView::new(&platform);
+        let json = serde_json::to_value(&view).unwrap();
+        assert_eq!(json["runs"], "yes");
+        assert_eq!(json["dependencies"]["kind"], "requirements.txt");
+        assert_eq!(json["dependencies"]["file"], "requirements.txt");
+        assert_eq!(json["collectstatic"]["runs"], true);
+        assert_eq!(json["post_build"]["command"], "python manage.py migrate");
+        assert_eq!(json["venv_name"], "antenv");
+        assert!(json["pre_build"].is_null());
+        let text = view.to_text();
+        assert!(text.contains("runs:           yes"), "{text}");
+        assert!(text.contains("collectstatic:  runs"), "{text}");
+    }
+
+    #[test]
+    fn the_trigger_follows_kudu() {
+        type Case<'a> = (&'a [(&'a str, &'a str)], BuildRuns, TriggerCause);
+        let cases: &[Case] = &[
+            (&[], BuildRuns::Unknown, TriggerCause::Default),
+            (
+                &[("SCM_DO_BUILD_DURING_DEPLOYMENT", "true")],
+                BuildRuns::Yes,
+                TriggerCause::ScmDoBuild,
+            ),
+            (
+                &[("SCM_DO_BUILD_DURING_DEPLOYMENT", "TRUE")],
+                BuildRuns::Yes,
+                TriggerCause::ScmDoBuild,
+            ),
+            (
+                &[("SCM_DO_BUILD_DURING_DEPLOYMENT", "1")],
+                BuildRuns::Yes,
+                TriggerCause::ScmDoBuild,
+            ),
+            (
+                &[("SCM_DO_BUILD_DURING_DEPLOYMENT", "false")],
+                BuildRuns::No,
+                TriggerCause::ScmDoBuild,
+            ),
+            (
+                &[("SCM_DO_BUILD_DURING_DEPLOYMENT", "yes")],
+                BuildRuns::No,
+                TriggerCause::ScmDoBuild,
+            ),
+            (
+                &[
+                    ("SCM_DO_BUILD_DURING_DEPLOYMENT", "true"),
+                    ("WEBSITE_RUN_FROM_PACKAGE", "1"),
+                ],
+                BuildRuns::No,
+                TriggerCause::RunFromPackage,
+            ),
+            (
+                &[("WEBSITE_RUN_FROM_PACKAGE", "https://example.com/app.zip")],
+                BuildRuns::No,
+                TriggerCause::RunFromPackageUrl,
+            ),
+            (
+                &[("WEBSITE_RUN_FROM_PACKAGE", "0")],
+                BuildRuns::Unknown,
+                TriggerCause::Default,
+            ),
+        ];
+        for (flags, runs, cause) in cases {
+            let (_d, _p, plan) = plan(&[("app.py", b"")], flags);
+            assert_eq!((plan.runs, plan.runs_cause), (*runs, *cause), "{flags:?}");
+            assert!(!plan.runs_reason.is_empty());
+        }
+    }
+
+    #[test]
+    fn kudu_does_not_read_build_env() {
+        let (_d, _p, plan) = plan(
+            &[("build.env", b"SCM_DO_BUILD_DURING_DEPLOYMENT=false\n")],
+            &[],
+        );
+        assert_eq!(plan.runs, BuildRuns::Unknown);
+        assert!(plan.runs_reason.contains("build.env is not read"));
+        assert!(plan.invalid_booleans.is_empty());
+    }
+
+    #[test]
+    fn dependencies_follow_oryx_order() {
+        let kind = |files: &[(&str, &[u8])], flags: &[(&str, &str)]| {
+            plan(files, flags).2.dependencies.kind
+        };
+        assert_eq!(
+            kind(
+                &[
+                    ("requirements.txt", b"flask"),
+                    ("setup.py", b""),
+                    ("pyproject.toml", b"")
+                ],
+                &[]
+            ),
+            DependencyKind::RequirementsTxt
+        );
+        assert_eq!(
+            kind(&[("setup.py", b""), ("pyproject.toml", b"")], &[]),
+            DependencyKind::SetupPy
+        );
+        assert_eq!(
+            kind(&[("pyproject.toml", b""), ("uv.lock", b"")], &[]),
+            DependencyKind::PyprojectUv
+        );
+        assert_eq!(
+            kind(&[("pyproject.toml", b"")], &[]),
+            DependencyKind::PyprojectPoetry
+        );
+        assert_eq!(kind(&[("app.py", b"")], &[]), DependencyKind::None);
+        assert_eq!(
+            kind(
+                &[("app.py", b"")],
+                &[("CUSTOM_BUILD_COMMAND", "make build")]
+            ),
+            DependencyKind::CustomBuildCommand
+        );
+        let (_d, p, custom) = plan(
+            &[("reqs/prod.txt", b"django"), ("requirements.txt", b"flask")],
+            &[("CUSTOM_REQUIREMENTSTXT_PATH", "reqs/prod.txt")],
+        );
+        assert_eq!(
+            p.rel_path(custom.dependencies.file.unwrap()),
+            "reqs/prod.txt"
+        );
+        let none = plan(&[("app.py", b"")], &[]).2;
+        assert_eq!(none.dependencies.message, Some(NOT_INSTALLING_MESSAGE));
+    }
+
+    #[test]
+    fn custom_requirements_path_problems() {
+        let problem = |value: &str| {
+            plan(
+                &[("requirements.txt", b"x"), ("reqs/a.txt", b"x")],
+                &[("CUSTOM_REQUIREMENTSTXT_PATH", value)],
+            )
+            .2
+            .dependencies
+            .custom_path
+            .and_then(|c| c.problem)
+        };
+        assert_eq!(problem("reqs/a.txt"), None);
+        assert_eq!(problem("./reqs/a.txt"), None);
+        assert_eq!(problem("reqs/b.txt"), Some(CustomPathProblem::Missing));
+        assert_eq!(problem("reqs\\a.txt"), Some(CustomPathProblem::Missing));
+        assert_eq!(
+            problem("/home/site/wwwroot/reqs/a.txt"),
+            Some(CustomPathProblem::Absolute)
+        );
+        let empty = plan(
+            &[("requirements.txt", b"x")],
+            &[("CUSTOM_REQUIREMENTSTXT_PATH", "")],
+        )
+        .2;
+        assert!(empty.dependencies.custom_path.is_none());
+    }
+
+    #[test]
+    fn collectstatic_conditions() {
+        let django: &[(&str, &[u8])] =
+            &[("manage.py", b""), ("requirements.txt", b"Django==5.0\n")];
+        let c = plan(django, &[]).2.collectstatic;
+        assert!(c.runs, "{}", c.reason);
+        let c = plan(django, &[("DISABLE_COLLECTSTATIC", "True")])
+            .2
+            .collectstatic;
+        assert!(matches!(c.skip, Some(CollectstaticSkip::Disabled(_))));
+        let c = plan(django, &[("DISABLE_COLLECTSTATIC", "1")])
+            .2
+            .collectstatic;
+        assert!(matches!(c.skip, Some(CollectstaticSkip::BuildFails)));
+        let c = plan(django, &[("SCM_DO_BUILD_DURING_DEPLOYMENT", "false")])
+            .2
+            .collectstatic;
+        assert!(matches!(c.skip, Some(CollectstaticSkip::BuildOff)));
+        let c = plan(
+            &[("src/manage.py", b""), ("requirements.txt", b"django")],
+            &[],
+        )
+        .2
+        .collectstatic;
+        assert!(matches!(
+            c.skip,
+            Some(CollectstaticSkip::NoManagePy { elsewhere: Some(_) })
+        ));
+        let c = plan(&[("manage.py", b""), ("pyproject.toml", b"django")], &[])
+            .2
+            .collectstatic;
+        assert!(matches!(
+            c.skip,
+            Some(CollectstaticSkip::NoRequirementsFile)
+        ));
+        let c = plan(&[("manage.py", b""), ("requirements.txt", b"flask\n")], &[])
+            .2
+            .collectstatic;
+        assert!(matches!(
+            c.skip,
+            Some(CollectstaticSkip::DjangoNotNamed { utf16: false, .. })
+        ));
+        let utf16: Vec<u8> = "\u{feff}Django==5.0\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        let c = plan(&[("manage.py", b""), ("requirements.txt", &utf16)], &[])
+            .2
+            .collectstatic;
+        assert!(matches!(
+            c.skip,
+            Some(CollectstaticSkip::DjangoNotNamed { utf16: true, .. })
+        ));
+        // grep -i: any case, anywhere (even a comment or another package's name).
+        let c = plan(
+            &[
+                ("manage.py", b""),
+                ("requirements.txt", b"# DJANGO app\nflask"),
+            ],
+            &[],
+        )
+        .2
+        .collectstatic;
+        assert!(c.runs);
+        let c = plan(
+            &[
+                ("manage.py", b""),
+                ("requirements.txt", b"flask"),
+                ("reqs/p.txt", b"django"),
+            ],
+            &[("CUSTOM_REQUIREMENTSTXT_PATH", "reqs/p.txt")],
+        )
+        .2
+        .collectstatic;
+        assert!(c.runs && c.grep_path == "reqs/p.txt");
+    }
+
+    #[test]
+    fn boolean_readers() {
+        assert!(BoolReader::OryxBuild.accepts(" True "));
+        assert!(BoolReader::OryxBuild.accepts(""));
+        assert!(!BoolReader::OryxBuild.accepts("1"));
+        assert!(!BoolReader::OryxBuild.accepts("yes"));
+        assert!(BoolReader::Kudu.accepts("1") && BoolReader::Kudu.accepts("FALSE"));
+        assert!(!BoolReader::Kudu.accepts("yes") && !BoolReader::Kudu.accepts(" true"));
+        assert!(
+            BoolReader::StartupGenerator.accepts("TRUE")
+                && BoolReader::StartupGenerator.accepts("1")
+        );
+        assert!(
+            !BoolReader::StartupGenerator.accepts("tRue")
+                && !BoolReader::StartupGenerator.accepts("yes")
+        );
+        assert!(BoolReader::intended("1") && BoolReader::intended("yes"));
+        assert!(!BoolReader::intended("0") && !BoolReader::intended("off"));
+        let (_d, _p, plan) = plan(
+            &[(
+                "build.env",
+                b"DISABLE_COLLECTSTATIC=1\nPYTHON_ENABLE_GUNICORN_MULTIWORKERS=yes\n",
+            )],
+            &[("SCM_DO_BUILD_DURING_DEPLOYMENT", "on")],
+        );
+        let names: Vec<&str> = plan
+            .invalid_booleans
+            .iter()
+            .map(|b| b.setting.name.as_str())
+            .collect();
+        // The runtime never sees build.env.
+        assert_eq!(
+            names,
+            vec!["SCM_DO_BUILD_DURING_DEPLOYMENT", "DISABLE_COLLECTSTATIC"]
+        );
+    }
+
+    #[test]
+    fn finds_crlf_and_bom() {
+        let (_d, p) = project(&[
+            ("a.sh", b"#!/bin/bash\necho a\r\necho b\r\n"),
+            ("b.sh", b"\xEF\xBB\xBF#!/bin/bash\necho a\n"),
+            ("c.sh", b"echo a\n"),
+        ]);
+        let a = script_bytes(&p, p.file("a.sh").unwrap());
+        assert!(!a.bom);
+        assert_eq!(a.crlf_lines, 2);
+        let (line, range) = a.first_crlf.unwrap();
+        assert_eq!(line, 2);
+        assert_eq!(
+            &p.text(p.file("a.sh").unwrap()).unwrap().text[range],
+            "echo a"
+        );
+        let b = script_bytes(&p, p.file("b.sh").unwrap());
+        assert!(b.bom && b.first_crlf.is_none());
+        assert!(script_bytes(&p, p.file("c.sh").unwrap()).is_clean());
+    }
+
+    #[test]
+    fn finds_committed_virtual_envs() {
+        let (_d, _p, plan) = plan(
+            &[
+                ("venv/pyvenv.cfg", b""),
+                ("venv/lib/python3.12/site-packages/x.py", b""),
+                ("env2/Lib/site-packages/flask/__init__.py", b""),
+                ("env2/Scripts/activate", b""),
+                ("tools/bin/activate", b""),
+                (".python_packages/lib/site-packages/x.py", b""),
+                ("app.py", b""),
+                (".gitignore", b"# venvs\n/venv/\n"),
+            ],
+            &[],
+        );
+        let found: Vec<(&str, bool, bool)> = plan
+            .deployed_venvs
+            .iter()
+            .map(|v| (v.path.as_str(), v.windows, v.gitignored.is_some()))
+            .collect();
+        assert_eq!(found, vec![("env2", true, false), ("venv", false, true)]);
+    }
+
+    #[test]
+    fn gitignore_globs() {
+        assert!(glob_match("venv", "venv"));
+        assert!(glob_match(".venv*", ".venv312"));
+        assert!(glob_match("*env", "antenv"));
+        assert!(!glob_match("*env", "a/env"));
+        assert!(glob_match("**/venv", "a/b/venv"));
+        assert!(glob_match("a/**", "a/b/c"));
+        assert!(glob_match("v?nv", "venv"));
+        assert!(!glob_match("venv", "venv2"));
+        let (_d, p) = project(&[(".gitignore", b"env/\nbackend/.venv\n*.pyc\n")]);
+        let g = GitIgnore::load(&p).unwrap();
+        assert!(g.ignores_dir("env").is_some());
+        assert!(g.ignores_dir("sub/env").is_some());
+        assert!(g.ignores_dir("backend/.venv").is_some());
+        assert!(g.ignores_dir(".venv").is_none());
+        assert!(g.ignores_dir("").is_none());
+    }
+}

@@ -1,0 +1,250 @@
+//! ARM JSON templates: `resources` (a list, or an object of symbolic names in language version 2.0),
+//! nested `resources`, and the templates of nested `Microsoft.Resources/deployments`. A string that
+//! starts with `[` is an ARM expression (unknown); `[[` starts a literal `[`. ARM accepts `//` and `/* */`
+//! comments in templates, so they are parsed as JSON with comments.
+
+use jsonc_parser::ast::{ObjectPropName, Value};
+use jsonc_parser::{CollectOptions, ParseOptions};
+use ruff_text_size::{TextRange, TextSize};
+
+use super::FileValue;
+use super::iac::{self, Node, Parent, Resource, Str};
+
+/// How deep nested deployments are followed.
+const MAX_DEPTH: usize = 32;
+
+/// Whether a JSON file is an ARM deployment template (by its `$schema`), from its text.
+pub(crate) fn looks_like_template(text: &str) -> bool {
+    text.contains("deploymentTemplate.json") && text.contains("resources")
+}
+
+/// The web-app values an ARM template sets, or why it cannot be read.
+pub(crate) fn values(text: &str) -> Result<Vec<FileValue>, String> {
+    let parse = ParseOptions {
+        allow_comments: true,
+        allow_loose_object_property_names: false,
+        allow_trailing_commas: true,
+        ..ParseOptions::default()
+    };
+    let parsed = jsonc_parser::parse_to_ast(text, &CollectOptions::default(), &parse)
+        .map_err(|e| e.to_string())?;
+    let Some(root) = parsed.value else {
+        return Ok(Vec::new());
+    };
+    let root = convert(&root, text);
+    let schema = root
+        .literal(&["$schema"])
+        .and_then(|s| s.value.as_deref())
+        .unwrap_or("");
+    if !schema
+        .to_ascii_lowercase()
+        .contains("deploymenttemplate.json")
+    {
+        return Ok(Vec::new());
+    }
+    let mut resources = Vec::new();
+    collect(root.get("resources"), None, &mut resources, 0);
+    Ok(iac::site_values(&resources))
+}
+
+/// The resources of a `resources` value, each followed by its nested ones.
+fn collect(list: Option<&Node>, owner: Option<usize>, out: &mut Vec<Resource>, depth: usize) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    let items: Vec<&Node> = match list {
+        Some(Node::Array(items)) => items.iter().collect(),
+        Some(Node::Object(props)) => props.iter().map(|(_, v)| v).collect(),
+        _ => return,
+    };
+    for item in items {
+        let declared = item
+            .literal(&["type"])
+            .and_then(|s| s.value.clone())
+            .unwrap_or_default();
+        let type_name = match owner {
+            Some(p) => iac::child_type(&out[p].type_name, &declared),
+            None => declared
+                .split('@')
+                .next()
+                .unwrap_or("")
+                .to_ascii_lowercase(),
+        };
+        let index = out.len();
+        let is_deployment = type_name == "microsoft.resources/deployments";
+        out.push(Resource {
+            symbol: None,
+            type_name,
+            existing: item
+                .get("existing")
+                .is_some_and(|e| matches!(e, Node::Ident(b) if b == "true")),
+            parent: owner.map_or(Parent::Unknown, Parent::Nested),
+            body: item.clone(),
+        });
+        collect(item.get("resources"), Some(index), out, depth + 1);
+        if is_deployment {
+            collect(
+                item.at(&["properties", "template", "resources"]),
+                None,
+                out,
+                depth + 1,
+            );
+        }
+    }
+}
+
+fn size(n: usize) -> TextSize {
+    TextSize::try_from(n).unwrap_or_default()
+}
+
+/// The template tree (the parser limits nesting to 512 levels).
+fn convert(value: &Value, text: &str) -> Node {
+    match value {
+        Value::Object(object) => Node::Object(
+            object
+                .properties
+                .iter()
+                .map(|p| {
+                    let name = match &p.name {
+                        ObjectPropName::String(s) => s.value.to_string(),
+                        ObjectPropName::Word(w) => w.value.to_owned(),
+                    };
+                    (name, convert(&p.value, text))
+                })
+                .collect(),
+        ),
+        Value::Array(array) => {
+            Node::Array(array.elements.iter().map(|v| convert(v, text)).collect())
+        }
+        Value::StringLit(s) => {
+            let raw = &text[s.range.start..s.range.end];
+            let mut inner = TextRange::new(
+                size(s.range.start + 1),
+                size(s.range.end.saturating_sub(1).max(s.range.start + 1)),
+            );
+            let value: Option<String> = if let Some(rest) = s.value.strip_prefix("[[") {
+                inner = TextRange::new(inner.start() + TextSize::new(1), inner.end());
+                Some(format!("[{rest}"))
+            } else if s.value.starts_with('[') && s.value.ends_with(']') {
+                None
+            } else {
+                Some(s.value.to_string())
+            };
+            let exact = value.as_deref().is_some_and(|v| {
+                text.get(inner.start().to_usize()..inner.end().to_usize()) == Some(v)
+            });
+            Node::Str(Str {
+                value,
+                range: inner,
+                exact,
+                raw: raw.to_owned(),
+            })
+        }
+        Value::BooleanLit(b) => Node::Ident(b.value.to_string()),
+        _ => Node::Other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::platform::sources::ConfigKey;
+
+    const TEMPLATE: &str = r#"{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  // ARM accepts comments
+  "resources": [
+    {
+      "type": "Microsoft.Web/sites",
+      "apiVersion": "2022-09-01",
+      "name": "[parameters('siteName')]",
+      "kind": "app,linux",
+      "properties": {
+        "siteConfig": {
+          "linuxFxVersion": "PYTHON|3.11",
+          "appSettings": [
+            { "name": "PRE_BUILD_COMMAND", "value": "/home/site/wwwroot/x.sh" },
+            { "name": "FROM_PARAM", "value": "[parameters('x')]" },
+            { "name": "BRACKET", "value": "[[literal]" }
+          ]
+        }
+      },
+      "resources": [
+        {
+          "type": "config",
+          "apiVersion": "2022-09-01",
+          "name": "web",
+          "properties": { "appCommandLine": "gunicorn app:app" }
+        }
+      ]
+    },
+    {
+      "type": "Microsoft.Web/sites/config",
+      "apiVersion": "2022-09-01",
+      "name": "[concat(parameters('siteName'), '/appsettings')]",
+      "properties": { "SCM_DO_BUILD_DURING_DEPLOYMENT": "true" }
+    }
+  ]
+}"#;
+
+    fn found(text: &str) -> Vec<(String, String)> {
+        values(text)
+            .unwrap()
+            .into_iter()
+            .map(|v| {
+                if v.exact {
+                    assert_eq!(&text[v.range], v.value);
+                }
+                let key = match v.key {
+                    ConfigKey::AppSetting(name) => name,
+                    ConfigKey::StartupCommand => "<startup>".to_owned(),
+                    ConfigKey::PythonVersion => "<python>".to_owned(),
+                };
+                (key, v.value)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn template_values() {
+        assert_eq!(
+            found(TEMPLATE),
+            vec![
+                ("<python>".into(), "PYTHON|3.11".into()),
+                ("PRE_BUILD_COMMAND".into(), "/home/site/wwwroot/x.sh".into()),
+                ("BRACKET".into(), "[literal]".into()),
+                ("<startup>".into(), "gunicorn app:app".into()),
+                ("SCM_DO_BUILD_DURING_DEPLOYMENT".into(), "true".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn function_apps_and_non_templates() {
+        let func = TEMPLATE.replace("\"app,linux\"", "\"functionapp,linux\"");
+        assert!(found(&func).is_empty());
+        assert!(found(r#"{"resources": [{"type": "Microsoft.Web/sites"}]}"#).is_empty());
+        assert!(values("{ not json").is_err());
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert!(values(&deep).is_err());
+    }
+
+    #[test]
+    fn symbolic_resources_and_nested_deployments() {
+        let text = r#"{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "languageVersion": "2.0",
+  "resources": {
+    "inner": {
+      "type": "Microsoft.Resources/deployments",
+      "properties": { "template": { "resources": [
+        { "type": "Microsoft.Web/sites", "kind": "app,linux",
+          "properties": { "siteConfig": { "appCommandLine": "startup.sh" } } }
+      ] } }
+    }
+  }
+}"#;
+        assert_eq!(found(text), vec![("<startup>".into(), "startup.sh".into())]);
+    }
+}

@@ -1,0 +1,496 @@
+//! Every place App Service configuration can come from, merged with the platform's precedence and the
+//! source of every value kept: command-line flags, `--app-settings-file`, repository files Oryx and Kudu
+//! read, and infrastructure as code. `docs/configuration.md` describes the sources and the precedence for
+//! users.
+//!
+//! Precedence, highest first (behaviour items 1, 4, 5, 7, 14):
+//! 1. `appsvc.yaml` `pre-build`/`post-build`, for `PRE_BUILD_COMMAND`/`POST_BUILD_COMMAND` only: Oryx
+//!    applies them over every app setting (and drops `*_SCRIPT_PATH`);
+//! 2. flags (`--app-setting`, `--startup-command`, `--python-version`; the last of a name wins);
+//! 3. `--app-settings-file` (the live site; the last file wins);
+//! 4. the repository's infrastructure as code and workflows (Bicep, ARM, Terraform, GitHub workflows): the
+//!    first in path order wins, the others are kept as candidates;
+//! 5. `.deployment` `[config]` (Kudu: below app settings);
+//! 6. `build.env` (Oryx: below environment variables);
+//! 7. `runtime.txt` (for the Python version only: below `PYTHON_VERSION` and the site's version).
+
+pub mod appsvc;
+pub mod arm;
+pub mod bicep;
+pub mod build_env;
+pub mod deployment;
+mod iac;
+pub mod settings_file;
+pub mod terraform;
+pub mod workflow;
+mod yaml;
+
+use ruff_text_size::TextRange;
+
+use crate::config::{Config, parse_python_version};
+use crate::platform::app_settings::{AppSettings, Setting, Source};
+use crate::platform::startup::StartupCommand;
+use crate::platform::{NEWEST_PYTHON, PythonRuntime};
+use crate::project::{FileId, Project, Span};
+
+/// A configuration file that is malformed, and where.
+#[derive(Debug, Clone)]
+pub struct ConfigError {
+    pub span: Span,
+    /// One lowercase statement of what is wrong.
+    pub message: String,
+}
+
+/// A value read from a configuration file or flag, with its source.
+#[derive(Debug, Clone)]
+pub struct Sourced {
+    pub value: String,
+    pub source: Source,
+    /// The range of the value itself in its file (a file source only), when the file's text there is
+    /// exactly the value (no escapes or line folding in between).
+    pub value_span: Option<Span>,
+}
+
+/// The root `appsvc.yaml` (keys `version`, `pre-build`, `build`, `post-build`, `run`).
+#[derive(Debug, Clone)]
+pub struct AppsvcYaml {
+    pub file: FileId,
+    /// Oryx cannot parse it ("Invalid BuildConfigurationFile") and ignores it: then every command is `None`.
+    pub error: Option<ConfigError>,
+    pub pre_build: Option<Sourced>,
+    pub post_build: Option<Sourced>,
+    pub run: Option<Sourced>,
+}
+
+/// The root `.deployment` file Kudu reads.
+#[derive(Debug, Clone)]
+pub struct DeploymentFile {
+    pub file: FileId,
+    /// It has a `[config]` section (without one, Kudu reads nothing from it).
+    pub has_config_section: bool,
+    /// The `[config]` keys, in file order (a key given twice is kept once, with its last value).
+    pub settings: Vec<Setting>,
+}
+
+/// What a configuration value sets.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ConfigKey {
+    /// An app setting: an environment variable of the app and of the build.
+    AppSetting(String),
+    /// The site's startup command (`appCommandLine`, `--startup-command`).
+    StartupCommand,
+    /// The site's Python version (`linuxFxVersion` `PYTHON|3.11`, Terraform `python_version`,
+    /// `--python-version`, `runtime.txt`). `PYTHON_VERSION` is an [`ConfigKey::AppSetting`].
+    PythonVersion,
+}
+
+/// The kind of place a value comes from. The order of the variants is the precedence, highest first;
+/// the repository's templates and workflows share one rank (the first in path order wins).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Origin {
+    /// `appsvc.yaml` `pre-build`/`post-build` (as `PRE_BUILD_COMMAND`/`POST_BUILD_COMMAND`).
+    AppsvcYaml,
+    /// `--app-setting`, `--startup-command`, `--python-version`.
+    Flag,
+    /// `--app-settings-file`.
+    SettingsFile,
+    Bicep,
+    ArmTemplate,
+    Terraform,
+    /// A GitHub workflow step using `azure/webapps-deploy`.
+    Workflow,
+    /// `.deployment` `[config]`.
+    Deployment,
+    /// `build.env`.
+    BuildEnv,
+    /// `runtime.txt`.
+    RuntimeTxt,
+}
+
+impl Origin {
+    /// The precedence rank: lower wins.
+    pub fn rank(self) -> u8 {
+        match self {
+            Origin::AppsvcYaml => 0,
+            Origin::Flag => 1,
+            Origin::SettingsFile => 2,
+            Origin::Bicep | Origin::ArmTemplate | Origin::Terraform | Origin::Workflow => 3,
+            Origin::Deployment => 4,
+            Origin::BuildEnv => 5,
+            Origin::RuntimeTxt => 6,
+        }
+    }
+
+    /// What the source is, for people: "Bicep template", "`.deployment`".
+    pub fn describe(self) -> &'static str {
+        match self {
+            Origin::AppsvcYaml => "appsvc.yaml",
+            Origin::Flag => "command-line flag",
+            Origin::SettingsFile => "--app-settings-file",
+            Origin::Bicep => "Bicep template",
+            Origin::ArmTemplate => "ARM template",
+            Origin::Terraform => "Terraform",
+            Origin::Workflow => "GitHub workflow",
+            Origin::Deployment => ".deployment",
+            Origin::BuildEnv => "build.env",
+            Origin::RuntimeTxt => "runtime.txt",
+        }
+    }
+}
+
+/// One value found for a key, with its source.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub key: ConfigKey,
+    pub origin: Origin,
+    pub value: Sourced,
+}
+
+/// A value read from a repository file by one of the template readers.
+#[derive(Debug, Clone)]
+pub(crate) struct FileValue {
+    pub key: ConfigKey,
+    pub value: String,
+    /// Where the value is (quotes excluded).
+    pub range: TextRange,
+    /// The text at `range` is exactly `value`.
+    pub exact: bool,
+}
+
+/// The configuration found for the app.
+#[derive(Debug)]
+pub struct Sources {
+    /// `appsvc.yaml` at the root, if any.
+    pub appsvc: Option<AppsvcYaml>,
+    /// `.deployment` at the root, if any.
+    pub deployment: Option<DeploymentFile>,
+    /// Malformed lines of `build.env` (Oryx skips them, keeps them as written, or cannot load the file).
+    pub build_env_errors: Vec<ConfigError>,
+    /// Usage problems: an `--app-settings-file` that cannot be read or is not a known JSON shape. One
+    /// line each; `check` and `plan` stop with exit code 2.
+    pub errors: Vec<String>,
+    /// Every value found, highest precedence first: for each key, the first candidate is the one that
+    /// applies and the others are shadowed (see [`Sources::candidates`]).
+    pub all: Vec<Candidate>,
+    python_flag: Option<crate::project::PythonVersion>,
+}
+
+impl Sources {
+    pub fn load(project: &Project, config: &Config) -> Sources {
+        let mut all: Vec<Candidate> = Vec::new();
+        let mut errors = Vec::new();
+        let flag = |key: ConfigKey, value: &str, name: &'static str| Candidate {
+            key,
+            origin: Origin::Flag,
+            value: Sourced {
+                value: value.to_owned(),
+                source: Source::flag(name),
+                value_span: None,
+            },
+        };
+
+        // Flags: the last of a name wins, so they are listed last first.
+        for (name, value) in config.app_settings.iter().rev() {
+            all.push(flag(
+                ConfigKey::AppSetting(name.clone()),
+                value,
+                "--app-setting",
+            ));
+        }
+        if let Some(command) = &config.startup_command {
+            all.push(flag(
+                ConfigKey::StartupCommand,
+                command,
+                "--startup-command",
+            ));
+        }
+        if let Some(version) = config.python_version {
+            all.push(flag(
+                ConfigKey::PythonVersion,
+                &version.to_string(),
+                "--python-version",
+            ));
+        }
+
+        // `--app-settings-file`: the last file wins.
+        for path in config.app_settings_files.iter().rev() {
+            match settings_file::read(path) {
+                Ok(site) => {
+                    let source = Source::settings_file(&path.display().to_string());
+                    let mut push = |key: ConfigKey, value: &str| {
+                        all.push(Candidate {
+                            key,
+                            origin: Origin::SettingsFile,
+                            value: Sourced {
+                                value: value.to_owned(),
+                                source: source.clone(),
+                                value_span: None,
+                            },
+                        });
+                    };
+                    if let Some(command) = &site.app_command_line {
+                        push(ConfigKey::StartupCommand, command);
+                    }
+                    if let Some(fx) = &site.linux_fx_version {
+                        push(ConfigKey::PythonVersion, fx);
+                    }
+                    for (name, value) in site.app_settings.iter().rev() {
+                        push(ConfigKey::AppSetting(name.clone()), value);
+                    }
+                }
+                Err(message) => errors.push(message),
+            }
+        }
+
+        // Infrastructure as code and workflows, in path order.
+        for file in project.files() {
+            let rel = project.rel_path(file);
+            let Some(origin) = template_origin(rel) else {
+                continue;
+            };
+            if rel.split('/').any(|part| part == ".terraform") {
+                continue;
+            }
+            let Ok(text) = project.text(file) else {
+                if origin != Origin::ArmTemplate {
+                    project.text_or_notice(file);
+                }
+                continue;
+            };
+            let found = match origin {
+                Origin::Bicep => Ok(bicep::values(&text.text)),
+                Origin::ArmTemplate if !arm::looks_like_template(&text.text) => continue,
+                Origin::ArmTemplate => arm::values(&text.text),
+                Origin::Terraform => terraform::values(&text.text),
+                _ => workflow::values(&text.text),
+            };
+            match found {
+                Ok(values) => all.extend(values.into_iter().map(|v| file_candidate(file, origin, v))),
+                Err(message) => project.notice(format!(
+                    "skipped `{rel}`: it does not parse ({message}), so the app settings it may set are unknown"
+                )),
+            }
+        }
+
+        // `.deployment` and `build.env`: the last line of a name wins.
+        let deployment = deployment::load(project);
+        if let Some(d) = &deployment {
+            for setting in d.settings.iter().rev() {
+                all.push(setting_candidate(setting, Origin::Deployment));
+            }
+        }
+        let build_env = build_env::load(project);
+        for setting in build_env.settings.iter().rev() {
+            all.push(setting_candidate(setting, Origin::BuildEnv));
+        }
+        if let Some(runtime) = runtime_txt(project) {
+            all.push(runtime);
+        }
+
+        // `appsvc.yaml` overrides the hook commands.
+        let appsvc = appsvc::load(project);
+        if let Some(yaml) = appsvc.as_ref().filter(|y| y.error.is_none()) {
+            for (hook, name) in [
+                (&yaml.pre_build, "PRE_BUILD_COMMAND"),
+                (&yaml.post_build, "POST_BUILD_COMMAND"),
+            ] {
+                let Some(hook) = hook.as_ref().filter(|h| !h.value.is_empty()) else {
+                    continue;
+                };
+                let value = appsvc::as_command(&hook.value);
+                all.push(Candidate {
+                    key: ConfigKey::AppSetting(name.to_owned()),
+                    origin: Origin::AppsvcYaml,
+                    value: Sourced {
+                        value_span: hook.value_span.filter(|_| value == hook.value),
+                        value,
+                        source: hook.source.clone(),
+                    },
+                });
+            }
+        }
+
+        all.sort_by_key(|c| c.origin.rank());
+        Sources {
+            appsvc,
+            deployment,
+            build_env_errors: build_env.errors,
+            errors,
+            all,
+            python_flag: config.python_version,
+        }
+    }
+
+    /// Every value found for `key`, highest precedence first: the first applies, the others are shadowed.
+    pub fn candidates<'a>(
+        &'a self,
+        key: &'a ConfigKey,
+    ) -> impl Iterator<Item = &'a Candidate> + 'a {
+        self.all.iter().filter(move |c| &c.key == key)
+    }
+
+    /// Every value found for the app setting `name`, highest precedence first.
+    pub fn setting_candidates<'a>(
+        &'a self,
+        name: &'a str,
+    ) -> impl Iterator<Item = &'a Candidate> + 'a {
+        self.all
+            .iter()
+            .filter(move |c| matches!(&c.key, ConfigKey::AppSetting(n) if n == name))
+    }
+
+    /// Whether `appsvc.yaml` replaces the hook of `*_COMMAND` (and so clears `*_SCRIPT_PATH`).
+    fn appsvc_overrides(&self, command_setting: &str) -> bool {
+        self.setting_candidates(command_setting)
+            .next()
+            .is_some_and(|c| c.origin == Origin::AppsvcYaml)
+    }
+
+    /// The app settings, highest precedence winning.
+    pub fn app_settings(&self) -> AppSettings {
+        let mut settings = AppSettings::default();
+        for candidate in &self.all {
+            let ConfigKey::AppSetting(name) = &candidate.key else {
+                continue;
+            };
+            if settings.contains(name) {
+                continue;
+            }
+            let cleared = [
+                ("PRE_BUILD_SCRIPT_PATH", "PRE_BUILD_COMMAND"),
+                ("POST_BUILD_SCRIPT_PATH", "POST_BUILD_COMMAND"),
+            ]
+            .iter()
+            .any(|(path, command)| name == path && self.appsvc_overrides(command));
+            if cleared {
+                continue;
+            }
+            settings.insert(Setting {
+                name: name.clone(),
+                value: candidate.value.value.clone(),
+                source: candidate.value.source.clone(),
+                value_span: candidate.value.value_span,
+            });
+        }
+        settings
+    }
+
+    /// The startup command: `--startup-command`, else `appCommandLine` of `--app-settings-file`, else the
+    /// first one the repository's templates and workflows set.
+    pub fn startup_command(&self) -> Option<StartupCommand> {
+        self.candidates(&ConfigKey::StartupCommand)
+            .find(|c| !c.value.value.trim().is_empty())
+            .map(|c| StartupCommand {
+                command: c.value.value.clone(),
+                source: c.value.source.clone(),
+            })
+    }
+
+    /// The Python version: `--python-version`, else the site's version (`linuxFxVersion` of
+    /// `--app-settings-file`, then of the templates, or Terraform's `python_version`), else
+    /// `PYTHON_VERSION`, else `runtime.txt`, else the newest. Kudu builds with `--platform-version` set to
+    /// the site's version, which Oryx puts above `PYTHON_VERSION` (behaviour items 2 and 4).
+    pub fn python_runtime(&self, app_settings: &AppSettings) -> PythonRuntime {
+        if let Some(version) = self.python_flag {
+            return PythonRuntime {
+                version,
+                source: Some(Source::flag("--python-version")),
+            };
+        }
+        let site = self
+            .candidates(&ConfigKey::PythonVersion)
+            .filter(|c| c.origin.rank() < Origin::Deployment.rank())
+            .find_map(|c| parse_python_version(&c.value.value).map(|v| (v, c)));
+        if let Some((version, candidate)) = site {
+            return PythonRuntime {
+                version,
+                source: Some(candidate.value.source.clone()),
+            };
+        }
+        if let Some(setting) = app_settings.get("PYTHON_VERSION")
+            && let Some(version) = parse_python_version(&setting.value)
+        {
+            return PythonRuntime {
+                version,
+                source: Some(setting.source.clone()),
+            };
+        }
+        let runtime = self
+            .candidates(&ConfigKey::PythonVersion)
+            .filter(|c| c.origin == Origin::RuntimeTxt)
+            .find_map(|c| parse_python_version(&c.value.value).map(|v| (v, c)));
+        match runtime {
+            Some((version, candidate)) => PythonRuntime {
+                version,
+                source: Some(candidate.value.source.clone()),
+            },
+            None => PythonRuntime {
+                version: NEWEST_PYTHON,
+                source: None,
+            },
+        }
+    }
+}
+
+/// Which template reader a file is for, by its path.
+fn template_origin(rel: &str) -> Option<Origin> {
+    if workflow::is_workflow(rel) {
+        return Some(Origin::Workflow);
+    }
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    if name.ends_with(".bicep") {
+        Some(Origin::Bicep)
+    } else if name.ends_with(".tf") {
+        Some(Origin::Terraform)
+    } else if name.ends_with(".json") {
+        Some(Origin::ArmTemplate)
+    } else {
+        None
+    }
+}
+
+fn file_candidate(file: FileId, origin: Origin, v: FileValue) -> Candidate {
+    let span = Span::new(file, v.range);
+    Candidate {
+        key: v.key,
+        origin,
+        value: Sourced {
+            value: v.value,
+            source: Source::File(span),
+            value_span: v.exact.then_some(span),
+        },
+    }
+}
+
+fn setting_candidate(setting: &Setting, origin: Origin) -> Candidate {
+    Candidate {
+        key: ConfigKey::AppSetting(setting.name.clone()),
+        origin,
+        value: Sourced {
+            value: setting.value.clone(),
+            source: setting.source.clone(),
+            value_span: setting.value_span,
+        },
+    }
+}
+
+/// `runtime.txt` at the root: `python-X.Y[.Z]` on its first non-blank line.
+fn runtime_txt(project: &Project) -> Option<Candidate> {
+    let file = project.file("runtime.txt")?;
+    let text = project.text(file).ok()?;
+    let (_, range, line) = text.lines().find(|(_, _, l)| !l.trim().is_empty())?;
+    let trimmed = line.trim();
+    parse_python_version(trimmed).filter(|_| trimmed.starts_with("python-"))?;
+    Some(Candidate {
+        key: ConfigKey::PythonVersion,
+        origin: Origin::RuntimeTxt,
+        value: Sourced {
+            value: trimmed.to_owned(),
+            source: Source::File(Span::new(file, range)),
+            value_span: None,
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests;

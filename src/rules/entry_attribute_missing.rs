@@ -1,0 +1,385 @@
+//! AZ202 entry-attribute-missing
+
+use crate::diagnostic::Diagnostic;
+use crate::platform::EntryKind;
+use crate::platform::apps::{self, Framework, ModuleNames, Resolved, gunicorn_command};
+use crate::platform::command::ServerKind;
+use crate::platform::startup::{EntryModule, ServerAt, StartupKind, set_startup_help};
+use crate::project::{FileId, Project, Span};
+use crate::rules::{Category, Context, RuleMeta};
+
+pub static META: RuleMeta = RuleMeta {
+    code: "AZ202",
+    name: "entry-attribute-missing",
+    category: Category::Blocker,
+    summary: "The entry module lacks the attribute gunicorn will load",
+    docs: include_str!("../../lints/AZ202.md"),
+    security_severity: None,
+    check,
+};
+
+fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+    let project = ctx.project;
+    let startup = &ctx.startup;
+    match startup.kind {
+        StartupKind::Flask | StartupKind::FastApi | StartupKind::Django => {
+            let Some(entry) = &startup.entry else {
+                return;
+            };
+            // A wsgi.py that is not the app's is AZ203's finding.
+            if startup.kind == StartupKind::Django
+                && startup.wrong_wsgi(project, &ctx.app_settings).is_some()
+            {
+                return;
+            }
+            if ModuleNames::of(project, entry.file).defines(&entry.attribute) == Some(false) {
+                out.push(auto_missing(ctx, entry));
+            }
+        }
+        StartupKind::Custom => {
+            for server in startup.servers() {
+                if !matches!(
+                    server.command.kind,
+                    ServerKind::Gunicorn | ServerKind::Uvicorn
+                ) {
+                    continue;
+                }
+                let (Some(file), Some(attribute)) = (server.file, &server.attribute) else {
+                    continue;
+                };
+                if ModuleNames::of(project, file).defines(attribute) == Some(false) {
+                    out.push(custom_missing(ctx, server, file, attribute));
+                }
+            }
+        }
+        StartupKind::Default => {}
+    }
+}
+
+/// An app object or factory the module does define, under another name.
+struct Real {
+    name: String,
+    framework: Framework,
+    factory: bool,
+    span: Span,
+}
+
+fn real_in_module(project: &Project, file: FileId, roots: &[String]) -> Option<Real> {
+    let names = ModuleNames::of(project, file);
+    let mut seen: Vec<&str> = Vec::new();
+    let mut found: Vec<Real> = Vec::new();
+    for defined in names.names.iter().rev() {
+        if seen.contains(&defined.name.as_str()) {
+            continue;
+        }
+        seen.push(&defined.name);
+        let span = Span::new(file, defined.range);
+        match apps::resolve_name(project, file, &defined.name, roots) {
+            Resolved::App { framework, .. } | Resolved::Wrapped { framework, .. } => {
+                found.push(Real {
+                    name: defined.name.clone(),
+                    framework,
+                    factory: false,
+                    span,
+                })
+            }
+            Resolved::Factory {
+                framework,
+                no_args: true,
+                ..
+            } => found.push(Real {
+                name: defined.name.clone(),
+                framework,
+                factory: true,
+                span,
+            }),
+            _ => {}
+        }
+    }
+    found
+        .into_iter()
+        .min_by_key(|r| (r.factory, r.span.range.start()))
+}
+
+fn auto_missing(ctx: &Context, entry: &EntryModule) -> Diagnostic {
+    let project = ctx.project;
+    let rel = project.rel_path(entry.file);
+    let attribute = &entry.attribute;
+    let target = if entry.kind == EntryKind::Django {
+        entry.module.clone()
+    } else {
+        format!("{}:{attribute}", entry.module)
+    };
+    let message = format!(
+        "`{rel}` has no top-level `{attribute}`, the name auto-detection starts (`gunicorn {target}`)"
+    );
+    let roots = [entry.import_root.clone()];
+    let (mut d, help) = match real_in_module(project, entry.file, &roots) {
+        Some(real) => {
+            let (line, new_target) = if real.factory {
+                (
+                    format!("{attribute} = {}()", real.name),
+                    format!("{}:{}()", entry.module, real.name),
+                )
+            } else {
+                (
+                    format!("{attribute} = {}", real.name),
+                    format!("{}:{}", entry.module, real.name),
+                )
+            };
+            let command = gunicorn_command("", real.framework.is_asgi(), &new_target);
+            let what = if real.factory {
+                format!("`{}` makes the {} app", real.name, real.framework.label())
+            } else {
+                format!(
+                    "the {} app is named `{}`",
+                    real.framework.label(),
+                    real.name
+                )
+            };
+            (
+                Diagnostic::new(&META, Some(real.span), message).label(what),
+                format!(
+                    "add `{line}` at the end of `{rel}`, or {}",
+                    set_startup_help(&command)
+                ),
+            )
+        }
+        None => {
+            let d = Diagnostic::new(&META, Some(Span::file_start(entry.file)), message).label(
+                format!("gunicorn imports this module and looks up `{attribute}`"),
+            );
+            match elsewhere(ctx, entry.file) {
+                Some((command, note)) => (d.note(note), set_startup_help(&command)),
+                None => {
+                    let example = if entry.kind == EntryKind::Django {
+                        "application = get_wsgi_application()"
+                    } else {
+                        "app = Flask(__name__)"
+                    };
+                    (
+                        d,
+                        format!(
+                            "define `{attribute}` at the top level of `{rel}`: the app object, e.g. `{example}`"
+                        ),
+                    )
+                }
+            }
+        }
+    };
+    d = d.help(help);
+    if let Some(note) = startup_kind_note(entry) {
+        d = d.note(note);
+    }
+    d
+}
+
+fn startup_kind_note(entry: &EntryModule) -> Option<String> {
+    Some(match entry.kind {
+        EntryKind::Django => format!(
+            "Oryx takes the first folder at the app root holding `wsgi.py` as a Django project and runs `gunicorn {}`, which loads `application`",
+            entry.module
+        ),
+        EntryKind::Flask => format!(
+            "Oryx starts the first of `application.py`, `app.py`, `run.py`, `index.py`, `server.py`, `wsgi.py` at the root as `{}:app`, without reading it",
+            entry.module
+        ),
+        EntryKind::FastApi => format!(
+            "Oryx starts a root file importing fastapi as `{}:app`",
+            entry.module
+        ),
+        EntryKind::Custom => return None,
+    })
+}
+
+/// The best app found in another file: its startup command and a note saying where it is.
+fn elsewhere(ctx: &Context, not_in: FileId) -> Option<(String, String)> {
+    let project = ctx.project;
+    let app = ctx
+        .startup
+        .app_objects(project)
+        .iter()
+        .find(|a| a.file != not_in)?;
+    Some((
+        app.startup_command(),
+        format!(
+            "the {} app is `{}` in {}",
+            app.framework.label(),
+            app.name,
+            project.rel_path(app.file)
+        ),
+    ))
+}
+
+fn custom_missing(ctx: &Context, server: &ServerAt, file: FileId, attribute: &str) -> Diagnostic {
+    let project = ctx.project;
+    let startup = &ctx.startup;
+    let rel = project.rel_path(file);
+    let target = server
+        .command
+        .target
+        .as_ref()
+        .expect("a server with an attribute has a target");
+    let module = server.module.clone().unwrap_or_default();
+    let message = format!(
+        "`{rel}` has no top-level `{attribute}`, the name the startup command loads (`{}`)",
+        target.text
+    );
+    let span = startup.span_of(target.range);
+    let mut d =
+        Diagnostic::new(&META, span, message).label(format!("`{module}` has no `{attribute}`"));
+    let help = match real_in_module(project, file, &server.roots()) {
+        Some(real) => {
+            let call = if real.factory && server.command.kind == ServerKind::Gunicorn {
+                "()"
+            } else {
+                ""
+            };
+            let new_target = format!("{module}:{}{call}", real.name);
+            let written = if call.is_empty() {
+                new_target
+            } else {
+                format!("\"{new_target}\"")
+            };
+            d = d.secondary(
+                real.span,
+                if real.factory {
+                    format!("`{}` makes the {} app", real.name, real.framework.label())
+                } else {
+                    format!(
+                        "the {} app is named `{}`",
+                        real.framework.label(),
+                        real.name
+                    )
+                },
+            );
+            startup.edit_help(project, target.range, &[(target.range, written)])
+        }
+        None => match elsewhere(ctx, file) {
+            Some((command, note)) => {
+                d = d.note(note);
+                Some(set_startup_help(&command))
+            }
+            None => None,
+        },
+    };
+    if let Some(note) = startup.command_flag_note() {
+        d = d.note(note);
+    }
+    d.help(help.unwrap_or_else(|| {
+        format!("define `{attribute}` at the top level of `{rel}`, or name the app object in the startup command")
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::config::Config;
+
+    fn run(files: &[(&str, &str)], command: Option<&str>) -> Vec<crate::diagnostic::Diagnostic> {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, body) in files {
+            let target = dir.path().join(path);
+            std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+            std::fs::write(target, body).unwrap();
+        }
+        let mut config = Config::new(dir.path());
+        config.rules = vec![&super::META];
+        config.startup_command = command.map(str::to_owned);
+        crate::check(&config).unwrap().diagnostics
+    }
+
+    #[test]
+    fn flask_file_with_another_name() {
+        let d = run(
+            &[(
+                "app.py",
+                "from flask import Flask\napplication = Flask(__name__)\n",
+            )],
+            None,
+        );
+        assert_eq!(d.len(), 1);
+        assert!(d[0].message.starts_with("`app.py` has no top-level `app`"));
+        let help = d[0].help.as_deref().unwrap();
+        assert!(
+            help.starts_with("add `app = application` at the end of `app.py`"),
+            "{help}"
+        );
+        assert!(
+            help.contains("gunicorn --bind=0.0.0.0 --timeout 600 app:application"),
+            "{help}"
+        );
+    }
+
+    #[test]
+    fn factories_and_definitions_that_count() {
+        let d = run(
+            &[(
+                "app.py",
+                "from flask import Flask\ndef create_app():\n    return Flask(__name__)\nif __name__ == '__main__':\n    app = create_app()\n    app.run()\n",
+            )],
+            None,
+        );
+        assert_eq!(d.len(), 1);
+        assert!(
+            d[0].help
+                .as_deref()
+                .unwrap()
+                .starts_with("add `app = create_app()`")
+        );
+        for body in [
+            "from web import app\n",
+            "try:\n    from web import app\nexcept ImportError:\n    app = None\n",
+            "def app(environ, start_response):\n    pass\n",
+            "from web import *\n",
+            "import os\nif os.environ.get('X'):\n    app = object()\n",
+        ] {
+            assert!(run(&[("app.py", body)], None).is_empty(), "{body}");
+        }
+    }
+
+    #[test]
+    fn custom_command_attribute() {
+        let files = [(
+            "src/main.py",
+            "from fastapi import FastAPI\napi = FastAPI()\n",
+        )];
+        let d = run(
+            &files,
+            Some("gunicorn -k uvicorn.workers.UvicornWorker --chdir src main:app"),
+        );
+        assert_eq!(d.len(), 1);
+        assert!(
+            d[0].help.as_deref().unwrap().contains(
+                "--startup-file \"gunicorn -k uvicorn.workers.UvicornWorker --chdir src main:api\""
+            ),
+            "{:?}",
+            d[0].help
+        );
+        assert!(run(&files, Some("uvicorn --app-dir src main:api")).is_empty());
+    }
+
+    #[test]
+    fn django_wsgi_without_application() {
+        let d = run(
+            &[
+                (
+                    "manage.py",
+                    "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'proj.settings')\n",
+                ),
+                ("proj/settings.py", "DEBUG = False\n"),
+                (
+                    "proj/wsgi.py",
+                    "import os\nfrom django.core.wsgi import get_wsgi_application\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'proj.settings')\napp = get_wsgi_application()\n",
+                ),
+            ],
+            None,
+        );
+        assert_eq!(d.len(), 1);
+        assert!(
+            d[0].help
+                .as_deref()
+                .unwrap()
+                .starts_with("add `application = app` at the end of `proj/wsgi.py`")
+        );
+    }
+}

@@ -1,0 +1,211 @@
+//! AZ201 no-entry-point-detected
+
+use crate::diagnostic::Diagnostic;
+use crate::platform::apps::Framework;
+use crate::platform::command::ServerKind;
+use crate::platform::startup::{FLASK_FILES, StartupKind, set_startup_help};
+use crate::rules::{Category, Context, RuleMeta};
+
+pub static META: RuleMeta = RuleMeta {
+    code: "AZ201",
+    name: "no-entry-point-detected",
+    category: Category::Blocker,
+    summary: "No startup command and nothing auto-detected: App Service will serve its default page",
+    docs: include_str!("../../lints/AZ201.md"),
+    security_severity: None,
+    check,
+};
+
+const WHERE_ORYX_LOOKS: &str = "without a startup command, App Service starts only `<folder>/wsgi.py` for the first folder \
+     at the app root holding one (Django), a root `main.py`, `app.py`, ... importing fastapi (Python 3.14 and later), \
+     or the first of `application.py`, `app.py`, `run.py`, `index.py`, `server.py`, `wsgi.py` at the root as \
+     `<name>:app` (Flask)";
+
+fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+    let project = ctx.project;
+    let startup = &ctx.startup;
+    if startup.kind != StartupKind::Default {
+        return;
+    }
+    // Not a Python app at all: nothing to say.
+    if !project
+        .files()
+        .any(|f| project.rel_path(f).ends_with(".py"))
+    {
+        return;
+    }
+    let apps = startup.app_objects(project);
+    // A root startup.sh/startup.txt that starts a server: the startup command probably should name it.
+    let script = startup.scripts.iter().find(|s| {
+        !s.configured
+            && project.text(s.file).is_ok_and(|t| {
+                let text = if project.rel_path(s.file).ends_with(".sh") {
+                    t.text.as_str()
+                } else {
+                    t.text.split('\n').next().unwrap_or("")
+                };
+                crate::platform::command::server_commands(text)
+                    .iter()
+                    .any(|c| matches!(c.kind, ServerKind::Gunicorn | ServerKind::Uvicorn))
+            })
+    });
+
+    let mut d = match apps.first() {
+        Some(app) => {
+            let target = app.target();
+            let mut d = Diagnostic::new(
+                &META,
+                Some(app.span()),
+                format!(
+                    "no startup command is set and auto-detection does not find `{target}`, so App Service serves its default page"
+                ),
+            )
+            .label(if app.factory {
+                format!("makes the {} app: App Service does not look here", app.framework.label())
+            } else {
+                format!("the {} app: App Service does not look here", app.framework.label())
+            });
+            d = match script {
+                Some(s) => d.help(set_startup_help(project.rel_path(s.file))),
+                None => d.help(set_startup_help(&app.startup_command())),
+            };
+            if script.is_some() {
+                d = d.note(format!(
+                    "or set it to `{}`, which starts `{target}` directly",
+                    app.startup_command()
+                ));
+            }
+            // A root Flask file named otherwise: renaming is the other fix.
+            let rel = project.rel_path(app.file);
+            if !rel.contains('/')
+                && app.framework == Framework::Flask
+                && !app.factory
+                && !FLASK_FILES.contains(&rel)
+            {
+                let rename = if app.name == "app" {
+                    format!("renaming `{rel}` to `app.py`")
+                } else {
+                    format!("renaming `{rel}` to `app.py` and `{}` to `app`", app.name)
+                };
+                d = d.note(format!("{rename} also lets auto-detection find the app"));
+            }
+            let others: Vec<String> = apps
+                .iter()
+                .skip(1)
+                .take(3)
+                .map(|a| format!("`{}` in {}", a.target(), project.rel_path(a.file)))
+                .collect();
+            if !others.is_empty() {
+                d = d.note(format!("other apps found: {}", others.join(", ")));
+            }
+            d
+        }
+        None => {
+            let mut d = Diagnostic::new(
+                &META,
+                None,
+                "no startup command is set and auto-detection finds no app, so App Service serves its default page",
+            );
+            d = match script {
+                Some(s) => d.help(set_startup_help(project.rel_path(s.file))),
+                None => d.help(
+                    "set the startup command that starts the app, e.g. `gunicorn --bind=0.0.0.0 --timeout 600 <module>:<app>`: \
+                     `az webapp config set --resource-group <group> --name <app> --startup-file \"<command>\"`; or add \
+                     `app.py` at the app root defining the WSGI app as `app`",
+                ),
+            };
+            d
+        }
+    };
+    if let Some(s) = script {
+        d = d.note(format!(
+            "`{}` at the app root runs only when the startup command names it",
+            project.rel_path(s.file)
+        ));
+    }
+    if let Some(skipped) = startup.fastapi_skipped {
+        d = d.note(startup.fastapi_skipped_note(project, skipped));
+    }
+    out.push(d.note(WHERE_ORYX_LOOKS));
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::config::Config;
+    use crate::project::PythonVersion;
+
+    fn run(
+        files: &[(&str, &str)],
+        python: Option<PythonVersion>,
+    ) -> Vec<crate::diagnostic::Diagnostic> {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, body) in files {
+            let target = dir.path().join(path);
+            std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+            std::fs::write(target, body).unwrap();
+        }
+        let mut config = Config::new(dir.path());
+        config.rules = vec![&super::META];
+        config.python_version = python;
+        crate::check(&config).unwrap().diagnostics
+    }
+
+    #[test]
+    fn prints_the_working_command() {
+        let d = run(
+            &[(
+                "src/hello.py",
+                "from flask import Flask\nmyapp = Flask(__name__)\n",
+            )],
+            None,
+        );
+        assert_eq!(d.len(), 1);
+        assert!(d[0].message.contains("`hello:myapp`"), "{}", d[0].message);
+        assert!(
+            d[0].help.as_deref().unwrap().contains(
+                "--startup-file \"gunicorn --bind=0.0.0.0 --timeout 600 --chdir src hello:myapp\""
+            ),
+            "{:?}",
+            d[0].help
+        );
+    }
+
+    #[test]
+    fn factories_are_called() {
+        let d = run(
+            &[(
+                "web/factory.py",
+                "from flask import Flask\ndef create_app(config=None):\n    app = Flask(__name__)\n    return app\n",
+            )],
+            None,
+        );
+        assert!(
+            d[0].help.as_deref().unwrap().contains(
+                "gunicorn --bind=0.0.0.0 --timeout 600 --chdir web \"factory:create_app()\""
+            ),
+            "{:?}",
+            d[0].help
+        );
+    }
+
+    #[test]
+    fn fastapi_before_314_is_not_detected() {
+        let files = [("main.py", "from fastapi import FastAPI\napp = FastAPI()\n")];
+        let d = run(&files, Some(PythonVersion::PY312));
+        assert_eq!(d.len(), 1);
+        assert!(
+            d[0].help
+                .as_deref()
+                .unwrap()
+                .contains("-k uvicorn.workers.UvicornWorker main:app")
+        );
+        assert!(run(&files, Some(PythonVersion::PY314)).is_empty());
+    }
+
+    #[test]
+    fn silent_when_something_is_detected_or_no_python() {
+        assert!(run(&[("app.py", "print('hi')\n")], None).is_empty());
+        assert!(run(&[("proj/wsgi.py", "application = None\n")], None).is_empty());
+        assert!(run(&[("index.html", "<p>hi</p>\n")], None).is_empty());
+    }
+}
