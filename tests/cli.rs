@@ -518,3 +518,37 @@ fn plan_prints_text_and_json() {
         "{required:?}"
     );
 }
+
+#[test]
+fn secrets_in_snippets_are_masked_even_when_no_finding_names_them() {
+    let secret = "zq-SAMELINE-SECRET-0123456789abcdef";
+    let settings =
+        format!("import os\nDEBUG = True; SECRET_KEY = '{secret}'\nALLOWED_HOSTS = ['*']\n");
+    let app = django_app(settings.as_bytes());
+    for select in ["AZ301", "AZ304,AZ301", "ALL"] {
+        let o = run(&[
+            "check",
+            path_str(app.path()),
+            "--select",
+            select,
+            "--ignore",
+            "AZ303",
+        ]);
+        assert!(stdout(&o).contains("AZ301"), "{select}: {}", stdout(&o));
+        assert!(
+            !stdout(&o).contains(&secret[..10]),
+            "{select} shows the secret:\n{}",
+            stdout(&o)
+        );
+    }
+    // A secret on a line that does not parse, shown by AZ001.
+    let broken = format!("import os\nSECRET_KEY = '{secret}' +\n");
+    let o = run(&[
+        "check",
+        path_str(django_app(broken.as_bytes()).path()),
+        "--select",
+        "AZ001",
+    ]);
+    assert!(stdout(&o).contains("AZ001"), "{}", stdout(&o));
+    assert!(!stdout(&o).contains(&secret[..10]), "{}", stdout(&o));
+}

@@ -1363,9 +1363,10 @@ pub fn resolve_module(project: &Project, root: &str, module: &str) -> Option<Fil
     } else {
         format!("{root}/")
     };
+    // CPython's path finder tries a package folder before a module file of the same name.
     project
-        .file(&format!("{prefix}{base}.py"))
-        .or_else(|| project.file(&format!("{prefix}{base}/__init__.py")))
+        .file(&format!("{prefix}{base}/__init__.py"))
+        .or_else(|| project.file(&format!("{prefix}{base}.py")))
 }
 
 #[cfg(test)]

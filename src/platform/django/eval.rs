@@ -215,7 +215,10 @@ impl<'a> Evaluator<'a> {
             env_writes: Vec::new(),
             opaque: false,
         };
-        self.block(&mut frame, parsed.body());
+        if let Flow::Raised = self.block(&mut frame, parsed.body()) {
+            // The module stops part-way (an ImportError, a raise): what it would set later is unknown.
+            frame.opaque = true;
+        }
         self.in_progress.remove(&file);
         let result = Rc::new(ModuleResult {
             names: frame.names,
@@ -324,7 +327,9 @@ impl<'a> Evaluator<'a> {
                         let flow = self.block(frame, &handler.body);
                         self.conditional.set(self.conditional.get() - 1);
                         frame.names = match flow {
-                            Flow::Normal => merge(after_body, std::mem::take(&mut frame.names)),
+                            Flow::Normal => {
+                                fallback_merge(after_body, std::mem::take(&mut frame.names))
+                            }
                             Flow::Raised => after_body,
                         };
                     }
@@ -1419,6 +1424,42 @@ fn is_known_func(path: &str) -> bool {
 
 fn is_environ(v: &Value) -> bool {
     matches!(v, Value::Environ)
+}
+
+/// Merge the names after a `try` body that reads a required variable and its `except` handler: a name the
+/// body sets to that read and the handler to something else is the read with the handler's value as its
+/// fallback (`try: X = os.environ['X'] except KeyError: X = 'dev'` is `os.environ.get('X', 'dev')`).
+fn fallback_merge(body: Names, mut handler: Names) -> Names {
+    let mut out = Names::new();
+    for (name, alts) in body {
+        let other = handler.remove(&name);
+        let merged = match (alts.as_slice(), other.as_deref()) {
+            (
+                [
+                    Assigned {
+                        value: Value::Env(read),
+                        span,
+                    },
+                ],
+                Some([fallback]),
+            ) if read.fallback == Fallback::Required
+                && fallback.value != Value::Env(read.clone()) =>
+            {
+                let mut read = read.clone();
+                read.fallback = Fallback::Default(Box::new(fallback.value.clone()));
+                vec![Assigned {
+                    value: Value::Env(read),
+                    span: *span,
+                }]
+            }
+            _ => union(alts, other.unwrap_or_else(|| vec![Assigned::unset()])),
+        };
+        out.insert(name, merged);
+    }
+    for (name, alts) in handler {
+        out.insert(name, union(vec![Assigned::unset()], alts));
+    }
+    out
 }
 
 /// Merge the names after two paths of which either may have run.

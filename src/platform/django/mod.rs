@@ -106,6 +106,7 @@ impl DjangoSettings {
         let mut evaluator = Evaluator::new(project, app_settings, roots.clone());
 
         let mut origin = None;
+        let mut named_unknown = false;
         let mut names: Vec<String> = Vec::new();
         let from_app_setting = app_settings
             .get("DJANGO_SETTINGS_MODULE")
@@ -138,6 +139,9 @@ impl DjangoSettings {
                             origin = alt.span.map(SettingsOrigin::EnvWrite);
                         }
                     }
+                    Value::Unknown => {}
+                    // Computed from something unknown: a module is named, but which one cannot be told.
+                    v if v.is_env_dependent() => named_unknown = true,
                     // Not written on this path: the environment's value, if any, stands.
                     Value::Unset => {
                         if let Some(value) = &from_app_setting
@@ -159,7 +163,7 @@ impl DjangoSettings {
             names = vec![value];
             origin = Some(SettingsOrigin::AppSetting);
         }
-        let named = !names.is_empty();
+        let named = !names.is_empty() || named_unknown;
         let mut modules: Vec<SettingsModule> = names
             .iter()
             .filter_map(|name| {
