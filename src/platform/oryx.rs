@@ -1000,28 +1000,17 @@ pub(crate) fn run_rule(
     startup_command: Option<&str>,
     check: crate::rules::CheckFn,
 ) -> Vec<crate::diagnostic::Diagnostic> {
-    let dir = tempfile::tempdir().unwrap();
-    for (path, body) in files {
-        let target = dir.path().join(path);
-        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
-        std::fs::write(target, body).unwrap();
-    }
-    let mut config = crate::config::Config::new(dir.path());
-    config.app_settings = flags
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect();
-    config.startup_command = startup_command.map(str::to_owned);
-    let project = Project::discover(dir.path()).unwrap();
-    let platform = Platform::build(&project, &config);
-    let mut out = Vec::new();
-    check(
-        &crate::rules::Context {
-            platform: &platform,
+    crate::rules::run_check(
+        files,
+        |config| {
+            config.app_settings = flags
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect();
+            config.startup_command = startup_command.map(str::to_owned);
         },
-        &mut out,
-    );
-    out
+        check,
+    )
 }
 
 #[cfg(test)]

@@ -263,3 +263,31 @@ pub fn markdown_table() -> String {
     }
     table
 }
+
+/// Run one rule on an app made of `files` (path, bytes), with the configuration adjusted by `setup`:
+/// the shared harness of the rules' unit tests.
+#[cfg(test)]
+pub(crate) fn run_check(
+    files: &[(&str, &[u8])],
+    setup: impl Fn(&mut crate::config::Config),
+    check: CheckFn,
+) -> Vec<Diagnostic> {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, bytes) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+    let project = crate::project::Project::discover(dir.path()).unwrap();
+    let mut config = crate::config::Config::new(dir.path());
+    setup(&mut config);
+    let platform = Platform::build(&project, &config);
+    let mut out = Vec::new();
+    check(
+        &Context {
+            platform: &platform,
+        },
+        &mut out,
+    );
+    out
+}

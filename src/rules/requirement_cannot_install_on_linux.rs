@@ -265,24 +265,7 @@ mod tests {
     use super::*;
 
     fn run(files: &[(&str, &[u8])], setup: impl Fn(&mut crate::config::Config)) -> Vec<Diagnostic> {
-        let dir = tempfile::tempdir().unwrap();
-        for (path, bytes) in files {
-            let path = dir.path().join(path);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, bytes).unwrap();
-        }
-        let project = crate::project::Project::discover(dir.path()).unwrap();
-        let mut config = crate::config::Config::new(dir.path());
-        setup(&mut config);
-        let platform = crate::platform::Platform::build(&project, &config);
-        let mut out = Vec::new();
-        check(
-            &Context {
-                platform: &platform,
-            },
-            &mut out,
-        );
-        out
+        crate::rules::run_check(files, setup, check)
     }
 
     #[test]
