@@ -206,14 +206,7 @@ mod tests {
     use super::*;
 
     fn project(files: &[(&str, &str)]) -> (tempfile::TempDir, Project) {
-        let dir = tempfile::tempdir().unwrap();
-        for (path, text) in files {
-            let path = dir.path().join(path);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        }
-        let project = Project::discover(dir.path()).unwrap();
-        (dir, project)
+        crate::project::test_project(files)
     }
 
     #[test]

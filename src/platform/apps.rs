@@ -1029,14 +1029,7 @@ mod tests {
     use super::*;
 
     fn project(files: &[(&str, &str)]) -> (tempfile::TempDir, Project) {
-        let dir = tempfile::tempdir().unwrap();
-        for (path, body) in files {
-            let target = dir.path().join(path);
-            std::fs::create_dir_all(target.parent().unwrap()).unwrap();
-            std::fs::write(target, body).unwrap();
-        }
-        let project = Project::discover(dir.path()).unwrap();
-        (dir, project)
+        crate::project::test_project(files)
     }
 
     #[test]

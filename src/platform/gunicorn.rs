@@ -1519,14 +1519,7 @@ mod tests {
     use crate::platform::startup::{EntryModule, StartupCommand, StartupScript};
 
     fn project(files: &[(&str, &str)]) -> (tempfile::TempDir, Project) {
-        let dir = tempfile::tempdir().unwrap();
-        for (path, body) in files {
-            let p = dir.path().join(path);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(p, body).unwrap();
-        }
-        let project = Project::discover(dir.path()).unwrap();
-        (dir, project)
+        crate::project::test_project(files)
     }
 
     fn with_command(command: &str) -> Startup {

@@ -375,3 +375,16 @@ fn io_message(err: &walkdir::Error) -> String {
         None => err.to_string(),
     }
 }
+
+/// An app made of `files` (path, text) in a temporary folder, discovered: for unit tests.
+#[cfg(test)]
+pub(crate) fn test_project(files: &[(&str, &str)]) -> (tempfile::TempDir, Project) {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, body) in files {
+        let target = dir.path().join(path);
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::write(target, body).unwrap();
+    }
+    let project = Project::discover(dir.path()).unwrap();
+    (dir, project)
+}
