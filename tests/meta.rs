@@ -81,6 +81,13 @@ fn every_rule_page_has_the_headings_in_order() {
             at += found + heading.len();
         }
         assert!(!page.contains("TODO"), "{}: the page has a TODO", r.code);
+        // The rule: every page names the platform behaviour it relies on and marks inference.
+        let why = r.doc_section("Why is this bad?").unwrap_or_default();
+        assert!(
+            why.contains("**Observed or inferred:**"),
+            "{}: `## Why is this bad?` lacks the `**Observed or inferred:**` paragraph",
+            r.code
+        );
         assert!(
             r.doc_section("References")
                 .is_some_and(|s| s.contains("](")),
