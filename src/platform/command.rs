@@ -3,7 +3,7 @@
 
 use ruff_text_size::{TextRange, TextSize};
 
-use super::shell::{Word, simple_commands};
+use super::shell::{Word, text_commands};
 
 /// The program a command starts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -164,25 +164,14 @@ const UVICORN_VALUE_OPTIONS: &[&str] = &[
 
 /// Every server command in `text` (a startup command or a script), in order.
 pub fn server_commands(text: &str) -> Vec<ServerCommand> {
-    let mut out = Vec::new();
-    let mut offset = 0usize;
-    for (index, raw) in text.split_inclusive('\n').enumerate() {
-        let line = raw.trim_end_matches(['\n', '\r']);
-        let base = TextSize::try_from(offset).unwrap_or_default();
-        offset += raw.len();
-        for mut words in simple_commands(line) {
-            for w in &mut words {
-                w.range += base;
-            }
-            if let Some(command) = classify(words, index + 1) {
-                out.push(command);
-            }
-        }
-    }
-    out
+    text_commands(text)
+        .into_iter()
+        .filter_map(|(line, words)| classify(words, line))
+        .collect()
 }
 
-fn classify(words: Vec<Word>, line: usize) -> Option<ServerCommand> {
+/// The server command a simple command starts, if it starts one (`line`: its 1-based line).
+pub(crate) fn classify(words: Vec<Word>, line: usize) -> Option<ServerCommand> {
     // Skip `exec`, `nohup`, `env`, `VAR=value` prefixes.
     let start = words.iter().position(|w| {
         !(matches!(w.text.as_str(), "exec" | "nohup" | "env" | "time")

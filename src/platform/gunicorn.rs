@@ -1,6 +1,7 @@
-//! What the container runs at start-up, as the start-up rules need it: every command of the startup
-//! command and of the startup files (with positions), the servers they start, the gunicorn settings that
-//! apply, and the servers a Python module starts by itself (`app.run()`, `uvicorn.run()`, `web.run_app()`).
+//! What gunicorn will do, on top of [`Startup`] (which reads the startup command and files once, splits
+//! them into commands and servers and follows `cd`): where each text sits for fixes, the gunicorn settings
+//! that apply, and the servers a Python module starts by itself (`app.run()`, `uvicorn.run()`,
+//! `web.run_app()`).
 //!
 //! Gunicorn reads its settings from, lowest first: the config file, the `GUNICORN_CMD_ARGS` environment
 //! variable, the command line (gunicorn `app/base.py`, `load_config`). The config file is the one `-c`
@@ -19,8 +20,10 @@ use crate::platform::app_settings::{AppSettings, Source};
 use crate::platform::command::{ServerCommand, ServerKind, server_commands};
 use crate::platform::django::eval::Names;
 use crate::platform::django::{Evaluator, StrLit, Value};
-use crate::platform::shell::{Word, simple_commands};
-use crate::platform::startup::{EntryKind, Startup, resolve_module};
+use crate::platform::startup::{
+    EntryKind, GunicornConf, RunText, ShellCommand, Startup, StartupCommand, env_assignment,
+    join_dir,
+};
 use crate::project::{FileId, Project, Span};
 
 /// Where the platform's own gunicorn config file is (`PYTHON_USE_GUNICORN_CONFIG_FROM_PATH`, item 13).
@@ -50,43 +53,6 @@ pub enum TextOrigin {
     },
 }
 
-/// One simple command of a startup text.
-#[derive(Debug, Clone)]
-pub struct ShellCommand {
-    /// Its words, ranges relative to the start of the text.
-    pub words: Vec<Word>,
-    /// 1-based line in the text.
-    pub line: usize,
-    /// The folder it runs in, relative to the app root ("" for the root); `None` after a `cd` that cannot be
-    /// followed.
-    pub cwd: Option<String>,
-}
-
-impl ShellCommand {
-    /// The range the command covers in its text.
-    pub fn range(&self) -> TextRange {
-        let start = self
-            .words
-            .first()
-            .map_or_else(TextSize::default, |w| w.range.start());
-        let end = self.words.last().map_or(start, |w| w.range.end());
-        TextRange::new(start, end)
-    }
-
-    /// The words after `NAME=value` assignments and `exec`/`nohup`/`env`/`time`/`sudo` prefixes.
-    pub fn program_words(&self) -> &[Word] {
-        let start = self
-            .words
-            .iter()
-            .position(|w| {
-                !(matches!(w.text.as_str(), "exec" | "nohup" | "env" | "time" | "sudo")
-                    || env_assignment(&w.text).is_some())
-            })
-            .unwrap_or(self.words.len());
-        &self.words[start..]
-    }
-}
-
 /// The startup command or a startup file, with its commands.
 #[derive(Debug, Clone)]
 pub struct StartupText {
@@ -98,38 +64,12 @@ pub struct StartupText {
 }
 
 impl StartupText {
-    fn new(text: String, origin: TextOrigin, anchor: Anchor) -> StartupText {
-        let mut commands = Vec::new();
-        let mut cwd = Some(String::new());
-        let mut offset = 0usize;
-        for (index, raw) in text.split_inclusive('\n').enumerate() {
-            let line = raw.trim_end_matches(['\n', '\r']);
-            let base = TextSize::try_from(offset).unwrap_or_default();
-            offset += raw.len();
-            for mut words in simple_commands(line) {
-                for w in &mut words {
-                    w.range += base;
-                }
-                let command = ShellCommand {
-                    words,
-                    line: index + 1,
-                    cwd: cwd.clone(),
-                };
-                if let Some(target) = cd_target(&command) {
-                    cwd = match (target, &cwd) {
-                        (CdTarget::FromRoot(rel), _) => join_rel("", &rel),
-                        (CdTarget::Relative(rel), Some(current)) => join_rel(current, &rel),
-                        _ => None,
-                    };
-                }
-                commands.push(command);
-            }
-        }
+    fn new(run: &RunText, origin: TextOrigin, anchor: Anchor) -> StartupText {
         StartupText {
-            text,
+            text: run.text.clone(),
             origin,
             anchor,
-            commands,
+            commands: run.commands.clone(),
         }
     }
 
@@ -477,13 +417,14 @@ impl GunicornConfig {
             texts: startup_texts(project, startup),
             ..GunicornConfig::default()
         };
-        for (index, text) in model.texts.iter().enumerate() {
-            for command in server_commands(&text.text) {
+        for (index, text) in startup.texts.iter().enumerate() {
+            for at in &text.servers {
+                let command = at.command.clone();
                 let shell = text
                     .commands
                     .iter()
                     .find(|c| c.range().contains_range(command.range()));
-                let cwd = shell.and_then(|c| c.cwd.clone());
+                let cwd = at.cwd.clone();
                 let env = shell
                     .map(|c| {
                         c.words
@@ -675,53 +616,47 @@ impl GunicornConfig {
     }
 }
 
-/// The startup command and the startup files, as texts to scan.
+/// The startup command and the startup files, as [`Startup`] read them, with where they are.
 fn startup_texts(project: &Project, startup: &Startup) -> Vec<StartupText> {
-    let mut texts = Vec::new();
-    if let Some(command) = &startup.command {
-        let anchor = match &command.source {
-            Source::Flag(_) => Anchor::None,
-            Source::File(span) => match project.text(span.file) {
-                Ok(t) => match t.slice(span.range).find(command.command.as_str()) {
-                    Some(i) => Anchor::At(
-                        span.file,
-                        span.range.start() + TextSize::try_from(i).unwrap_or_default(),
-                    ),
-                    None => Anchor::Whole(*span),
-                },
-                Err(_) => Anchor::Whole(*span),
+    let anchor_of_command = |command: &StartupCommand| match &command.source {
+        Source::Flag(_) => Anchor::None,
+        Source::File(span) => match project.text(span.file) {
+            Ok(t) => match t.slice(span.range).find(command.command.as_str()) {
+                Some(i) => Anchor::At(
+                    span.file,
+                    span.range.start() + TextSize::try_from(i).unwrap_or_default(),
+                ),
+                None => Anchor::Whole(*span),
             },
-        };
-        texts.push(StartupText::new(
-            command.command.clone(),
-            TextOrigin::Command(command.source.clone()),
-            anchor,
-        ));
-    }
-    for script in &startup.scripts {
-        let Ok(text) = project.text(script.file) else {
-            continue;
-        };
-        let body = if project.rel_path(script.file).ends_with(".sh") {
-            text.text.clone()
-        } else {
-            text.text
-                .lines()
-                .next()
-                .unwrap_or("")
-                .trim_end_matches('\r')
-                .to_owned()
-        };
-        texts.push(StartupText::new(
-            body,
-            TextOrigin::Script {
-                file: script.file,
-                configured: script.configured,
-            },
-            Anchor::At(script.file, TextSize::default()),
-        ));
-    }
-    texts
+            Err(_) => Anchor::Whole(*span),
+        },
+    };
+    startup
+        .texts
+        .iter()
+        .filter_map(|run| {
+            let (origin, anchor) = match run.file {
+                Some(file) => (
+                    TextOrigin::Script {
+                        file,
+                        configured: startup
+                            .scripts
+                            .iter()
+                            .any(|s| s.file == file && s.configured),
+                    },
+                    Anchor::At(file, TextSize::default()),
+                ),
+                None => {
+                    let command = startup.command.as_ref()?;
+                    (
+                        TextOrigin::Command(command.source.clone()),
+                        anchor_of_command(command),
+                    )
+                }
+            };
+            Some(StartupText::new(run, origin, anchor))
+        })
+        .collect()
 }
 
 /// Options that are flags (no value) among those mapped to settings.
@@ -798,29 +733,25 @@ fn config_file_of(
         .iter()
         .filter(|s| s.name == "config")
         .min_by_key(|s| s.origin.rank());
-    let default = || resolve_path(project, cwd, "gunicorn.conf.py");
-    let Some(named) = named else {
-        return default().map(|file| ConfigFile {
-            file,
-            usage: ConfigFileUse::Default,
-        });
+    // Where the folder gunicorn starts in is unknown, its files are looked up from the app root.
+    let lookup = |config| GunicornConf::lookup(project, Some(cwd.unwrap_or("")), config);
+    let default = || match lookup(None) {
+        GunicornConf::File(file) => Some(file),
+        _ => None,
     };
-    let path = named.value.as_str().unwrap_or_default();
-    let found = if let Some(module) = path.strip_prefix("python:") {
-        resolve_module(project, cwd.unwrap_or(""), module)
-    } else {
-        resolve_path(project, cwd, path.strip_prefix("file:").unwrap_or(path))
+    let usage = match named {
+        None => ConfigFileUse::Default,
+        Some(named) => match lookup(Some(named.value.as_str().unwrap_or_default())) {
+            GunicornConf::File(file) => {
+                return Some(ConfigFile {
+                    file,
+                    usage: ConfigFileUse::Named(named.span),
+                });
+            }
+            _ => ConfigFileUse::IgnoredOtherConfig(named.span),
+        },
     };
-    match found {
-        Some(file) => Some(ConfigFile {
-            file,
-            usage: ConfigFileUse::Named(named.span),
-        }),
-        None => default().map(|file| ConfigFile {
-            file,
-            usage: ConfigFileUse::IgnoredOtherConfig(named.span),
-        }),
-    }
+    default().map(|file| ConfigFile { file, usage })
 }
 
 /// The settings a config file assigns, each alternative with where it is assigned.
@@ -1031,72 +962,9 @@ fn value_template(value: &Value) -> Option<String> {
     }
 }
 
-/// A `NAME=value` shell assignment word.
-fn env_assignment(word: &str) -> Option<(&str, &str)> {
-    let (name, value) = word.split_once('=')?;
-    (!name.is_empty()
-        && !name.starts_with('-')
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        && !name.starts_with(|c: char| c.is_ascii_digit()))
-    .then_some((name, value))
-}
-
-enum CdTarget {
-    /// A folder relative to the app root (`cd /home/site/wwwroot/src`).
-    FromRoot(String),
-    /// A folder relative to the current one.
-    Relative(String),
-    /// A variable, `~`, `-`, or an absolute folder outside the app.
-    Unknown,
-}
-
-/// Where a `cd` command goes, when it is one; `None` inside for a target that cannot be followed.
-fn cd_target(command: &ShellCommand) -> Option<CdTarget> {
-    let words = command.program_words();
-    if words.first()?.text != "cd" {
-        return None;
-    }
-    let target = words.get(1).map(|w| w.text.as_str()).unwrap_or("~");
-    if target.contains('$') || target.starts_with('~') || target == "-" {
-        return Some(CdTarget::Unknown);
-    }
-    if let Some(rest) = target.strip_prefix('/') {
-        let rest = rest.trim_end_matches('/');
-        return Some(match rest.strip_prefix("home/site/wwwroot") {
-            Some("") => CdTarget::FromRoot(String::new()),
-            Some(sub) if sub.starts_with('/') => CdTarget::FromRoot(sub[1..].to_owned()),
-            _ => CdTarget::Unknown,
-        });
-    }
-    Some(CdTarget::Relative(target.to_owned()))
-}
-
-/// `rel` joined to the folder `base` (both relative to the app root), `None` when it leaves the root or
-/// cannot be followed.
-fn join_rel(base: &str, rel: &str) -> Option<String> {
-    let mut parts: Vec<&str> = base.split('/').filter(|p| !p.is_empty()).collect();
-    for part in rel.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p),
-        }
-    }
-    Some(parts.join("/"))
-}
-
 /// The file at `path` (relative to the folder `cwd`, or absolute under /home/site/wwwroot).
 fn resolve_path(project: &Project, cwd: Option<&str>, path: &str) -> Option<FileId> {
-    let rel = if let Some(rest) = path.strip_prefix("/home/site/wwwroot/") {
-        rest.to_owned()
-    } else if path.starts_with('/') {
-        return None;
-    } else {
-        join_rel(cwd.unwrap_or(""), path)?
-    };
-    project.file(&rel)
+    project.file(&join_dir(cwd.unwrap_or(""), path)?)
 }
 
 /// The folder of a relative path ("" at the root).
@@ -1516,19 +1384,19 @@ pub fn split_bind(bind: &str) -> Option<(String, Option<String>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::platform::startup::{EntryModule, StartupCommand, StartupScript};
+    use crate::platform::startup::EntryModule;
+    use crate::project::PythonVersion;
 
     fn project(files: &[(&str, &str)]) -> (tempfile::TempDir, Project) {
         crate::project::test_project(files)
     }
 
-    fn with_command(command: &str) -> Startup {
-        let mut startup = Startup::default();
-        startup.command = Some(StartupCommand {
+    fn with_command(project: &Project, command: &str) -> Startup {
+        let command = StartupCommand {
             command: command.to_owned(),
             source: Source::flag("--startup-command"),
-        });
-        startup
+        };
+        Startup::detect(project, Some(command), PythonVersion::PY312)
     }
 
     fn values(model: &GunicornConfig, name: &str) -> Vec<String> {
@@ -1558,8 +1426,10 @@ mod tests {
                 "import os\nbind = f\"127.0.0.1:{os.environ.get('PORT', '8000')}\"\ndaemon = True\nworkers = 4\n",
             ),
         ]);
-        let model =
-            GunicornConfig::detect(&project, &with_command("gunicorn --timeout 600 app:app"));
+        let model = GunicornConfig::detect(
+            &project,
+            &with_command(&project, "gunicorn --timeout 600 app:app"),
+        );
         assert_eq!(model.start, GunicornStart::Custom(0));
         let config = model.config_file.unwrap();
         assert_eq!(config.usage, ConfigFileUse::Default);
@@ -1580,7 +1450,7 @@ mod tests {
         ]);
         let model = GunicornConfig::detect(
             &project,
-            &with_command("gunicorn -b 0.0.0.0:8000 -c conf/prod.py app:app"),
+            &with_command(&project, "gunicorn -b 0.0.0.0:8000 -c conf/prod.py app:app"),
         );
         assert_eq!(values(&model, "bind"), ["0.0.0.0:8000"]);
         assert_eq!(model.get("bind")[0].origin, SettingOrigin::Command);
@@ -1591,7 +1461,10 @@ mod tests {
         );
         let model = GunicornConfig::detect(
             &project,
-            &with_command("gunicorn -c /opt/startup/gunicorn.conf.py app:app"),
+            &with_command(
+                &project,
+                "gunicorn -c /opt/startup/gunicorn.conf.py app:app",
+            ),
         );
         assert!(model.used_config_file().is_none());
         assert!(matches!(
@@ -1635,11 +1508,7 @@ mod tests {
                 "#!/bin/sh\npip install -r requirements.txt\ncd src\ngunicorn --bind=127.0.0.1:5000 app:app\n",
             ),
         ]);
-        let mut startup = with_command("startup.sh");
-        startup.scripts.push(StartupScript {
-            file: project.file("startup.sh").unwrap(),
-            configured: true,
-        });
+        let startup = with_command(&project, "startup.sh");
         let model = GunicornConfig::detect(&project, &startup);
         assert_eq!(model.texts.len(), 2);
         let server = model.command().unwrap();
@@ -1674,7 +1543,10 @@ mod tests {
     #[test]
     fn a_flag_command_fix_is_the_whole_command() {
         let (_d, project) = project(&[("app.py", "")]);
-        let model = GunicornConfig::detect(&project, &with_command("uvicorn main:app --port 8000"));
+        let model = GunicornConfig::detect(
+            &project,
+            &with_command(&project, "uvicorn main:app --port 8000"),
+        );
         let text = &model.texts[0];
         let server = &model.servers[0];
         let end = server.command.range().end();
@@ -1694,11 +1566,7 @@ mod tests {
     #[test]
     fn txt_startup_files_give_their_first_line() {
         let (_d, project) = project(&[("startup.txt", "flask run\npip install x\n")]);
-        let mut startup = Startup::default();
-        startup.scripts.push(StartupScript {
-            file: project.file("startup.txt").unwrap(),
-            configured: false,
-        });
+        let startup = Startup::detect(&project, None, PythonVersion::PY312);
         let model = GunicornConfig::detect(&project, &startup);
         assert_eq!(model.texts[0].commands.len(), 1);
         assert!(model.texts[0].assumed());
@@ -1780,7 +1648,7 @@ else:
         );
         let model = GunicornConfig::detect_with(
             &project,
-            &with_command("gunicorn --workers 8 app:app"),
+            &with_command(&project, "gunicorn --workers 8 app:app"),
             &settings,
         );
         assert_eq!(values(&model, "bind"), ["0.0.0.0:8000"]);

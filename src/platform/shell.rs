@@ -104,6 +104,25 @@ pub fn simple_commands(line: &str) -> Vec<Vec<Word>> {
     out
 }
 
+/// The simple commands of a whole text (a startup command or script), line by line: the 1-based line
+/// and the words, their ranges relative to the start of the text.
+pub fn text_commands(text: &str) -> Vec<(usize, Vec<Word>)> {
+    let mut out = Vec::new();
+    let mut offset = 0usize;
+    for (index, raw) in text.split_inclusive('\n').enumerate() {
+        let line = raw.trim_end_matches(['\n', '\r']);
+        let base = TextSize::try_from(offset).unwrap_or_default();
+        offset += raw.len();
+        for mut words in simple_commands(line) {
+            for w in &mut words {
+                w.range += base;
+            }
+            out.push((index + 1, words));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

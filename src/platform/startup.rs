@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use crate::platform::app_settings::{AppSettings, Source};
 use crate::platform::apps::{self, AppObject, Framework, ModuleNames, Resolved};
-use crate::platform::command::{ServerCommand, ServerKind, server_commands};
+use crate::platform::command::{ServerCommand, ServerKind, classify};
 use crate::platform::django::Evaluator;
 use crate::platform::shell;
 use crate::project::{FileId, Project, PythonVersion, Span};
@@ -187,6 +187,31 @@ pub enum ConfValue {
 }
 
 impl GunicornConf {
+    /// The file gunicorn reads its configuration from when it starts in `cwd` (`None`: unknown) with
+    /// `-c config`, or without `-c` (then `gunicorn.conf.py` in `cwd`): `-c python:module` is the module's
+    /// file, `-c [file:]PATH` is relative to `cwd`; `None` when the file is not in the app.
+    pub fn lookup(project: &Project, cwd: Option<&str>, config: Option<&str>) -> GunicornConf {
+        let Some(cwd) = cwd else {
+            return GunicornConf::Unknown;
+        };
+        let found = match config {
+            Some(path) => match path.strip_prefix("python:") {
+                Some(module) => match resolve_module(project, cwd, module) {
+                    Some(file) => return GunicornConf::File(file),
+                    None => return GunicornConf::Unknown,
+                },
+                None => join_dir(cwd, path.strip_prefix("file:").unwrap_or(path)),
+            },
+            None => join_dir(cwd, "gunicorn.conf.py"),
+        };
+        match found {
+            Some(rel) => project
+                .file(&rel)
+                .map_or(GunicornConf::None, GunicornConf::File),
+            None => GunicornConf::Unknown,
+        }
+    }
+
     /// The value of a top-level setting (`worker_class = "..."`).
     pub fn value(self, project: &Project, name: &str) -> ConfValue {
         match self {
@@ -206,6 +231,55 @@ pub struct RunText {
     pub servers: Vec<ServerAt>,
     /// Every `cd` in the text.
     pub cds: Vec<CdAt>,
+    /// Every simple command of the text, in order, with the folder it runs in.
+    pub commands: Vec<ShellCommand>,
+}
+
+/// One simple command of a startup text.
+#[derive(Debug, Clone)]
+pub struct ShellCommand {
+    /// Its words, ranges relative to the start of the text.
+    pub words: Vec<shell::Word>,
+    /// 1-based line in the text.
+    pub line: usize,
+    /// The folder it runs in, relative to the app root ("" for the root); `None` after a `cd` that cannot be
+    /// followed.
+    pub cwd: Option<String>,
+}
+
+impl ShellCommand {
+    /// The range the command covers in its text.
+    pub fn range(&self) -> TextRange {
+        let start = self
+            .words
+            .first()
+            .map_or_else(TextSize::default, |w| w.range.start());
+        let end = self.words.last().map_or(start, |w| w.range.end());
+        TextRange::new(start, end)
+    }
+
+    /// The words after `NAME=value` assignments and `exec`/`nohup`/`env`/`time`/`sudo` prefixes.
+    pub fn program_words(&self) -> &[shell::Word] {
+        let start = self
+            .words
+            .iter()
+            .position(|w| {
+                !(matches!(w.text.as_str(), "exec" | "nohup" | "env" | "time" | "sudo")
+                    || env_assignment(&w.text).is_some())
+            })
+            .unwrap_or(self.words.len());
+        &self.words[start..]
+    }
+}
+
+/// A `NAME=value` shell assignment word.
+pub fn env_assignment(word: &str) -> Option<(&str, &str)> {
+    let (name, value) = word.split_once('=')?;
+    (!name.is_empty()
+        && !name.starts_with('-')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !name.starts_with(|c: char| c.is_ascii_digit()))
+    .then_some((name, value))
 }
 
 /// A `cd DIR` of a startup command or script.
@@ -226,8 +300,10 @@ pub struct Startup {
     pub kind: StartupKind,
     /// The file the startup command names.
     pub startup_file: Option<StartupFile>,
-    /// What a custom start runs.
-    pub run: Option<RunText>,
+    /// The startup command, then the startup files (`scripts`), each read once, with its commands.
+    pub texts: Vec<RunText>,
+    /// What a custom start runs: the index in `texts` of the command, or of the startup file it names.
+    run: Option<usize>,
     /// Every immediate subfolder holding `wsgi.py`, in the order Oryx's Django detection tries them.
     pub wsgi_folders: Vec<(String, FileId)>,
     /// A root file importing FastAPI that Oryx does not start because Python is older than 3.14.
@@ -258,15 +334,23 @@ impl Startup {
                     .text(span.file)
                     .is_ok_and(|t| t.slice(span.range) == cmd.command)
             });
-            let (startup_file, run) = run_text(project, &cmd.command);
-            if let Some(file) = startup_file.as_ref().and_then(|s| s.file) {
+            let startup_file = startup_file(project, &cmd.command);
+            startup
+                .texts
+                .push(RunText::scan(project, cmd.command.clone(), None));
+            startup.run = Some(0);
+            if let Some(sf) = &startup_file
+                && let Some(file) = sf.file
+            {
                 startup.scripts.push(StartupScript {
                     file,
                     configured: true,
                 });
+                startup.texts.push(script_text(project, file, sf.whole));
+                startup.run = Some(1);
             }
-            startup.entry = run
-                .servers
+            startup.entry = startup
+                .servers()
                 .iter()
                 .find_map(|s| Some((s, s.file?)))
                 .map(|(s, file)| EntryModule {
@@ -277,7 +361,6 @@ impl Startup {
                     import_root: s.import_root.clone().unwrap_or_default(),
                 });
             startup.startup_file = startup_file;
-            startup.run = Some(run);
         } else {
             for name in ["startup.sh", "startup.txt"] {
                 if let Some(file) = project.file(name) {
@@ -285,6 +368,9 @@ impl Startup {
                         file,
                         configured: false,
                     });
+                    startup
+                        .texts
+                        .push(script_text(project, file, name.ends_with(".sh")));
                 }
             }
             startup.auto_detect(project, python);
@@ -331,7 +417,7 @@ impl Startup {
     /// command is configured: the exact place when the file holds the command verbatim (a Bicep or
     /// workflow value), else the whole value.
     pub fn span_of(&self, range: TextRange) -> Option<Span> {
-        if let Some(file) = self.run.as_ref().and_then(|r| r.file) {
+        if let Some(file) = self.run().and_then(|r| r.file) {
             return Some(Span::new(file, range));
         }
         let command = self.command.as_ref()?;
@@ -350,7 +436,7 @@ impl Startup {
         at: TextRange,
         edits: &[(TextRange, String)],
     ) -> Option<String> {
-        let run = self.run.as_ref()?;
+        let run = self.run()?;
         let mut offset = 0usize;
         for (index, raw) in run.text.split_inclusive('\n').enumerate() {
             let start = TextSize::try_from(offset).ok()?;
@@ -401,16 +487,21 @@ impl Startup {
     /// to point at.
     pub fn command_flag_note(&self) -> Option<String> {
         match self.command.as_ref().map(|c| &c.source) {
-            Some(Source::Flag(flag)) if self.run.as_ref().is_none_or(|r| r.file.is_none()) => {
+            Some(Source::Flag(flag)) if self.run().is_none_or(|r| r.file.is_none()) => {
                 Some(format!("the startup command is set by `{flag}`"))
             }
             _ => None,
         }
     }
 
+    /// What a custom start runs: the command, a whole `.sh` script, or a startup file's first line.
+    pub fn run(&self) -> Option<&RunText> {
+        self.texts.get(self.run?)
+    }
+
     /// The servers a custom start runs.
     pub fn servers(&self) -> &[ServerAt] {
-        self.run.as_ref().map_or(&[], |r| r.servers.as_slice())
+        self.run().map_or(&[], |r| r.servers.as_slice())
     }
 
     /// What will run, for `plan`.
@@ -437,8 +528,7 @@ impl Startup {
                         format!("the startup command runs the script `{}`", sf.path),
                     ),
                     Some(sf) => (
-                        self.run
-                            .as_ref()
+                        self.run()
                             .map(|r| r.text.trim().to_owned())
                             .unwrap_or_default(),
                         format!(
@@ -962,8 +1052,8 @@ fn root_entry(kind: EntryKind, file: FileId, name: &str, attribute: &str) -> Ent
     }
 }
 
-/// The startup file a command names and the text that runs (behaviour item 13).
-fn run_text(project: &Project, command: &str) -> (Option<StartupFile>, RunText) {
+/// The startup file a command names (behaviour item 13).
+fn startup_file(project: &Project, command: &str) -> Option<StartupFile> {
     let words: Vec<shell::Word> = shell::words(command);
     let plain = words.iter().all(|w| !w.operator);
     let named = match words.as_slice() {
@@ -975,7 +1065,7 @@ fn run_text(project: &Project, command: &str) -> (Option<StartupFile>, RunText) 
         }
         _ => None,
     };
-    let startup_file = named.and_then(|(word, via_shell)| {
+    named.and_then(|(word, via_shell)| {
         let file = project.file(&app_relative(&word.text));
         if file.is_none() && !via_shell && !looks_like_file(&word.text) {
             return None;
@@ -986,45 +1076,23 @@ fn run_text(project: &Project, command: &str) -> (Option<StartupFile>, RunText) 
             whole: via_shell || word.text.ends_with(".sh"),
             range: word.range,
         })
-    });
-    let run = match &startup_file {
-        Some(StartupFile {
-            file: Some(file),
-            whole,
-            ..
-        }) => match project.text(*file) {
-            Ok(text) => {
-                let body = if *whole {
-                    text.text.clone()
-                } else {
-                    text.text.split('\n').next().unwrap_or("").to_owned()
-                };
-                let (servers, cds) = locate_servers(project, &body);
-                RunText {
-                    servers,
-                    cds,
-                    text: body,
-                    file: Some(*file),
-                }
-            }
-            Err(_) => RunText {
-                text: String::new(),
-                file: Some(*file),
-                servers: Vec::new(),
-                cds: Vec::new(),
-            },
-        },
-        _ => {
-            let (servers, cds) = locate_servers(project, command);
-            RunText {
-                servers,
-                cds,
-                text: command.to_owned(),
-                file: None,
-            }
-        }
+    })
+}
+
+/// What a startup file runs: the whole file, or only its first line (behaviour item 13).
+fn script_text(project: &Project, file: FileId, whole: bool) -> RunText {
+    let text = match project.text(file) {
+        Ok(text) if whole => text.text.clone(),
+        Ok(text) => text
+            .text
+            .lines()
+            .next()
+            .unwrap_or("")
+            .trim_end_matches('\r')
+            .to_owned(),
+        Err(_) => String::new(),
     };
-    (startup_file, run)
+    RunText::scan(project, text, Some(file))
 }
 
 /// A word that names a file rather than a program: a path or a script/text file name.
@@ -1077,120 +1145,124 @@ pub fn join_dir(base: &str, path: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
-/// The server commands of a text with the directories they run in (`cd` followed).
-fn locate_servers(project: &Project, text: &str) -> (Vec<ServerAt>, Vec<CdAt>) {
-    // Working directory changes, in order: (offset of the `cd`, the new directory).
-    let mut changes: Vec<(TextSize, Option<String>)> = Vec::new();
-    let mut cds: Vec<CdAt> = Vec::new();
-    let mut cwd = Some(String::new());
-    let mut offset = 0usize;
-    for raw in text.split_inclusive('\n') {
-        let line = raw.trim_end_matches(['\n', '\r']);
-        let base = TextSize::try_from(offset).unwrap_or_default();
-        offset += raw.len();
-        for words in shell::simple_commands(line) {
-            if words.first().is_some_and(|w| w.text == "cd") {
-                cwd = match (cwd.as_deref(), words.get(1)) {
-                    (Some(c), Some(dir)) => join_dir(c, &dir.text),
-                    _ => None,
-                };
-                if let Some(dir) = words.get(1) {
-                    cds.push(CdAt {
+impl RunText {
+    /// Splits a text into its commands and servers, following `cd` (the only place it is followed).
+    fn scan(project: &Project, text: String, file: Option<FileId>) -> RunText {
+        let mut run = RunText {
+            text: String::new(),
+            file,
+            servers: Vec::new(),
+            cds: Vec::new(),
+            commands: Vec::new(),
+        };
+        let mut cwd = Some(String::new());
+        for (line, words) in shell::text_commands(&text) {
+            let command = ShellCommand {
+                words,
+                line,
+                cwd: cwd.clone(),
+            };
+            if command.words[0].text == "cd" {
+                let dir = command.words.get(1);
+                cwd = cd_to(cwd.as_deref(), dir.map(|d| d.text.as_str()));
+                if let Some(dir) = dir {
+                    run.cds.push(CdAt {
                         path: dir.text.clone(),
-                        range: dir.range + base,
+                        range: dir.range,
                         resolved: cwd.clone(),
                     });
                 }
-                changes.push((words[0].range.start() + base, cwd.clone()));
             }
+            if let Some(server) = classify(command.words.clone(), line) {
+                run.servers
+                    .push(server_at(project, server, command.cwd.clone()));
+            }
+            run.commands.push(command);
         }
+        run.text = text;
+        run
     }
-    let servers = server_commands(text)
-        .into_iter()
-        .map(|command| {
-            let start = command.range().start();
-            let cwd = changes
-                .iter()
-                .rev()
-                .find(|(at, _)| *at < start)
-                .map_or(Some(String::new()), |(_, c)| c.clone());
-            let gunicorn = command.kind == ServerKind::Gunicorn;
-            let conf = if !gunicorn {
-                GunicornConf::None
-            } else {
-                match (&cwd, command.value("--config")) {
-                    (_, Some(path)) if path.text.starts_with("python:") => GunicornConf::Unknown,
-                    (Some(c), Some(path)) => match join_dir(c, &path.text) {
-                        Some(rel) => project
-                            .file(&rel)
-                            .map_or(GunicornConf::None, GunicornConf::File),
-                        None => GunicornConf::Unknown,
-                    },
-                    (Some(c), None) => join_dir(c, "gunicorn.conf.py")
-                        .and_then(|rel| project.file(&rel))
-                        .map_or(GunicornConf::None, GunicornConf::File),
-                    (None, _) => GunicornConf::Unknown,
-                }
-            };
-            let dir_option = match command.kind {
-                ServerKind::Gunicorn => command.value("--chdir").map(|w| w.text.clone()),
-                ServerKind::Uvicorn => command.value("--app-dir").map(|w| w.text.clone()),
-                _ => None,
-            };
-            let dir_setting = match dir_option {
-                Some(dir) => ConfValue::Literal(dir),
-                None if gunicorn => conf.value(project, "chdir"),
-                None => ConfValue::Unset,
-            };
-            let import_root = match (&cwd, dir_setting) {
-                (Some(c), ConfValue::Literal(dir)) => join_dir(c, &dir),
-                (c, ConfValue::Unset) => c.clone(),
-                _ => None,
-            };
-            let paths = match command.value("--pythonpath") {
-                Some(w) => ConfValue::Literal(w.text.clone()),
-                None if gunicorn => conf.value(project, "pythonpath"),
-                None => ConfValue::Unset,
-            };
-            let pythonpath = match (&import_root, paths) {
-                (Some(base), ConfValue::Literal(list)) => list
-                    .split(',')
-                    .filter(|p| !p.trim().is_empty())
-                    .filter_map(|p| join_dir(base, p))
-                    .collect(),
-                _ => Vec::new(),
-            };
-            let mut server = ServerAt {
-                cwd,
-                import_root,
-                module: None,
-                attribute: None,
-                factory: command.kind == ServerKind::Uvicorn && command.has_flag("--factory"),
-                file: None,
-                conf,
-                pythonpath,
-                command,
-            };
-            if let Some(target) = &server.command.target
-                && !target.text.contains('$')
-                && let Some((module, attribute)) = server.command.module_and_attribute()
-            {
-                let (name, call) = match attribute.split_once('(') {
-                    Some((name, _)) => (name.trim().to_owned(), true),
-                    None => (attribute.trim().to_owned(), false),
-                };
-                server.factory |= call;
-                server.file = server
-                    .roots()
-                    .iter()
-                    .find_map(|root| resolve_module(project, root, &module));
-                server.module = Some(module);
-                server.attribute = Some(name);
-            }
-            server
-        })
-        .collect();
-    (servers, cds)
+}
+
+/// The folder a `cd` goes to from `cwd` (`None`: unknown): `cd` alone, `cd -`, a variable or a folder
+/// outside the app cannot be followed; a folder named from the app root is known even after one that cannot.
+fn cd_to(cwd: Option<&str>, dir: Option<&str>) -> Option<String> {
+    let dir = dir.filter(|d| *d != "-")?;
+    match cwd {
+        Some(c) => join_dir(c, dir),
+        None if dir.starts_with(['/', '$']) => join_dir("", dir),
+        None => None,
+    }
+}
+
+/// A server command with the folders it runs in, its target and its gunicorn configuration file.
+fn server_at(project: &Project, command: ServerCommand, cwd: Option<String>) -> ServerAt {
+    let gunicorn = command.kind == ServerKind::Gunicorn;
+    let conf = if gunicorn {
+        GunicornConf::lookup(
+            project,
+            cwd.as_deref(),
+            command.value("--config").map(|w| w.text.as_str()),
+        )
+    } else {
+        GunicornConf::None
+    };
+    let dir_option = match command.kind {
+        ServerKind::Gunicorn => command.value("--chdir").map(|w| w.text.clone()),
+        ServerKind::Uvicorn => command.value("--app-dir").map(|w| w.text.clone()),
+        _ => None,
+    };
+    let dir_setting = match dir_option {
+        Some(dir) => ConfValue::Literal(dir),
+        None if gunicorn => conf.value(project, "chdir"),
+        None => ConfValue::Unset,
+    };
+    let import_root = match (&cwd, dir_setting) {
+        (Some(c), ConfValue::Literal(dir)) => join_dir(c, &dir),
+        (c, ConfValue::Unset) => c.clone(),
+        _ => None,
+    };
+    let paths = match command.value("--pythonpath") {
+        Some(w) => ConfValue::Literal(w.text.clone()),
+        None if gunicorn => conf.value(project, "pythonpath"),
+        None => ConfValue::Unset,
+    };
+    let pythonpath = match (&import_root, paths) {
+        (Some(base), ConfValue::Literal(list)) => list
+            .split(',')
+            .filter(|p| !p.trim().is_empty())
+            .filter_map(|p| join_dir(base, p))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let mut server = ServerAt {
+        cwd,
+        import_root,
+        module: None,
+        attribute: None,
+        factory: command.kind == ServerKind::Uvicorn && command.has_flag("--factory"),
+        file: None,
+        conf,
+        pythonpath,
+        command,
+    };
+    if let Some(target) = &server.command.target
+        && !target.text.contains('$')
+        && let Some((module, attribute)) = server.command.module_and_attribute()
+    {
+        let (name, call) = match attribute.split_once('(') {
+            Some((name, _)) => (name.trim().to_owned(), true),
+            None => (attribute.trim().to_owned(), false),
+        };
+        server.factory |= call;
+        server.file = server
+            .roots()
+            .iter()
+            .find_map(|root| resolve_module(project, root, &module));
+        server.module = Some(module);
+        server.attribute = Some(name);
+    }
+    server
 }
 
 /// The worker class a gunicorn command runs with, and where it is set.
@@ -1436,7 +1508,7 @@ mod tests {
         let s = Startup::detect(&p, flag("startup.txt"), PythonVersion::PY312);
         let sf = s.startup_file.as_ref().unwrap();
         assert!(sf.file.is_some() && !sf.whole);
-        assert_eq!(s.run.as_ref().unwrap().text, "gunicorn --chdir src app:app");
+        assert_eq!(s.run().unwrap().text, "gunicorn --chdir src app:app");
         assert_eq!(s.entry.as_ref().unwrap().import_root, "src");
         assert_eq!(s.scripts.len(), 1);
 
@@ -1531,6 +1603,39 @@ mod tests {
             PythonVersion::PY312,
         );
         assert_eq!(s.servers()[0].import_root, None);
+
+        // `cd` is followed once, here: `$APP_PATH` and absolute app folders are known even after an
+        // unknown one; `cd -` and `cd` alone are not followed.
+        assert_eq!(
+            cd_to(Some("src"), Some("$APP_PATH/api")),
+            Some("api".into())
+        );
+        assert_eq!(
+            cd_to(None, Some("/home/site/wwwroot/api")),
+            Some("api".into())
+        );
+        assert_eq!(cd_to(None, Some("api")), None);
+        assert_eq!(cd_to(Some("src"), Some("-")), None);
+        assert_eq!(cd_to(Some("src"), None), None);
+        let conf = |cwd, config| GunicornConf::lookup(&p, cwd, config);
+        assert_eq!(
+            conf(Some(""), Some("python:gunicorn")),
+            GunicornConf::Unknown
+        );
+        assert_eq!(
+            conf(Some(""), Some("/opt/startup/gunicorn.conf.py")),
+            GunicornConf::Unknown
+        );
+        assert_eq!(conf(Some("src"), Some("../missing.py")), GunicornConf::None);
+        assert!(matches!(
+            conf(Some(""), Some("file:conf/dynamic.py")),
+            GunicornConf::File(_)
+        ));
+        assert!(matches!(
+            conf(Some(""), Some("python:conf.dynamic")),
+            GunicornConf::File(_)
+        ));
+        assert_eq!(conf(None, None), GunicornConf::Unknown);
 
         assert_eq!(join_dir("src", "../api/./x"), Some("api/x".into()));
         assert_eq!(join_dir("src", "../.."), None);

@@ -3,8 +3,9 @@
 use ruff_text_size::TextRange;
 
 use crate::diagnostic::Diagnostic;
-use crate::platform::gunicorn::{ShellCommand, StartupText};
+use crate::platform::gunicorn::StartupText;
 use crate::platform::shell::Word;
+use crate::platform::startup::ShellCommand;
 use crate::project::Project;
 use crate::rules::{Category, Context, RuleMeta};
 

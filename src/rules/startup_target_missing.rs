@@ -165,7 +165,7 @@ fn first_line_only(ctx: &Context, out: &mut Vec<Diagnostic>) {
 fn missing_folders(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let project = ctx.project;
     let startup = &ctx.startup;
-    let Some(run) = &startup.run else {
+    let Some(run) = startup.run() else {
         return;
     };
     let mut report = |range: TextRange, written: &str, resolved: &str, what: String| {
