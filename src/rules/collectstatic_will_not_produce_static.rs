@@ -103,10 +103,17 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 collectstatic.grep_path
             )),
         )
-        .help(format!(
-            "add {} at the app root naming Django, e.g. `uv export --no-hashes --format requirements-txt > requirements.txt` or `poetry export -f requirements.txt --output requirements.txt`",
-            collectstatic.grep_path
-        )),
+        .help(if project.file("pyproject.toml").is_some() {
+            format!(
+                "add {} at the app root naming Django, e.g. `uv export --no-hashes --format requirements-txt > requirements.txt` or `poetry export -f requirements.txt --output requirements.txt`",
+                collectstatic.grep_path
+            )
+        } else {
+            format!(
+                "add {} at the app root with Django's line in it, not only a `-r` include: Oryx greps that one file",
+                collectstatic.grep_path
+            )
+        }),
         Some(CollectstaticSkip::DjangoNotNamed { file, utf16 }) => {
             let path = project.rel_path(*file);
             let span = if *utf16 {

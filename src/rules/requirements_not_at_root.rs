@@ -159,7 +159,13 @@ fn advice(project: &Project, c: &Candidate) -> (String, &'static str, String) {
         Kind::Variant | Kind::Folder => (
             format!("the app has `{path}` but no `requirements.txt` at its root, {installs_nothing}"),
             "Oryx reads only `requirements.txt` at the app root",
-            format!("add `requirements.txt` at the app root containing the line `-r {path}`"),
+            if ctx_is_django(project) {
+                format!(
+                    "add `requirements.txt` at the app root containing the line `-r {path}`, and Django's own line too: Oryx decides on collectstatic by grepping that one file for \"Django\""
+                )
+            } else {
+                format!("add `requirements.txt` at the app root containing the line `-r {path}`")
+            },
         ),
         Kind::Nested => {
             let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
@@ -365,4 +371,9 @@ mod tests {
         assert_eq!(edit_distance("requirments", "requirements"), 1);
         assert_eq!(edit_distance("requierments", "requirements"), 2);
     }
+}
+
+/// A Django app with `manage.py` at its root: Oryx's collectstatic step greps the root requirements file.
+fn ctx_is_django(project: &crate::project::Project) -> bool {
+    project.file("manage.py").is_some()
 }
