@@ -159,7 +159,7 @@ fn advice(project: &Project, c: &Candidate) -> (String, &'static str, String) {
         Kind::Variant | Kind::Folder => (
             format!("the app has `{path}` but no `requirements.txt` at its root, {installs_nothing}"),
             "Oryx reads only `requirements.txt` at the app root",
-            if ctx_is_django(project) {
+            if is_django_at_root(project) {
                 format!(
                     "add `requirements.txt` at the app root containing the line `-r {path}`, and Django's own line too: Oryx decides on collectstatic by grepping that one file for \"Django\""
                 )
@@ -308,6 +308,11 @@ fn preference(path: &str) -> u8 {
     }
 }
 
+/// A Django app with `manage.py` at its root: Oryx's collectstatic step greps the root requirements file.
+fn is_django_at_root(project: &crate::project::Project) -> bool {
+    project.file("manage.py").is_some()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -371,9 +376,4 @@ mod tests {
         assert_eq!(edit_distance("requirments", "requirements"), 1);
         assert_eq!(edit_distance("requierments", "requirements"), 2);
     }
-}
-
-/// A Django app with `manage.py` at its root: Oryx's collectstatic step greps the root requirements file.
-fn ctx_is_django(project: &crate::project::Project) -> bool {
-    project.file("manage.py").is_some()
 }
