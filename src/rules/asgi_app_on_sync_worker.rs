@@ -160,7 +160,6 @@ fn custom(ctx: &Context, server: &ServerAt, out: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::config::Config;
     use crate::project::PythonVersion;
 
     fn run(
@@ -168,17 +167,15 @@ mod tests {
         command: Option<&str>,
         python: PythonVersion,
     ) -> Vec<crate::diagnostic::Diagnostic> {
-        let dir = tempfile::tempdir().unwrap();
-        for (path, body) in files {
-            let target = dir.path().join(path);
-            std::fs::create_dir_all(target.parent().unwrap()).unwrap();
-            std::fs::write(target, body).unwrap();
-        }
-        let mut config = Config::new(dir.path());
-        config.rules = vec![&super::META];
-        config.startup_command = command.map(str::to_owned);
-        config.python_version = Some(python);
-        crate::check(&config).unwrap().diagnostics
+        let files: Vec<(&str, &[u8])> = files.iter().map(|(p, b)| (*p, b.as_bytes())).collect();
+        crate::rules::run_check(
+            &files,
+            |c| {
+                c.startup_command = command.map(str::to_owned);
+                c.python_version = Some(python);
+            },
+            super::check,
+        )
     }
 
     const FASTAPI: &str = "from fastapi import FastAPI\napp = FastAPI()\n";

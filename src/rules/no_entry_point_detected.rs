@@ -131,23 +131,14 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::config::Config;
     use crate::project::PythonVersion;
 
     fn run(
         files: &[(&str, &str)],
         python: Option<PythonVersion>,
     ) -> Vec<crate::diagnostic::Diagnostic> {
-        let dir = tempfile::tempdir().unwrap();
-        for (path, body) in files {
-            let target = dir.path().join(path);
-            std::fs::create_dir_all(target.parent().unwrap()).unwrap();
-            std::fs::write(target, body).unwrap();
-        }
-        let mut config = Config::new(dir.path());
-        config.rules = vec![&super::META];
-        config.python_version = python;
-        crate::check(&config).unwrap().diagnostics
+        let files: Vec<(&str, &[u8])> = files.iter().map(|(p, b)| (*p, b.as_bytes())).collect();
+        crate::rules::run_check(&files, |c| c.python_version = python, super::check)
     }
 
     #[test]

@@ -414,19 +414,13 @@ fn requirement_names(project: &Project, name: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::config::Config;
-
     fn run(files: &[(&str, &str)], command: Option<&str>) -> Vec<crate::diagnostic::Diagnostic> {
-        let dir = tempfile::tempdir().unwrap();
-        for (path, body) in files {
-            let target = dir.path().join(path);
-            std::fs::create_dir_all(target.parent().unwrap()).unwrap();
-            std::fs::write(target, body).unwrap();
-        }
-        let mut config = Config::new(dir.path());
-        config.rules = vec![&super::META];
-        config.startup_command = command.map(str::to_owned);
-        crate::check(&config).unwrap().diagnostics
+        let files: Vec<(&str, &[u8])> = files.iter().map(|(p, b)| (*p, b.as_bytes())).collect();
+        crate::rules::run_check(
+            &files,
+            |c| c.startup_command = command.map(str::to_owned),
+            super::check,
+        )
     }
 
     const FLASK: &str = "from flask import Flask\napp = Flask(__name__)\n";

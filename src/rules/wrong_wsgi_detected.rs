@@ -77,25 +77,22 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::config::Config;
 
     fn run(
         files: &[(&str, &str)],
         settings: &[(&str, &str)],
     ) -> Vec<crate::diagnostic::Diagnostic> {
-        let dir = tempfile::tempdir().unwrap();
-        for (path, body) in files {
-            let target = dir.path().join(path);
-            std::fs::create_dir_all(target.parent().unwrap()).unwrap();
-            std::fs::write(target, body).unwrap();
-        }
-        let mut config = Config::new(dir.path());
-        config.rules = vec![&super::META];
-        config.app_settings = settings
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect();
-        crate::check(&config).unwrap().diagnostics
+        let files: Vec<(&str, &[u8])> = files.iter().map(|(p, b)| (*p, b.as_bytes())).collect();
+        crate::rules::run_check(
+            &files,
+            |c| {
+                c.app_settings = settings
+                    .iter()
+                    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                    .collect()
+            },
+            super::check,
+        )
     }
 
     const MANAGE: &str =
