@@ -5,6 +5,7 @@
 
 mod decode;
 mod python;
+mod semantic;
 
 use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;

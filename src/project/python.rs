@@ -71,6 +71,13 @@ impl ParsedPython {
             first.message = format!("'{bracket}' was never closed");
         }
         let module = parsed.into_syntax().module();
+        // Errors CPython raises while compiling, checked only on a clean parse so they never pile
+        // onto recovered garbage.
+        if errors.is_empty()
+            && let Some(module) = &module
+        {
+            errors = super::semantic::compile_errors(module, source, version);
+        }
         ParsedPython {
             module,
             errors,
