@@ -48,6 +48,14 @@ pub fn check(config: &Config) -> Result<Report, ProjectError> {
         for rule in &config.rules {
             (rule.check)(&context, &mut diagnostics);
         }
+        for d in &mut diagnostics {
+            // A finding without a place (from a flag) has nowhere to show its label: it becomes the
+            // first note, in every format.
+            if d.span.is_none() && !d.label.is_empty() {
+                let label = std::mem::take(&mut d.label);
+                d.notes.insert(0, label);
+            }
+        }
         sort_diagnostics(&project, &mut diagnostics);
         diagnostics
     };

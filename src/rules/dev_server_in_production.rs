@@ -88,7 +88,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             Some(note) => d.note(note),
             None => d,
         };
-        out.push(label_note(d));
+        out.push(d);
     }
 }
 
@@ -202,14 +202,6 @@ fn join(base: &str, rel: &str) -> String {
         (false, true) => base.to_owned(),
         _ => format!("{base}/{rel}"),
     }
-}
-
-/// A finding without a place (a startup command given as a flag) shows its label as its first note.
-fn label_note(mut d: Diagnostic) -> Diagnostic {
-    if d.span.is_none() && !d.label.is_empty() {
-        d.notes.insert(0, d.label.clone());
-    }
-    d
 }
 
 #[cfg(test)]

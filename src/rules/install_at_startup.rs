@@ -63,7 +63,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             if let Some(note) = text.assumption_note(ctx.project) {
                 d = d.note(note);
             }
-            out.push(label_note(d));
+            out.push(d);
         }
     }
 }
@@ -387,14 +387,6 @@ fn lowercase_first(s: &str) -> String {
         Some(c) => c.to_lowercase().chain(chars).collect(),
         None => String::new(),
     }
-}
-
-/// A finding without a place (a startup command given as a flag) shows its label as its first note.
-fn label_note(mut d: Diagnostic) -> Diagnostic {
-    if d.span.is_none() && !d.label.is_empty() {
-        d.notes.insert(0, d.label.clone());
-    }
-    d
 }
 
 #[cfg(test)]

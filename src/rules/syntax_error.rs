@@ -72,7 +72,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             &META,
             Some(Span::new(file, error.range)),
             format!(
-                "`{path}` does not parse as {}: {}",
+                "`{path}` is not valid {}: {}",
                 short_version(version),
                 lowercase_first(&error.message)
             ),
