@@ -354,7 +354,13 @@ impl<'p, 'a> Resolver<'p, 'a> {
         if let Some(dist) = platform.requirements.provider(module) {
             return Availability::Requirement { distribution: dist };
         }
-        if PREINSTALLED.contains(&top.to_ascii_lowercase().as_str()) {
+        // The image's global gunicorn and Flask are visible only in a virtual environment made with
+        // `--system-site-packages`, which Oryx passes when it installs from a requirements file
+        // (behaviour item 8); a setup.py or pyproject build gets a bare environment.
+        if PREINSTALLED.contains(&top.to_ascii_lowercase().as_str())
+            && platform.requirements.kind
+                == crate::platform::requirements::DependencyKind::RequirementsTxt
+        {
             return Availability::Preinstalled;
         }
         // `python -m venv` installs setuptools into the environment before Python 3.12.

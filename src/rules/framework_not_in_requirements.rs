@@ -191,6 +191,27 @@ mod tests {
     }
 
     #[test]
+    fn the_images_flask_counts_only_with_a_requirements_file() {
+        let app: &[u8] = b"from flask import Flask\napp = Flask(__name__)\n";
+        let with_requirements = run(
+            &[("app.py", app), ("requirements.txt", b"requests\n")],
+            |_| {},
+        );
+        assert!(with_requirements.is_empty(), "{with_requirements:?}");
+        let setup_py: &[u8] =
+            b"from setuptools import setup\nsetup(name='web', install_requires=['requests'])\n";
+        let with_setup = run(&[("app.py", app), ("setup.py", setup_py)], |_| {});
+        assert_eq!(with_setup.len(), 1, "{with_setup:?}");
+        assert!(
+            with_setup[0]
+                .message
+                .starts_with("`flask` is imported at start-up"),
+            "{}",
+            with_setup[0].message
+        );
+    }
+
+    #[test]
     fn silent_without_a_known_dependency_set() {
         let app: &[u8] = b"import yaml\n";
         assert!(run(&[("app.py", app)], |_| {}).is_empty());
