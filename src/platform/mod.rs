@@ -44,6 +44,8 @@ pub struct Platform<'a> {
     pub startup: Startup,
     pub gunicorn: gunicorn::GunicornConfig,
     pub django: Option<DjangoSettings>,
+    /// The settings `manage.py` loads (Oryx's `collectstatic` runs it), when it names a module.
+    pub django_collectstatic: Option<DjangoSettings>,
     pub oryx: oryx::OryxPlan,
 }
 
@@ -58,6 +60,7 @@ impl<'a> Platform<'a> {
         let requirements = requirements::Requirements::detect(project, &app_settings);
         let gunicorn = gunicorn::GunicornConfig::detect_with(project, &startup, &app_settings);
         let django = DjangoSettings::resolve(project, &app_settings, startup.entry.as_ref());
+        let django_collectstatic = DjangoSettings::resolve_for_manage_py(project, &app_settings);
         let oryx = oryx::OryxPlan::detect(project, &app_settings, &python, &requirements, &build);
         Platform {
             project,
@@ -70,6 +73,7 @@ impl<'a> Platform<'a> {
             startup,
             gunicorn,
             django,
+            django_collectstatic,
             oryx,
         }
     }

@@ -7,7 +7,7 @@ use crate::platform::oryx::{
     BuildRuns, COLLECTSTATIC_COMMAND, CollectstaticSkip, collectstatic_elsewhere,
 };
 use crate::project::Span;
-use crate::rules::{Category, Context, RuleMeta, bad_in_every_branch, settings_place};
+use crate::rules::{Category, Context, RuleMeta, bad_in_every_branch, settings_place_in};
 
 pub static META: RuleMeta = RuleMeta {
     code: "AZ106",
@@ -45,7 +45,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let collectstatic = &plan.collectstatic;
     let skip_message = |why: &str| format!("`collectstatic` will not run: {why}");
     let mut d = match &collectstatic.skip {
-        None => match static_root_missing(ctx, django, &serves) {
+        None => match static_root_missing(ctx, ctx.django_collectstatic.as_ref().unwrap_or(django), &serves) {
             Some(d) => d,
             None => return,
         },
@@ -202,7 +202,7 @@ fn static_root_missing(
     let module_path = ctx.project.rel_path(module.file);
     let assigned = bad.iter().find_map(|(a, _)| a.span);
     let place = match assigned {
-        Some(span) => settings_place(ctx, span),
+        Some(span) => settings_place_in(ctx, Some(django), span),
         None => django.describe_modules(ctx.project),
     };
     let (span, message) = match assigned {
@@ -221,7 +221,11 @@ fn static_root_missing(
             .help(format!(
                 "add `STATIC_ROOT = BASE_DIR / \"staticfiles\"` to {module_path}: Oryx runs `{COLLECTSTATIC_COMMAND}`, and a failure is only a warning in the deployment log"
             ))
-            .note("this rule judges the settings the running app loads (wsgi.py's); `collectstatic` runs manage.py, which usually names the same settings module"),
+            .note(if ctx.django_collectstatic.is_some() {
+                "these are the settings manage.py loads, which is what `collectstatic` runs with"
+            } else {
+                "manage.py names no settings module this tool can resolve, so these are the settings the running app loads (wsgi.py's)"
+            }),
     )
 }
 

@@ -239,9 +239,18 @@ pub fn bad_in_every_branch<T>(
 /// Where a setting is assigned, said for a message: "proj/production.py" or
 /// "proj/settings.py, inherited by proj/production.py".
 pub fn settings_place(ctx: &Context, span: crate::project::Span) -> String {
+    settings_place_in(ctx, ctx.django.as_ref(), span)
+}
+
+/// [`settings_place`] for a given resolution of the settings (the one `manage.py` loads, say).
+pub fn settings_place_in(
+    ctx: &Context,
+    django: Option<&crate::platform::DjangoSettings>,
+    span: crate::project::Span,
+) -> String {
     let project = ctx.project;
     let file = project.rel_path(span.file);
-    match &ctx.django {
+    match django {
         Some(django) if !django.is_loaded_module(span.file) => {
             format!("{file}, inherited by {}", django.describe_modules(project))
         }

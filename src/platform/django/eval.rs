@@ -134,6 +134,8 @@ pub struct Evaluator<'a> {
     reads: RefCell<Vec<EnvReadSite>>,
     /// How many branches of unknown outcome enclose the code being evaluated.
     conditional: Cell<usize>,
+    /// How many calls of a module's own functions enclose the code being evaluated.
+    call_depth: Cell<usize>,
 }
 
 /// Where the code reads an environment variable.
@@ -152,7 +154,15 @@ struct Frame {
     names: Names,
     env_writes: Vec<EnvWrite>,
     opaque: bool,
+    /// Bodies of the functions the module defines, for calls made at its top level.
+    functions: HashMap<String, Rc<Vec<Stmt>>>,
 }
+
+/// How deep calls to a module's own functions are followed (`main()` calling `setup()`).
+const MAX_CALL_DEPTH: usize = 3;
+
+/// Functions with more statements than this are not followed.
+const MAX_FOLLOWED_BODY: usize = 200;
 
 impl<'a> Evaluator<'a> {
     pub fn new(
@@ -169,6 +179,7 @@ impl<'a> Evaluator<'a> {
             loaded: Vec::new(),
             reads: RefCell::new(Vec::new()),
             conditional: Cell::new(0),
+            call_depth: Cell::new(0),
         }
     }
 
@@ -214,6 +225,7 @@ impl<'a> Evaluator<'a> {
             names: Names::new(),
             env_writes: Vec::new(),
             opaque: false,
+            functions: HashMap::new(),
         };
         if let Flow::Raised = self.block(&mut frame, parsed.body()) {
             // The module stops part-way (an ImportError, a raise): what it would set later is unknown.
@@ -374,6 +386,13 @@ impl<'a> Evaluator<'a> {
                     Value::Unknown,
                     Some(Span::new(frame.file, def.name.range)),
                 );
+                if def.body.len() <= MAX_FOLLOWED_BODY {
+                    frame
+                        .functions
+                        .insert(def.name.as_str().to_owned(), Rc::new(def.body.to_vec()));
+                } else {
+                    frame.functions.remove(def.name.as_str());
+                }
             }
             Stmt::ClassDef(def) => {
                 set(
@@ -408,6 +427,30 @@ impl<'a> Evaluator<'a> {
             _ => {}
         }
         Flow::Normal
+    }
+
+    /// A call, at the top level, of a function the module defines (`main()` in `manage.py`): its writes
+    /// to `os.environ` are global and are kept; its assignments are local and are not.
+    fn call_local_function(&mut self, frame: &mut Frame, body: &[Stmt]) {
+        if self.call_depth.get() >= MAX_CALL_DEPTH {
+            return;
+        }
+        let mut local = Frame {
+            file: frame.file,
+            names: frame.names.clone(),
+            env_writes: Vec::new(),
+            opaque: false,
+            functions: frame.functions.clone(),
+        };
+        self.call_depth.set(self.call_depth.get() + 1);
+        self.block(&mut local, body);
+        self.call_depth.set(self.call_depth.get() - 1);
+        for (name, alts) in local.names {
+            if name.starts_with("$env:") {
+                frame.names.insert(name, alts);
+            }
+        }
+        frame.env_writes.extend(local.env_writes);
     }
 
     fn if_stmt(&mut self, frame: &mut Frame, if_stmt: &ast::StmtIf) -> Flow {
@@ -584,6 +627,12 @@ impl<'a> Evaluator<'a> {
         if binds_unseen_names(call) {
             frame.opaque = true;
         }
+        if let Expr::Name(name) = call.func.as_ref()
+            && let Some(body) = frame.functions.get(name.id.as_str()).cloned()
+        {
+            self.call_local_function(frame, &body);
+            return;
+        }
         let Expr::Attribute(attr) = call.func.as_ref() else {
             self.expr(frame, &Expr::Call(call.clone()), 0);
             return;
@@ -631,6 +680,7 @@ impl<'a> Evaluator<'a> {
             names: names.clone(),
             env_writes: Vec::new(),
             opaque: false,
+            functions: HashMap::new(),
         };
         self.expr(&mut frame, expr, 0)
     }

@@ -90,6 +90,26 @@ impl DjangoSettings {
         app_settings: &AppSettings,
         entry: Option<&EntryModule>,
     ) -> Option<DjangoSettings> {
+        Self::resolve_from(project, app_settings, entry, true)
+    }
+
+    /// The settings `manage.py` at the app root loads: what Oryx's `collectstatic` step runs with
+    /// (`None` without a root `manage.py` that names a settings module).
+    pub fn resolve_for_manage_py(
+        project: &Project,
+        app_settings: &AppSettings,
+    ) -> Option<DjangoSettings> {
+        project.file("manage.py")?;
+        let settings = Self::resolve_from(project, app_settings, None, false)?;
+        (!matches!(settings.origin, SettingsOrigin::Fallback)).then_some(settings)
+    }
+
+    fn resolve_from(
+        project: &Project,
+        app_settings: &AppSettings,
+        entry: Option<&EntryModule>,
+        fallback: bool,
+    ) -> Option<DjangoSettings> {
         let mut roots: Vec<String> = Vec::new();
         if let Some(entry) = entry {
             roots.push(entry.import_root.clone());
@@ -177,7 +197,7 @@ impl DjangoSettings {
             })
             .collect();
         if modules.is_empty() {
-            if named {
+            if named || !fallback {
                 // A module is named but is not in the app: Django fails to start (ModuleNotFoundError);
                 // judging other files as its settings would be a guess.
                 return None;

@@ -297,3 +297,35 @@ fn a_named_module_that_does_not_exist_resolves_nothing() {
     let platform = Platform::build(&project, &config);
     assert!(platform.django.is_none());
 }
+
+#[test]
+fn manage_py_main_is_followed_for_its_environment_writes_only() {
+    let manage = "import os\nimport sys\n\ndef main():\n    os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'proj.admin_settings')\n    DEBUG = True\n\nif __name__ == '__main__':\n    main()\n";
+    let dir = tempfile::tempdir().unwrap();
+    for (path, body) in [
+        ("manage.py", manage),
+        ("proj/wsgi.py", WSGI),
+        ("proj/settings.py", "DEBUG = False\n"),
+        ("proj/admin_settings.py", "STATIC_ROOT = 'static'\n"),
+    ] {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, body).unwrap();
+    }
+    let project = Project::discover(dir.path()).unwrap();
+    let config = Config::new(dir.path());
+    let platform = Platform::build(&project, &config);
+    let running = platform.django.as_ref().unwrap();
+    assert_eq!(running.modules[0].name, "proj.settings");
+    let collect = platform
+        .django_collectstatic
+        .as_ref()
+        .expect("manage.py's settings");
+    assert_eq!(collect.modules[0].name, "proj.admin_settings");
+    // `DEBUG = True` inside main() is a local variable, not a module-level setting.
+    let module = collect.modules[0].file;
+    let mut evaluator = Evaluator::new(&project, &platform.app_settings, vec![String::new()]);
+    let manage_names = &evaluator.module(project.file("manage.py").unwrap()).names;
+    assert!(!manage_names.contains_key("DEBUG"));
+    assert!(evaluator.module(module).names.contains_key("STATIC_ROOT"));
+}
