@@ -173,7 +173,9 @@ impl DjangoSettings {
                     _ => {}
                 }
             }
-            if !names.is_empty() {
+            // The first file that writes the variable decides, even when what it writes is unknown: the
+            // running app loads what wsgi.py names, whatever manage.py says.
+            if !names.is_empty() || named_unknown {
                 break;
             }
         }
