@@ -78,6 +78,7 @@ fn sort_diagnostics(project: &Project, diagnostics: &mut Vec<Diagnostic>) {
         };
         key(a).cmp(&key(b))
     });
-    diagnostics
-        .dedup_by(|a, b| a.rule.code == b.rule.code && a.span == b.span && a.message == b.message);
+    // The same finding twice (two paths to one line) is reported once, wherever the copies are.
+    let mut seen = std::collections::HashSet::new();
+    diagnostics.retain(|d| seen.insert((d.rule.code, d.span, d.message.clone())));
 }

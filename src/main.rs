@@ -59,10 +59,7 @@ fn run(cli: Cli) -> Exit {
     match cli.command {
         Command::Rules { format } => print_rules(format),
         Command::Explain { rule } => match rules::find(&rule) {
-            Some(meta) => {
-                print!("{}", meta.docs);
-                Exit::Clean
-            }
+            Some(meta) => emit(meta.docs),
             None => {
                 eprintln!("error: no rule `{rule}`: run `appservice-preflight rules` for the list");
                 Exit::Error
@@ -115,7 +112,7 @@ fn check(config: &Config) -> Exit {
                 )?;
                 out.flush()
             })
-            .map_err(|e| format!("cannot write `{}`: {e}", path.display())),
+            .map_err(|e| (e.kind(), format!("cannot write `{}`: {e}", path.display()))),
         None => {
             let stdout = std::io::stdout();
             let color = match config.color {
@@ -126,12 +123,12 @@ fn check(config: &Config) -> Exit {
             let mut out = stdout.lock();
             render::render(&report, config, config.format, color, &mut out)
                 .and_then(|()| out.flush())
-                .map_err(|e| format!("cannot write the report: {e}"))
+                .map_err(|e| (e.kind(), format!("cannot write the report: {e}")))
         }
     };
-    if let Err(err) = written {
+    if let Err((kind, err)) = written {
         // A closed pipe (`| head`) is not an error of the tool.
-        if !err.contains("Broken pipe") {
+        if kind != std::io::ErrorKind::BrokenPipe {
             eprintln!("error: {err}");
             return Exit::Error;
         }
@@ -150,8 +147,7 @@ fn plan(config: &Config, format: RulesFormat) -> Exit {
                 RulesFormat::Text => plan.to_text(),
                 RulesFormat::Json => plan.to_json(),
             };
-            print!("{text}");
-            Exit::Clean
+            emit(&text)
         }
         Err(err) => {
             eprintln!("error: {err}");
@@ -176,23 +172,36 @@ fn print_rules(format: RulesFormat) -> Exit {
                     })
                 })
                 .collect();
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&rules).unwrap_or_default()
-            );
+            let mut text = serde_json::to_string_pretty(&rules).unwrap_or_default();
+            text.push('\n');
+            emit(&text)
         }
         RulesFormat::Text => {
             let width = RULES.iter().map(|r| r.name.len()).max().unwrap_or(0);
+            let mut text = String::new();
             for r in RULES {
-                println!(
-                    "{}  {:width$}  {:7}  {}",
+                text.push_str(&format!(
+                    "{}  {:width$}  {:7}  {}\n",
                     r.code,
                     r.name,
                     r.category.as_str(),
                     r.summary
-                );
+                ));
             }
+            emit(&text)
         }
     }
-    Exit::Clean
+}
+
+/// Write `text` to standard output; a closed pipe (`| head`) is not an error, any other failure is.
+fn emit(text: &str) -> Exit {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Exit::Clean,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Exit::Clean,
+        Err(e) => {
+            eprintln!("error: cannot write to standard output: {e}");
+            Exit::Error
+        }
+    }
 }

@@ -14,6 +14,7 @@ use crate::platform::app_settings::Source;
 use crate::platform::django::{EnvReadSite, Evaluator, PLATFORM_VARS};
 use crate::platform::oryx::BuildView;
 use crate::platform::startup::StartupPlan;
+use crate::project::secrets::{looks_secret, value_has_credentials};
 use crate::project::{Project, ProjectError, Span};
 
 /// The plan, ready to print.
@@ -126,7 +127,7 @@ pub fn plan(config: &Config) -> Result<Plan, ProjectError> {
             .iter()
             .map(|s| AppSettingPlan {
                 name: s.name.clone(),
-                value: if looks_secret(&s.name) {
+                value: if looks_secret(&s.name) || value_has_credentials(&s.value) {
                     mask_secret(&s.value)
                 } else {
                     s.value.clone()
@@ -151,21 +152,6 @@ fn place(project: &Project, span: Span) -> String {
         .map(|t| t.line_column(span.range.start()).0)
         .unwrap_or(1);
     format!("{}:{line}", project.rel_path(span.file))
-}
-
-fn looks_secret(name: &str) -> bool {
-    let upper = name.to_ascii_uppercase();
-    [
-        "SECRET",
-        "PASSWORD",
-        "PASSWD",
-        "TOKEN",
-        "KEY",
-        "CONNECTIONSTRING",
-        "CONNECTION_STRING",
-    ]
-    .iter()
-    .any(|w| upper.contains(w))
 }
 
 fn django_plan(platform: &Platform) -> Option<DjangoPlan> {

@@ -552,3 +552,75 @@ fn secrets_in_snippets_are_masked_even_when_no_finding_names_them() {
     assert!(stdout(&o).contains("AZ001"), "{}", stdout(&o));
     assert!(!stdout(&o).contains(&secret[..10]), "{}", stdout(&o));
 }
+
+#[test]
+fn plan_and_help_texts_never_print_secret_values() {
+    let o = run(&[
+        "plan",
+        path_str(&project("django-azure-clean")),
+        "--app-setting",
+        "DATABASE_URL=postgres://admin:P4ssw0rd-xyz@db.example.com/app",
+        "--app-setting",
+        "DB_PWD=hunter2hunter2",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    assert!(
+        !out.contains("P4ssw0rd-xyz") && !out.contains("hunter2hunter2"),
+        "{out}"
+    );
+    // A help that quotes a startup line word for word masks what the snippet masks.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("requirements.txt"), "Django\n").unwrap();
+    std::fs::write(dir.path().join("manage.py"), "import os\n").unwrap();
+    std::fs::write(
+        dir.path().join("startup.sh"),
+        "#!/bin/sh\nDB_PASSWORD=hunter2hunter2 python manage.py runserver 0.0.0.0:8000\n",
+    )
+    .unwrap();
+    for format in ["text", "json", "github", "sarif", "concise"] {
+        let o = run(&[
+            "check",
+            path_str(dir.path()),
+            "--startup-command",
+            "startup.sh",
+            "--format",
+            format,
+        ]);
+        assert!(stdout(&o).contains("AZ209"), "{format}: {}", stdout(&o));
+        assert!(
+            !stdout(&o).contains("hunter2hunter2"),
+            "{format} shows the password:\n{}",
+            stdout(&o)
+        );
+    }
+}
+
+#[test]
+fn a_closed_stdout_is_not_a_crash() {
+    let broken = project("django-broken");
+    for args in [
+        vec!["rules"],
+        vec!["explain", "AZ301"],
+        vec!["plan", path_str(&broken)],
+        vec!["check", path_str(&broken)],
+        vec!["check", path_str(&broken), "--format", "sarif"],
+    ] {
+        let mut child = bin()
+            .args(&args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Close the reading end before the tool writes: its writes fail with a broken pipe.
+        drop(child.stdout.take());
+        let o = child.wait_with_output().unwrap();
+        assert_no_panic(&o);
+        assert!(
+            matches!(o.status.code(), Some(0 | 1)),
+            "{args:?}: {:?} {}",
+            o.status,
+            stderr(&o)
+        );
+    }
+}

@@ -5,6 +5,7 @@
 
 mod decode;
 mod python;
+pub mod secrets;
 mod semantic;
 
 use std::cell::{OnceCell, RefCell};
@@ -340,6 +341,13 @@ impl Project {
             Ok(text) => ParsedPython::parse(&text.text, self.python_version()),
             Err(err) => ParsedPython::unreadable(err.clone()),
         })
+    }
+
+    /// Ranges of values in a file that look secret (see [`secrets`]); empty for an unreadable file.
+    pub fn secret_ranges(&self, file: FileId) -> Vec<TextRange> {
+        self.text(file)
+            .map(|t| secrets::secret_ranges(&t.text))
+            .unwrap_or_default()
     }
 
     /// Record a problem with the input that is not a finding.

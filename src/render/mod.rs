@@ -131,7 +131,7 @@ pub fn shown_source(report: &Report, file: FileId, diagnostics: &[&Diagnostic]) 
         .collect();
     // Secrets no finding of this run names (another rule selected, a file that does not parse): string
     // literals assigned to a name that looks secret are masked too.
-    secrets.extend(secret_looking_literals(&text.text));
+    secrets.extend(report.project.secret_ranges(file));
     secrets.sort_by_key(|r| std::cmp::Reverse(r.start()));
     secrets.dedup();
     let mut masked_until = usize::MAX;
@@ -149,77 +149,6 @@ pub fn shown_source(report: &Report, file: FileId, diagnostics: &[&Diagnostic]) 
         }
     }
     source
-}
-
-/// Words that make a name look like it holds a secret.
-const SECRET_WORDS: &[&str] = &[
-    "SECRET",
-    "PASSWORD",
-    "PASSWD",
-    "TOKEN",
-    "API_KEY",
-    "APIKEY",
-    "PRIVATE_KEY",
-    "ACCESS_KEY",
-    "CREDENTIAL",
-];
-
-/// The string literals on lines that assign them to a secret-looking name (`SECRET_KEY = '...'`,
-/// `'PASSWORD': '...'`, `password="..."`).
-fn secret_looking_literals(text: &str) -> Vec<TextRange> {
-    let mut out = Vec::new();
-    let mut offset = 0usize;
-    for raw in text.split_inclusive('\n') {
-        let line = raw.trim_end_matches(['\n', '\r']);
-        let upper = line.to_ascii_uppercase();
-        let assigns_secret = SECRET_WORDS.iter().any(|w| {
-            upper.match_indices(w).any(|(i, _)| {
-                let after = upper[i + w.len()..]
-                    .trim_start_matches(|c: char| c.is_ascii_alphanumeric() || c == '_');
-                let after = after.trim_start_matches(['\'', '"']).trim_start();
-                after.starts_with('=') || after.starts_with(':')
-            })
-        });
-        if assigns_secret {
-            let bytes = line.as_bytes();
-            let mut i = 0;
-            // Mask the literals after the first `=` or `:` that follows the name.
-            let start_at = line.find(['=', ':']).map_or(0, |p| p + 1);
-            i = i.max(start_at);
-            while i < bytes.len() {
-                let q = bytes[i];
-                if q == b'\'' || q == b'"' {
-                    if let Some(close) = line[i + 1..].find(q as char) {
-                        let (a, b) = (offset + i, offset + i + 1 + close + 1);
-                        // The name of an environment variable is not a secret: `os.environ.get('SECRET_KEY', ...)`.
-                        let before = line[..i].trim_end();
-                        let names_a_variable = [
-                            "get(",
-                            "getenv(",
-                            "environ[",
-                            "config(",
-                            "env(",
-                            "setdefault(",
-                        ]
-                        .iter()
-                        .any(|p| before.ends_with(p));
-                        if close > 0 && !names_a_variable {
-                            out.push(TextRange::new(
-                                ruff_text_size::TextSize::try_from(a).unwrap_or_default(),
-                                ruff_text_size::TextSize::try_from(b).unwrap_or_default(),
-                            ));
-                        }
-                        i += close + 2;
-                        continue;
-                    }
-                    break;
-                }
-                i += 1;
-            }
-        }
-        offset += raw.len();
-    }
-    out
 }
 
 fn keep_quotes(original: &str, mut masked: String) -> String {
@@ -243,7 +172,21 @@ pub fn safe_message(report: &Report, diagnostic: &Diagnostic) -> String {
 /// Any text of a diagnostic (its help, a note, a label) with every secret of the diagnostic masked.
 pub fn safe_text(report: &Report, diagnostic: &Diagnostic, text: &str) -> String {
     let mut message = text.to_owned();
-    for secret in &diagnostic.secrets {
+    // The secrets the finding names, and the values that look secret in the files it points at (a help
+    // that quotes a line word for word must not print what the snippet masks).
+    let mut files: Vec<crate::project::FileId> = diagnostic.span.iter().map(|s| s.file).collect();
+    files.extend(diagnostic.labels.iter().map(|l| l.span.file));
+    let mut secrets: Vec<crate::project::Span> = diagnostic.secrets.clone();
+    for file in files {
+        secrets.extend(
+            report
+                .project
+                .secret_ranges(file)
+                .into_iter()
+                .map(|range| crate::project::Span::new(file, range)),
+        );
+    }
+    for secret in &secrets {
         if let Ok(text) = report.project.text(secret.file) {
             let raw = text.slice(secret.range);
             let inner = raw.trim_matches(|c| c == '\'' || c == '"');

@@ -56,7 +56,7 @@ fn build(report: &Report, paths: &DisplayPaths) -> Sarif {
                 .iter()
                 .position(|r| r.code == d.rule.code)
                 .expect("every rule with a result is listed");
-            result(report, paths, d, index, fingerprints.next(report, paths, d))
+            result(report, paths, d, index, fingerprints.next(report, d))
         })
         .collect();
 
@@ -267,7 +267,7 @@ impl<'r> Fingerprints<'r> {
         }
     }
 
-    fn next(&mut self, report: &Report, paths: &DisplayPaths, d: &Diagnostic) -> u64 {
+    fn next(&mut self, report: &Report, d: &Diagnostic) -> u64 {
         let (path, line) = match d.span {
             Some(span) => {
                 let all = &self.all;
@@ -276,7 +276,8 @@ impl<'r> Fingerprints<'r> {
                     .entry(span.file)
                     .or_insert_with(|| shown_source(report, span.file, all));
                 (
-                    paths.show(report, span.file),
+                    // Relative to the app root, so the fingerprint does not depend on where the tool ran.
+                    report.project.rel_path(span.file).to_owned(),
                     line_at(source, span.range.start().to_usize())
                         .trim()
                         .to_owned(),

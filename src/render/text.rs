@@ -32,7 +32,11 @@ fn render_to(report: &Report, paths: &DisplayPaths, writer: &mut dyn WriteColor)
     let config = Config::default();
     for d in &report.diagnostics {
         let diagnostic = to_codespan(report, &sources, d);
-        term::emit(writer, &config, &sources.files, &diagnostic).map_err(io::Error::other)?;
+        term::emit(writer, &config, &sources.files, &diagnostic).map_err(|e| match e {
+            // Keep the kind (a closed pipe is not the tool's failure).
+            codespan_reporting::files::Error::Io(io) => io,
+            other => io::Error::other(other),
+        })?;
     }
     writeln!(writer, "{}", summary(&report.diagnostics))
 }

@@ -5,7 +5,7 @@ use ruff_text_size::TextRange;
 use crate::diagnostic::Diagnostic;
 use crate::platform::command::ServerKind;
 use crate::platform::startup::{ServerAt, StartupKind, join_dir, set_startup_help};
-use crate::project::{FileId, Project, Span};
+use crate::project::{Project, Span};
 use crate::rules::{Category, Context, RuleMeta};
 
 pub static META: RuleMeta = RuleMeta {
@@ -324,7 +324,8 @@ fn missing_module(ctx: &Context, server: &ServerAt, out: &mut Vec<Diagnostic>) {
         }
         None => {
             let top = module.split('.').next().unwrap_or(module);
-            if requirement_names(project, top) {
+            // An installed package's module (the requirements model follows includes and pyproject).
+            if ctx.requirements.provides(module) || ctx.requirements.provides(top) {
                 return; // an installed package's module
             }
             match startup.app_objects(project).first() {
@@ -391,25 +392,6 @@ fn folder_named(project: &Project, name: &str) -> Option<String> {
         }
     }
     (dirs.len() == 1).then(|| dirs.remove(0))
-}
-
-/// Whether the root `requirements.txt` names a distribution like `name` (an installed module).
-fn requirement_names(project: &Project, name: &str) -> bool {
-    let normal = |s: &str| s.to_ascii_lowercase().replace(['-', '.'], "_");
-    let wanted = normal(name);
-    let Some(file): Option<FileId> = project.file("requirements.txt") else {
-        return false;
-    };
-    project.text(file).is_ok_and(|t| {
-        t.text.lines().any(|line| {
-            let dist: String = line
-                .trim()
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-                .collect();
-            !dist.is_empty() && normal(&dist) == wanted
-        })
-    })
 }
 
 #[cfg(test)]
