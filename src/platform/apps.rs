@@ -388,16 +388,6 @@ impl Resolved {
             _ => None,
         }
     }
-
-    /// The framework inside, for an app object or a wrapped one.
-    pub fn any_app_framework(&self) -> Option<Framework> {
-        match self {
-            Resolved::App { framework, .. } | Resolved::Wrapped { framework, .. } => {
-                Some(*framework)
-            }
-            _ => None,
-        }
-    }
 }
 
 /// Resolve `name` in the module `file`. Absolute imports are looked up under `roots` and then the app

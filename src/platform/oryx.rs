@@ -43,15 +43,6 @@ pub enum BuildRuns {
 }
 
 impl BuildRuns {
-    /// `Some(true)`, `Some(false)`, or `None` when it depends on the kind of deployment.
-    pub fn as_bool(self) -> Option<bool> {
-        match self {
-            BuildRuns::Yes => Some(true),
-            BuildRuns::No => Some(false),
-            BuildRuns::Unknown => None,
-        }
-    }
-
     pub fn as_str(self) -> &'static str {
         match self {
             BuildRuns::Yes => "yes",

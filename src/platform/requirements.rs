@@ -376,20 +376,6 @@ impl Requirements {
         self.kind
     }
 
-    /// The command Oryx runs to install them (`None` for a custom build command or nothing).
-    pub fn install_command(&self) -> Option<String> {
-        match self.kind {
-            DependencyKind::RequirementsTxt => Some(format!(
-                "python -m pip install --prefer-binary -r {}",
-                self.requirements_path
-            )),
-            DependencyKind::SetupPy => Some("pip install .".to_owned()),
-            DependencyKind::PyprojectUv => Some("uv sync --active --link-mode copy".to_owned()),
-            DependencyKind::PyprojectPoetry => Some("poetry install --only main".to_owned()),
-            DependencyKind::CustomBuildCommand | DependencyKind::None => None,
-        }
-    }
-
     /// Oryx's message when nothing is installed.
     pub fn none_message(&self) -> Option<&'static str> {
         (self.kind == DependencyKind::None).then_some(NOT_INSTALLING_MESSAGE)

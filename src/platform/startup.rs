@@ -1016,18 +1016,6 @@ pub fn wsgi_folders(project: &Project) -> Vec<(String, FileId)> {
     folders
 }
 
-/// The first immediate subfolder, by name, holding `wsgi.py` (only `antenv` is skipped).
-pub fn detect_django(project: &Project) -> Option<EntryModule> {
-    let (dir, file) = wsgi_folders(project).into_iter().next()?;
-    Some(EntryModule {
-        kind: EntryKind::Django,
-        file,
-        module: format!("{dir}.wsgi"),
-        attribute: "application".to_owned(),
-        import_root: String::new(),
-    })
-}
-
 /// The first of Oryx's FastAPI file names at the root that imports `fastapi` and has no
 /// `from flask...` import (behaviour item 19). Both are read from the parsed imports; a
 /// `from flask_cors import ...` counts as `from flask` too, as a text search for it would (inference).

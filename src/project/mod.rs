@@ -74,15 +74,6 @@ impl Text {
             .unwrap_or("")
     }
 
-    /// The range of line `line` (1-based), without its line ending.
-    pub fn line_range(&self, line: usize) -> TextRange {
-        let one =
-            ruff_source_file::OneIndexed::new(line).unwrap_or(ruff_source_file::OneIndexed::MIN);
-        let full = self.line_index.line_range(one, &self.text);
-        let body = self.slice(full).trim_end_matches(['\n', '\r']);
-        TextRange::at(full.start(), TextSize::of(body))
-    }
-
     /// Lines with their byte ranges (line ending excluded), 1-based numbers.
     pub fn lines(&self) -> impl Iterator<Item = (usize, TextRange, &str)> {
         let mut start = 0usize;
@@ -269,10 +260,6 @@ impl Project {
     /// Path of a file relative to the app root, with forward slashes.
     pub fn rel_path(&self, file: FileId) -> &str {
         &self.entries[file.0 as usize].rel
-    }
-
-    pub fn size(&self, file: FileId) -> u64 {
-        self.entries[file.0 as usize].size
     }
 
     /// Folders with a `pyvenv.cfg` (virtual environments) inside the app root.
