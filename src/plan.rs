@@ -11,8 +11,9 @@ use crate::config::Config;
 use crate::diagnostic::mask_secret;
 use crate::platform::Platform;
 use crate::platform::app_settings::Source;
+use crate::platform::build::Phase;
 use crate::platform::django::{EnvReadSite, Evaluator, PLATFORM_VARS};
-use crate::platform::oryx::BuildView;
+use crate::platform::oryx::{BuildRuns, COLLECTSTATIC_COMMAND, OUTPUT_ARCHIVE, OryxPlan, RUNS_IN};
 use crate::platform::startup::StartupPlan;
 use crate::project::secrets::{looks_secret, value_has_credentials};
 use crate::project::{Project, ProjectError, Span};
@@ -51,6 +52,182 @@ pub struct AppSettingPlan {
     pub name: String,
     pub value: String,
     pub source: String,
+}
+
+/// The build half of `plan`: what the deployment build does, ready to print or serialize.
+#[derive(Debug, Serialize)]
+pub struct BuildView {
+    /// `yes`, `no` or `unknown`.
+    pub runs: BuildRuns,
+    pub runs_reason: String,
+    pub python_version: String,
+    pub python_version_source: String,
+    pub dependencies: DependenciesView,
+    /// The pre-build step, if any; it runs in `$SOURCE_DIR` before the virtual environment exists.
+    pub pre_build: Option<StepView>,
+    /// The post-build step, if any; it runs in `$SOURCE_DIR` with `antenv` active.
+    pub post_build: Option<StepView>,
+    pub collectstatic: CollectstaticView,
+    /// The virtual environment the build creates: `antenv`.
+    pub venv_name: &'static str,
+    pub output: OutputView,
+    /// Virtual environments inside the app folder (they should not be deployed).
+    pub committed_virtual_envs: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DependenciesView {
+    /// `requirements.txt`, `setup.py`, `pyproject+uv.lock`, `pyproject+poetry`, `custom-build-command`
+    /// or `none`.
+    pub kind: &'static str,
+    /// The file installed from, relative to the app root.
+    pub file: Option<String>,
+    /// The install command Oryx runs.
+    pub command: Option<String>,
+    /// Oryx's message when there is nothing to install, or why the build stops.
+    pub message: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct StepView {
+    pub command: String,
+    /// The setting or file that sets it.
+    pub set_by: String,
+    pub runs_in: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CollectstaticView {
+    pub runs: bool,
+    pub reason: String,
+    pub command: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct OutputView {
+    pub compressed: bool,
+    pub archive: &'static str,
+    /// Where the container extracts the archive and runs the app.
+    pub runs_from: &'static str,
+}
+
+impl BuildView {
+    pub fn new(platform: &Platform) -> BuildView {
+        let project = platform.project;
+        let plan = &platform.oryx;
+        let deps = &plan.dependencies;
+        let message = match &deps.custom_path {
+            Some(c) if c.problem.is_some() => Some(format!(
+                "CUSTOM_REQUIREMENTSTXT_PATH={} does not name a file of the app (relative to its root): Oryx stops the build",
+                c.setting.value
+            )),
+            _ => deps.message.map(str::to_owned),
+        };
+        let steps = OryxPlan::build_steps(project, &platform.build);
+        let step = |phase| {
+            steps.iter().find(|s| s.phase == phase).map(|s| StepView {
+                command: s.command.clone(),
+                set_by: s.set_by.clone(),
+                runs_in: RUNS_IN,
+            })
+        };
+        BuildView {
+            runs: plan.runs,
+            runs_reason: plan.runs_reason.clone(),
+            python_version: plan.python_version.to_string(),
+            python_version_source: match &plan.python_version_source {
+                Some(source) => source.describe(project),
+                None => "not set: the newest version App Service offers is assumed; the site's version decides"
+                    .to_owned(),
+            },
+            dependencies: DependenciesView {
+                kind: deps.kind.as_str(),
+                file: deps.file.map(|f| project.rel_path(f).to_owned()),
+                command: deps.command.clone(),
+                message,
+            },
+            pre_build: step(Phase::Pre),
+            post_build: step(Phase::Post),
+            collectstatic: CollectstaticView {
+                runs: plan.collectstatic.runs,
+                reason: plan.collectstatic.reason.clone(),
+                command: COLLECTSTATIC_COMMAND,
+            },
+            venv_name: plan.venv_name,
+            output: OutputView {
+                compressed: plan.compressed_output,
+                archive: OUTPUT_ARCHIVE,
+                runs_from: "/tmp/<id>, extracted at start-up",
+            },
+            committed_virtual_envs: plan
+                .deployed_venvs
+                .iter()
+                .map(|v| if v.path.is_empty() { ".".to_owned() } else { v.path.clone() })
+                .collect(),
+        }
+    }
+
+    /// The build section of `plan`'s text output.
+    pub fn to_text(&self) -> String {
+        let mut out = String::from("Build (Oryx)\n");
+        let mut line = |k: &str, v: &str| out.push_str(&format!("  {k:<15} {v}\n"));
+        line(
+            "runs:",
+            &format!("{} ({})", self.runs.as_str(), self.runs_reason),
+        );
+        line(
+            "python:",
+            &format!("{} ({})", self.python_version, self.python_version_source),
+        );
+        let deps = match (&self.dependencies.file, &self.dependencies.command) {
+            (Some(file), Some(cmd)) if file == self.dependencies.kind => format!("{file}: `{cmd}`"),
+            (Some(file), Some(cmd)) => {
+                format!("{} ({file}): `{cmd}`", self.dependencies.kind)
+            }
+            (None, Some(cmd)) => format!("{}: `{cmd}`", self.dependencies.kind),
+            _ => self.dependencies.kind.to_owned(),
+        };
+        line("dependencies:", &deps);
+        if let Some(message) = &self.dependencies.message {
+            line("", message);
+        }
+        for (name, step) in [
+            ("pre-build:", &self.pre_build),
+            ("post-build:", &self.post_build),
+        ] {
+            match step {
+                Some(s) => line(
+                    name,
+                    &format!("`{}` ({}; runs in {})", s.command, s.set_by, s.runs_in),
+                ),
+                None => line(name, "none"),
+            }
+        }
+        line(
+            "collectstatic:",
+            &format!(
+                "{} ({})",
+                if self.collectstatic.runs {
+                    "runs"
+                } else {
+                    "skipped"
+                },
+                self.collectstatic.reason
+            ),
+        );
+        line("venv:", self.venv_name);
+        line(
+            "output:",
+            &format!(
+                "{} (compressed; the app runs from {})",
+                self.output.archive, self.output.runs_from
+            ),
+        );
+        if !self.committed_virtual_envs.is_empty() {
+            line("committed venv:", &self.committed_virtual_envs.join(", "));
+        }
+        out
+    }
 }
 
 impl Plan {
@@ -206,4 +383,50 @@ fn required_env(platform: &Platform) -> Vec<RequiredEnv> {
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn app(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, body) in files {
+            let target = dir.path().join(path);
+            std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+            std::fs::write(target, body).unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn the_build_view_for_plan() {
+        let dir = app(&[
+            ("manage.py", b""),
+            ("mysite/wsgi.py", b""),
+            ("requirements.txt", b"Django==5.1\n"),
+            (
+                "build.env",
+                b"POST_BUILD_COMMAND=python manage.py migrate\n",
+            ),
+        ]);
+        let mut config = Config::new(dir.path());
+        config
+            .app_settings
+            .push(("SCM_DO_BUILD_DURING_DEPLOYMENT".into(), "true".into()));
+        let project = Project::discover(dir.path()).unwrap();
+        let platform = Platform::build(&project, &config);
+        let view = BuildView::new(&platform);
+        let json = serde_json::to_value(&view).unwrap();
+        assert_eq!(json["runs"], "yes");
+        assert_eq!(json["dependencies"]["kind"], "requirements.txt");
+        assert_eq!(json["dependencies"]["file"], "requirements.txt");
+        assert_eq!(json["collectstatic"]["runs"], true);
+        assert_eq!(json["post_build"]["command"], "python manage.py migrate");
+        assert_eq!(json["venv_name"], "antenv");
+        assert!(json["pre_build"].is_null());
+        let text = view.to_text();
+        assert!(text.contains("runs:           yes"), "{text}");
+        assert!(text.contains("collectstatic:  runs"), "{text}");
+    }
 }

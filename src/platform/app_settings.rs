@@ -59,87 +59,6 @@ impl Source {
             }
         }
     }
-
-    /// The exact way to give the app setting `name` the value `value` where this source sets it: the
-    /// `build.env` or `.deployment` line, the `appsvc.yaml` key, the value to write in a template, or the
-    /// `az` command for a setting that lives in the site (flags, `--app-settings-file`).
-    pub fn how_to_set(&self, project: &Project, name: &str, value: &str) -> String {
-        let Source::File(span) = self else {
-            let pair = shell_word(&format!("{name}={value}"));
-            return format!(
-                "set the app setting with `az webapp config appsettings set --resource-group <group> --name <app> --settings {pair}`"
-            );
-        };
-        let path = project.rel_path(span.file);
-        let file_name = path.rsplit('/').next().unwrap_or(path);
-        match file_name {
-            "build.env" => format!("write `{name}={value}` in {path}"),
-            ".deployment" => format!("write `{name}={value}` under `[config]` in {path}"),
-            "appsvc.yaml" => {
-                let key = match name {
-                    "PRE_BUILD_COMMAND" => "pre-build",
-                    "POST_BUILD_COMMAND" => "post-build",
-                    other => other,
-                };
-                format!("write `{key}: {value}` in {path}")
-            }
-            _ => format!("set {name} to `{value}` in {}", self.describe_at(project)),
-        }
-    }
-
-    /// The exact way to make `command` the startup command where this source sets it: the `az` command
-    /// for the site's setting, or the value to write in the template or workflow.
-    pub fn how_to_set_startup_command(&self, project: &Project, command: &str) -> String {
-        match self {
-            Source::File(_) => format!(
-                "set the startup command to `{command}` in {}",
-                self.describe_at(project)
-            ),
-            Source::Flag(_) => format!(
-                "set the startup command: `az webapp config set --resource-group <group> --name <app> --startup-file {}`",
-                shell_word(command)
-            ),
-        }
-    }
-
-    /// The exact way to run Python `version` (such as `3.12`) where this source sets the version: the
-    /// `az` command for the site, `runtime.txt`'s line, or the value to write in the template.
-    pub fn how_to_set_python_version(&self, project: &Project, version: &str) -> String {
-        let Source::File(span) = self else {
-            return format!(
-                "set the site's Python: `az webapp config set --resource-group <group> --name <app> --linux-fx-version \"PYTHON|{version}\"`"
-            );
-        };
-        let path = project.rel_path(span.file);
-        if path == "runtime.txt" {
-            // The site's version overrides runtime.txt on App Service (behaviour item 4): set both.
-            return format!(
-                "write `python-{version}` in runtime.txt and set the site's Python to match: `az webapp config set --resource-group <group> --name <app> --linux-fx-version \"PYTHON|{version}\"`"
-            );
-        }
-        let written = project
-            .text(span.file)
-            .map(|t| t.slice(span.range).to_owned())
-            .unwrap_or_default();
-        let new = match written.split_once('|') {
-            Some((stack, _)) => format!("{stack}|{version}"),
-            None => version.to_owned(),
-        };
-        format!("write `{new}` in {}", self.describe_at(project))
-    }
-}
-
-/// A shell word for `text`, quoted only when it needs to be.
-fn shell_word(text: &str) -> String {
-    let plain = !text.is_empty()
-        && text
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "_=./:,@%+-".contains(c));
-    if plain {
-        text.to_owned()
-    } else {
-        shlex::try_quote(text).map_or_else(|_| text.to_owned(), |q| q.into_owned())
-    }
 }
 
 /// One setting value with its source. For a file source, `value_span` is the value's range.
@@ -220,32 +139,6 @@ mod tests {
     }
 
     #[test]
-    fn python_version_fixes_keep_the_form_written() {
-        let (_d, p) = project(&[
-            ("main.bicep", "linuxFxVersion: 'PYTHON|3.11'\n"),
-            ("runtime.txt", "python-3.11\n"),
-        ]);
-        let bicep = Source::File(Span::new(
-            p.file("main.bicep").unwrap(),
-            TextRange::at(TextSize::new(17), TextSize::new(11)),
-        ));
-        assert_eq!(
-            bicep.how_to_set_python_version(&p, "3.12"),
-            "write `PYTHON|3.12` in main.bicep:1"
-        );
-        let runtime = Source::File(Span::file_start(p.file("runtime.txt").unwrap()));
-        assert_eq!(
-            runtime.how_to_set_python_version(&p, "3.12"),
-            "write `python-3.12` in runtime.txt and set the site's Python to match: `az webapp config set --resource-group <group> --name <app> --linux-fx-version \"PYTHON|3.12\"`"
-        );
-        assert!(
-            Source::flag("--python-version")
-                .how_to_set_python_version(&p, "3.12")
-                .contains("--linux-fx-version \"PYTHON|3.12\"")
-        );
-    }
-
-    #[test]
     fn describing_sources() {
         let (_d, p) = project(&[("infra/main.bicep", "x\ny\n"), ("build.env", "")]);
         let bicep = p.file("infra/main.bicep").unwrap();
@@ -258,28 +151,6 @@ mod tests {
         assert_eq!(
             Source::settings_file("site.json").describe(&p),
             "`--app-settings-file site.json`"
-        );
-        assert_eq!(
-            at_y.how_to_set(&p, "X", "y"),
-            "set X to `y` in infra/main.bicep:2"
-        );
-        assert_eq!(
-            at_y.how_to_set_startup_command(&p, "gunicorn app:app"),
-            "set the startup command to `gunicorn app:app` in infra/main.bicep:2"
-        );
-        assert_eq!(
-            Source::flag("--startup-command").how_to_set_startup_command(&p, "gunicorn app:app"),
-            "set the startup command: `az webapp config set --resource-group <group> --name <app> --startup-file 'gunicorn app:app'`"
-        );
-        assert_eq!(
-            at_y.how_to_set_python_version(&p, "3.12"),
-            "write `3.12` in infra/main.bicep:2"
-        );
-        let env = Source::File(Span::file_start(p.file("build.env").unwrap()));
-        assert_eq!(env.how_to_set(&p, "X", "a b"), "write `X=a b` in build.env");
-        assert_eq!(
-            Source::flag("--app-setting").how_to_set(&p, "X", "a b"),
-            "set the app setting with `az webapp config appsettings set --resource-group <group> --name <app> --settings 'X=a b'`"
         );
     }
 }

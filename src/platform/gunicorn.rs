@@ -101,20 +101,6 @@ impl StartupText {
         )
     }
 
-    /// The note that says a startup file was assumed, when it was.
-    pub fn assumption_note(&self, project: &Project) -> Option<String> {
-        match self.origin {
-            TextOrigin::Script {
-                file,
-                configured: false,
-            } => Some(format!(
-                "no startup command was given, so `{}` at the app root is assumed to be the startup file",
-                project.rel_path(file)
-            )),
-            _ => None,
-        }
-    }
-
     /// The line holding `offset`: its 1-based number and its range (line ending excluded).
     pub fn line_at(&self, offset: TextSize) -> (usize, TextRange) {
         let mut start = 0usize;
@@ -148,56 +134,6 @@ impl StartupText {
             out.replace_range(s..e, with);
         }
         out
-    }
-
-    /// The exact way to apply `edits` (made on the line holding the first edit): the line to write in a
-    /// startup file, or the startup command to set.
-    pub fn fix_help(&self, project: &Project, edits: &[(TextRange, String)]) -> String {
-        let Some(first) = edits.first() else {
-            return String::new();
-        };
-        let (line, line_range) = self.line_at(first.0.start());
-        match &self.origin {
-            TextOrigin::Script { file, .. } => format!(
-                "change line {line} of {} to `{}`",
-                project.rel_path(*file),
-                self.edited(line_range, edits).trim()
-            ),
-            TextOrigin::Command(source) => {
-                let whole = self.edited(TextRange::up_to(TextSize::of(self.text.as_str())), edits);
-                let whole = whole.trim();
-                match source {
-                    Source::Flag(_) => {
-                        let quoted = shlex::try_quote(whole)
-                            .map_or_else(|_| whole.to_owned(), |q| q.into_owned());
-                        format!(
-                            "set the startup command to `{whole}`: `az webapp config set --resource-group <group> --name <app> --startup-file {quoted}`"
-                        )
-                    }
-                    Source::File(span) => format!(
-                        "change the startup command in {} to `{whole}`",
-                        project.rel_path(span.file)
-                    ),
-                }
-            }
-        }
-    }
-}
-
-/// The exact way to set app setting `name` to `value`, given where it is set now.
-pub fn set_app_setting_help(project: &Project, name: &str, value: &str, source: &Source) -> String {
-    match source {
-        Source::File(span) => format!(
-            "set the app setting {name} to `{value}` in {}",
-            project.rel_path(span.file)
-        ),
-        Source::Flag(_) => {
-            let pair = format!("{name}={value}");
-            let quoted = shlex::try_quote(&pair).map_or_else(|_| pair.clone(), |q| q.into_owned());
-            format!(
-                "set the app setting: `az webapp config appsettings set --resource-group <group> --name <app> --settings {quoted}`"
-            )
-        }
     }
 }
 
@@ -1527,16 +1463,15 @@ mod tests {
         assert_eq!(text.commands.len(), 3);
         assert_eq!(text.commands[0].words[0].text, "pip");
         assert_eq!(text.commands[0].line, 2);
-        let fix = text.fix_help(
-            &project,
-            &[(
-                server.command.value("--bind").unwrap().range,
-                "0.0.0.0:8000".into(),
-            )],
+        let edit = (
+            server.command.value("--bind").unwrap().range,
+            "0.0.0.0:8000".to_owned(),
         );
+        let (line, range) = text.line_at(edit.0.start());
+        assert_eq!(line, 4);
         assert_eq!(
-            fix,
-            "change line 4 of startup.sh to `gunicorn --bind=0.0.0.0:8000 app:app`"
+            text.edited(range, &[edit]),
+            "gunicorn --bind=0.0.0.0:8000 app:app"
         );
     }
 
@@ -1550,16 +1485,11 @@ mod tests {
         let text = &model.texts[0];
         let server = &model.servers[0];
         let end = server.command.range().end();
-        let help = text.fix_help(
-            &project,
+        let whole = text.edited(
+            TextRange::up_to(TextSize::of(text.text.as_str())),
             &[(TextRange::empty(end), " --host 0.0.0.0".into())],
         );
-        assert!(
-            help.starts_with(
-                "set the startup command to `uvicorn main:app --port 8000 --host 0.0.0.0`"
-            ),
-            "{help}"
-        );
+        assert_eq!(whole, "uvicorn main:app --port 8000 --host 0.0.0.0");
         assert!(text.span(server.command.range()).is_none());
     }
 

@@ -427,15 +427,14 @@ impl Startup {
             .or(Some(span))
     }
 
-    /// The fix of a custom start as words: the command or the line of its startup file holding `at`
-    /// (a range of the run text) with `edits` applied, said as "set the startup command to `...`" or
-    /// "change line N of `startup.sh` to `...`".
-    pub fn edit_help(
+    /// The line of the run text holding `at` (a range of the run text) with `edits` applied: its 1-based
+    /// number and its text, trimmed. The line is in the startup file when [`Startup::run`] has one, else
+    /// it is the startup command.
+    pub fn edited_line(
         &self,
-        project: &Project,
         at: TextRange,
         edits: &[(TextRange, String)],
-    ) -> Option<String> {
+    ) -> Option<(usize, String)> {
         let run = self.run()?;
         let mut offset = 0usize;
         for (index, raw) in run.text.split_inclusive('\n').enumerate() {
@@ -459,39 +458,9 @@ impl Startup {
                 );
                 fixed.replace_range(a..b, with);
             }
-            let fixed = fixed.trim().to_owned();
-            return Some(match run.file {
-                Some(file) => format!(
-                    "change line {} of `{}` to `{fixed}`",
-                    index + 1,
-                    project.rel_path(file)
-                ),
-                None => self.replace_command_help(project, &fixed),
-            });
+            return Some((index + 1, fixed.trim().to_owned()));
         }
         None
-    }
-
-    /// How to replace the configured startup command with `fixed`: in the file that sets it, or with `az`.
-    pub fn replace_command_help(&self, project: &Project, fixed: &str) -> String {
-        match self.command.as_ref().map(|c| &c.source) {
-            Some(source @ Source::File(_)) => format!(
-                "change the startup command in {} to `{fixed}`",
-                describe_source(project, source)
-            ),
-            _ => set_startup_help(fixed),
-        }
-    }
-
-    /// "the startup command is set by `--startup-command`", for a command that has no place in the app
-    /// to point at.
-    pub fn command_flag_note(&self) -> Option<String> {
-        match self.command.as_ref().map(|c| &c.source) {
-            Some(Source::Flag(flag)) if self.run().is_none_or(|r| r.file.is_none()) => {
-                Some(format!("the startup command is set by `{flag}`"))
-            }
-            _ => None,
-        }
     }
 
     /// What a custom start runs: the command, a whole `.sh` script, or a startup file's first line.
@@ -963,25 +932,8 @@ pub fn oryx_gunicorn_command(
     command
 }
 
-/// The `az` command that sets the startup command.
-pub fn az_set_startup(command: &str) -> String {
-    let quoted = if command.contains(['"', '$', '`', '\\']) {
-        shlex::try_quote(command).map_or_else(|_| command.to_owned(), |q| q.into_owned())
-    } else {
-        format!("\"{command}\"")
-    };
-    format!("az webapp config set --resource-group <group> --name <app> --startup-file {quoted}")
-}
-
-/// "set the startup command to `CMD`: `az webapp config set ...`".
-pub fn set_startup_help(command: &str) -> String {
-    format!(
-        "set the startup command to `{command}`: `{}`",
-        az_set_startup(command)
-    )
-}
-
-fn describe_source(project: &Project, source: &Source) -> String {
+/// Where a source sets a value: the flag as given, or `path:line`.
+pub fn describe_source(project: &Project, source: &Source) -> String {
     match source {
         Source::Flag(flag) => flag.to_string(),
         Source::File(span) => {
@@ -1704,18 +1656,6 @@ mod tests {
         assert_eq!(
             worker_class_in_args("--timeout 600 -kuvicorn.workers.UvicornWorker").as_deref(),
             Some("uvicorn.workers.UvicornWorker")
-        );
-    }
-
-    #[test]
-    fn az_lines_quote_the_command() {
-        assert_eq!(
-            az_set_startup("gunicorn app:app"),
-            "az webapp config set --resource-group <group> --name <app> --startup-file \"gunicorn app:app\""
-        );
-        assert_eq!(
-            az_set_startup("gunicorn \"app:create_app()\""),
-            "az webapp config set --resource-group <group> --name <app> --startup-file 'gunicorn \"app:create_app()\"'"
         );
     }
 }

@@ -8,10 +8,10 @@ use crate::platform::apps::{self, Framework, Resolved, gunicorn_command};
 use crate::platform::command::ServerKind;
 use crate::platform::startup::{
     FASTAPI_FILES, SUGGESTED_ASGI_WORKER, ServerAt, StartupKind, WorkerClass, entry_object,
-    set_startup_help, worker_class,
+    worker_class,
 };
 use crate::project::PythonVersion;
-use crate::rules::{Category, Context, RuleMeta};
+use crate::rules::{Category, Context, RuleMeta, fixes};
 
 pub static META: RuleMeta = RuleMeta {
     code: "AZ204",
@@ -69,7 +69,7 @@ fn auto_detected(ctx: &Context, out: &mut Vec<Diagnostic>) {
         ),
     )
     .label(format!("an ASGI app: it needs `-k {SUGGESTED_ASGI_WORKER}`"))
-    .help(set_startup_help(&gunicorn_command("", true, &target)));
+    .help(fixes::set_startup_help(&gunicorn_command("", true, &target)));
     let version = ctx.python.version;
     if framework == Framework::FastApi && FASTAPI_FILES.contains(&rel) {
         if version < PythonVersion::PY314 {
@@ -145,14 +145,13 @@ fn custom(ctx: &Context, server: &ServerAt, out: &mut Vec<Diagnostic>) {
             )
         }
     };
-    let help = startup
-        .edit_help(project, target.range, &[edit])
+    let help = fixes::edit_startup(project, startup, target.range, &[edit])
         .unwrap_or_else(|| format!("add `-k {SUGGESTED_ASGI_WORKER}` to the gunicorn command"));
     let mut d = Diagnostic::new(&META, startup.span_of(target.range), message)
         .label("an ASGI app on a WSGI worker")
         .secondary(app_span, format!("the {} app", framework.label()))
         .help(help);
-    if let Some(note) = startup.command_flag_note() {
+    if let Some(note) = fixes::startup_flag_note(startup) {
         d = d.note(note);
     }
     out.push(d.note(SYNC_CALLS_WSGI));

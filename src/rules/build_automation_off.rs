@@ -4,7 +4,7 @@ use crate::diagnostic::Diagnostic;
 use crate::platform::Source;
 use crate::platform::oryx::{BuildRuns, TriggerCause};
 use crate::platform::requirements::DependencyKind;
-use crate::rules::{Category, Context, RuleMeta};
+use crate::rules::{Category, Context, RuleMeta, fixes};
 
 pub static META: RuleMeta = RuleMeta {
     code: "AZ113",
@@ -45,9 +45,12 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             format!("{} is `{}`, so {what}", setting.name, setting.value),
             format!(
                 "{}: Kudu then runs Oryx, which installs the packages into `{}`",
-                setting
-                    .source
-                    .how_to_set(project, "SCM_DO_BUILD_DURING_DEPLOYMENT", "true"),
+                fixes::set_app_setting(
+                    project,
+                    &setting.source,
+                    "SCM_DO_BUILD_DURING_DEPLOYMENT",
+                    "true"
+                ),
                 plan.venv_name
             ),
         ),

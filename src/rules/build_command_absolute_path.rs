@@ -5,7 +5,7 @@ use crate::platform::build::{
     BUILD_VENV, Hook, HookScript, Phase, PlatformDir, platform_dir, relative_replacement,
 };
 use crate::project::Project;
-use crate::rules::{Category, Context, RuleMeta};
+use crate::rules::{Category, Context, RuleMeta, fixes};
 
 pub static META: RuleMeta = RuleMeta {
     code: "AZ107",
@@ -181,10 +181,7 @@ fn same_name_elsewhere(project: &Project, path: &str) -> Option<String> {
 
 /// The exact way to set the hook to `value`: the `build.env` line, or the `az` command for an app setting.
 fn set_setting_help(project: &Project, hook: &Hook, value: &str, reason: &str) -> String {
-    let how = hook
-        .setting
-        .source
-        .how_to_set(project, &hook.setting.name, value);
+    let how = fixes::set_app_setting(project, &hook.setting.source, &hook.setting.name, value);
     format!("{how}: {reason}")
 }
 

@@ -7,7 +7,7 @@ use crate::platform::oryx::{
     BuildRuns, COLLECTSTATIC_COMMAND, CollectstaticSkip, collectstatic_elsewhere,
 };
 use crate::project::Span;
-use crate::rules::{Category, Context, RuleMeta, bad_in_every_branch, settings_place_in};
+use crate::rules::{Category, Context, RuleMeta, bad_in_every_branch, fixes, settings_place_in};
 
 pub static META: RuleMeta = RuleMeta {
     code: "AZ106",
@@ -66,9 +66,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         )
         .help(format!(
             "{}, or run it yourself after the install: `POST_BUILD_COMMAND={COLLECTSTATIC_COMMAND}`",
-            setting
-                .source
-                .how_to_set(project, "DISABLE_COLLECTSTATIC", "false")
+            fixes::set_app_setting(project, &setting.source, "DISABLE_COLLECTSTATIC", "false")
         )),
         Some(CollectstaticSkip::NoManagePy { elsewhere }) => {
             let help = match elsewhere {
@@ -77,8 +75,9 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                     let dir = rel.trim_end_matches("manage.py").trim_end_matches('/');
                     format!(
                         "deploy `{dir}` as the app root (the folder with manage.py), or run it in the build: {}",
-                        Source::flag("--app-setting").how_to_set(
+                        fixes::set_app_setting(
                             project,
+                            &Source::flag("--app-setting"),
                             "POST_BUILD_COMMAND",
                             &format!("python {rel} collectstatic --noinput")
                         )

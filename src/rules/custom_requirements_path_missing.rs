@@ -5,7 +5,7 @@ use crate::platform::Source;
 use crate::platform::build::{platform_dir, resolve_in_app};
 use crate::platform::oryx::CustomPathProblem;
 use crate::project::Project;
-use crate::rules::{Category, Context, RuleMeta};
+use crate::rules::{Category, Context, RuleMeta, fixes};
 
 pub static META: RuleMeta = RuleMeta {
     code: "AZ111",
@@ -44,7 +44,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let help = match candidate(project, value) {
         Some(found) => format!(
             "{}: the path is relative to the app root",
-            setting.source.how_to_set(project, NAME, &found)
+            fixes::set_app_setting(project, &setting.source, NAME, &found)
         ),
         None if project.file("requirements.txt").is_some() => format!(
             "{}: Oryx then installs from requirements.txt at the app root",

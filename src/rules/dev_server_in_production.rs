@@ -4,7 +4,7 @@ use crate::diagnostic::Diagnostic;
 use crate::platform::command::ServerKind;
 use crate::platform::gunicorn::{CallKind, StartupServer, StartupText};
 use crate::project::Project;
-use crate::rules::{Category, Context, RuleMeta};
+use crate::rules::{Category, Context, RuleMeta, fixes};
 
 pub static META: RuleMeta = RuleMeta {
     code: "AZ209",
@@ -84,7 +84,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             "gunicorn is the server App Service itself starts for an app it detects, with these arguments, \
              and it is installed in every Python image",
         );
-        let d = match text.assumption_note(ctx.project) {
+        let d = match fixes::assumed_startup_file_note(ctx.project, text) {
             Some(note) => d.note(note),
             None => d,
         };
@@ -99,8 +99,9 @@ fn replace_help(
     server: &StartupServer,
     target: &str,
 ) -> String {
-    text.fix_help(
+    fixes::edit_startup_text(
         project,
+        text,
         &[(server.command.range(), format!("{GUNICORN} {target}"))],
     )
 }

@@ -4,9 +4,9 @@ use crate::diagnostic::Diagnostic;
 use crate::platform::EntryKind;
 use crate::platform::apps::{self, Framework, ModuleNames, Resolved, gunicorn_command};
 use crate::platform::command::ServerKind;
-use crate::platform::startup::{EntryModule, ServerAt, StartupKind, set_startup_help};
+use crate::platform::startup::{EntryModule, ServerAt, StartupKind};
 use crate::project::{FileId, Project, Span};
-use crate::rules::{Category, Context, RuleMeta};
+use crate::rules::{Category, Context, RuleMeta, fixes};
 
 pub static META: RuleMeta = RuleMeta {
     code: "AZ202",
@@ -141,7 +141,7 @@ fn auto_missing(ctx: &Context, entry: &EntryModule) -> Diagnostic {
                 Diagnostic::new(&META, Some(real.span), message).label(what),
                 format!(
                     "add `{line}` at the end of `{rel}`, or {}",
-                    set_startup_help(&command)
+                    fixes::set_startup_help(&command)
                 ),
             )
         }
@@ -150,7 +150,7 @@ fn auto_missing(ctx: &Context, entry: &EntryModule) -> Diagnostic {
                 format!("gunicorn imports this module and looks up `{attribute}`"),
             );
             match elsewhere(ctx, entry.file) {
-                Some((command, note)) => (d.note(note), set_startup_help(&command)),
+                Some((command, note)) => (d.note(note), fixes::set_startup_help(&command)),
                 None => {
                     let example = if entry.kind == EntryKind::Django {
                         "application = get_wsgi_application()"
@@ -253,17 +253,17 @@ fn custom_missing(ctx: &Context, server: &ServerAt, file: FileId, attribute: &st
                     )
                 },
             );
-            startup.edit_help(project, target.range, &[(target.range, written)])
+            fixes::edit_startup(project, startup, target.range, &[(target.range, written)])
         }
         None => match elsewhere(ctx, file) {
             Some((command, note)) => {
                 d = d.note(note);
-                Some(set_startup_help(&command))
+                Some(fixes::set_startup_help(&command))
             }
             None => None,
         },
     };
-    if let Some(note) = startup.command_flag_note() {
+    if let Some(note) = fixes::startup_flag_note(startup) {
         d = d.note(note);
     }
     d.help(help.unwrap_or_else(|| {

@@ -5,10 +5,9 @@ use crate::platform::build::{PlatformDir, platform_dir, relative_replacement};
 use crate::platform::django::Value;
 use crate::platform::gunicorn::{
     ConfigFileUse, GunicornSetting, SettingOrigin, StartupServer, StartupText, removal_range,
-    set_app_setting_help,
 };
 use crate::project::Project;
-use crate::rules::{Category, Context, Level, RuleMeta};
+use crate::rules::{Category, Context, Level, RuleMeta, fixes};
 
 pub static META: RuleMeta = RuleMeta {
     code: "AZ208",
@@ -54,7 +53,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             let mut d = diagnostic(ctx, server, text, name, finding, setting, &shown);
-            if let Some(note) = text.assumption_note(ctx.project) {
+            if let Some(note) = fixes::assumed_startup_file_note(ctx.project, text) {
                 d = d.note(note);
             }
             out.push(d);
@@ -281,7 +280,7 @@ fn help(
                 ),
                 (_, None) => (removal_range(&text.text, option.word.range), String::new()),
             };
-            text.fix_help(project, &[edit])
+            fixes::edit_startup_text(project, text, &[edit])
         }
         SettingOrigin::EnvArgs(source) => {
             let current = ctx
@@ -298,7 +297,7 @@ fn help(
                     .collect::<Vec<_>>()
                     .join(" "),
             };
-            set_app_setting_help(project, "GUNICORN_CMD_ARGS", &fixed, source)
+            fixes::set_app_setting_help(project, "GUNICORN_CMD_ARGS", &fixed, source)
         }
         SettingOrigin::Platform => String::new(),
     }

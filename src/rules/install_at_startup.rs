@@ -7,7 +7,7 @@ use crate::platform::gunicorn::StartupText;
 use crate::platform::shell::Word;
 use crate::platform::startup::ShellCommand;
 use crate::project::Project;
-use crate::rules::{Category, Context, RuleMeta};
+use crate::rules::{Category, Context, RuleMeta, fixes};
 
 pub static META: RuleMeta = RuleMeta {
     code: "AZ210",
@@ -60,7 +60,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             .label(label);
             let (help, why) = help(ctx, text, command, &found);
             d = d.help(help).note(why);
-            if let Some(note) = text.assumption_note(ctx.project) {
+            if let Some(note) = fixes::assumed_startup_file_note(ctx.project, text) {
                 d = d.note(note);
             }
             out.push(d);
@@ -309,7 +309,7 @@ fn help(
             None => "remove this command from the startup command".to_owned(),
         }
     } else {
-        text.fix_help(project, &[edit])
+        fixes::edit_startup_text(project, text, &[edit])
     };
     const INSTALLS: &str = "the deployment build (Oryx) installs requirements.txt into the antenv virtual \
                             environment, which the generated startup script puts on the Python path";

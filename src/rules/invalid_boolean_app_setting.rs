@@ -2,7 +2,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::platform::oryx::BoolReader;
-use crate::rules::{Category, Context, RuleMeta};
+use crate::rules::{Category, Context, RuleMeta, fixes};
 
 pub static META: RuleMeta = RuleMeta {
     code: "AZ109",
@@ -49,7 +49,10 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 "the start-up script generator accepts `true` or `false`"
             }
         };
-        let help = format!("{}: {why}", setting.source.how_to_set(project, name, fixed));
+        let help = format!(
+            "{}: {why}",
+            fixes::set_app_setting(project, &setting.source, name, fixed)
+        );
         let span = setting.value_span.or(setting.source.span());
         let mut d = Diagnostic::new(
             &META,

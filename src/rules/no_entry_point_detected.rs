@@ -3,8 +3,8 @@
 use crate::diagnostic::Diagnostic;
 use crate::platform::apps::Framework;
 use crate::platform::command::ServerKind;
-use crate::platform::startup::{FLASK_FILES, StartupKind, set_startup_help};
-use crate::rules::{Category, Context, RuleMeta};
+use crate::platform::startup::{FLASK_FILES, StartupKind};
+use crate::rules::{Category, Context, RuleMeta, fixes};
 
 pub static META: RuleMeta = RuleMeta {
     code: "AZ201",
@@ -66,8 +66,8 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 format!("the {} app: App Service does not look here", app.framework.label())
             });
             d = match script {
-                Some(s) => d.help(set_startup_help(project.rel_path(s.file))),
-                None => d.help(set_startup_help(&app.startup_command())),
+                Some(s) => d.help(fixes::set_startup_help(project.rel_path(s.file))),
+                None => d.help(fixes::set_startup_help(&app.startup_command())),
             };
             if script.is_some() {
                 d = d.note(format!(
@@ -107,7 +107,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 "no startup command is set and auto-detection finds no app, so App Service serves its default page",
             );
             d = match script {
-                Some(s) => d.help(set_startup_help(project.rel_path(s.file))),
+                Some(s) => d.help(fixes::set_startup_help(project.rel_path(s.file))),
                 None => d.help(
                     "set the startup command that starts the app, e.g. `gunicorn --bind=0.0.0.0 --timeout 600 <module>:<app>`: \
                      `az webapp config set --resource-group <group> --name <app> --startup-file \"<command>\"`; or add \

@@ -7,10 +7,10 @@ use crate::platform::command::ServerKind;
 use crate::platform::django::Value;
 use crate::platform::gunicorn::{
     CallKind, ConfigFileUse, GunicornSetting, GunicornStart, ServerCall, SettingOrigin,
-    StartupServer, StartupText, set_app_setting_help, split_bind,
+    StartupServer, StartupText, split_bind,
 };
 use crate::project::Span;
-use crate::rules::{Category, Context, RuleMeta};
+use crate::rules::{Category, Context, RuleMeta, fixes};
 
 pub static META: RuleMeta = RuleMeta {
     code: "AZ207",
@@ -44,7 +44,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 .collect(),
         };
         for mut d in found {
-            if let Some(note) = text.assumption_note(ctx.project) {
+            if let Some(note) = fixes::assumed_startup_file_note(ctx.project, text) {
                 d = d.note(note);
             }
             out.push(d);
@@ -251,7 +251,7 @@ fn gunicorn(
         let d = match (bind.range, bind.setting) {
             (Some(range), _) => Diagnostic::new(&META, text.span(range), message)
                 .label(problem.label())
-                .help(text.fix_help(project, &[(range, fixed)])),
+                .help(fixes::edit_startup_text(project, text, &[(range, fixed)])),
             (None, Some(setting)) => {
                 let d = Diagnostic::new(&META, setting.span, message).label(problem.label());
                 match &setting.origin {
@@ -286,7 +286,7 @@ fn gunicorn(
                             .get("GUNICORN_CMD_ARGS")
                             .map(|s| s.value.replacen(&bind.text, &fixed, 1))
                             .unwrap_or_else(|| format!("--bind={fixed}"));
-                        d.help(set_app_setting_help(
+                        d.help(fixes::set_app_setting_help(
                             project,
                             "GUNICORN_CMD_ARGS",
                             &value,
@@ -407,7 +407,7 @@ fn options_server(
             ),
         )
         .label(problem.label())
-        .help(text.fix_help(ctx.project, &edits)),
+        .help(fixes::edit_startup_text(ctx.project, text, &edits)),
     ]
 }
 
@@ -460,7 +460,7 @@ fn runserver(
             ),
         )
         .label(problem.label())
-        .help(text.fix_help(ctx.project, &[edit])),
+        .help(fixes::edit_startup_text(ctx.project, text, &[edit])),
     ]
 }
 

@@ -5,7 +5,7 @@ use crate::platform::build::{
     PlatformDir, absolute_paths, absolute_paths_in_file, platform_dir, relative_replacement,
     replace_ranges,
 };
-use crate::rules::{Category, Context, RuleMeta};
+use crate::rules::{Category, Context, RuleMeta, fixes};
 
 pub static META: RuleMeta = RuleMeta {
     code: "AZ206",
@@ -41,7 +41,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             .map(|(range, _, with)| (*range, with.clone()))
             .collect();
         let fixed = replace_ranges(&command.command, &edits);
-        let how = command.source.how_to_set_startup_command(project, &fixed);
+        let how = fixes::set_startup_command(project, &command.source, &fixed);
         for (_, path, _) in &found {
             let mut d = Diagnostic::new(
                 &META,

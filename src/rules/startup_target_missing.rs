@@ -4,9 +4,9 @@ use ruff_text_size::TextRange;
 
 use crate::diagnostic::Diagnostic;
 use crate::platform::command::ServerKind;
-use crate::platform::startup::{ServerAt, StartupKind, join_dir, set_startup_help};
+use crate::platform::startup::{ServerAt, StartupKind, join_dir};
 use crate::project::{Project, Span};
-use crate::rules::{Category, Context, RuleMeta};
+use crate::rules::{Category, Context, RuleMeta, fixes};
 
 pub static META: RuleMeta = RuleMeta {
     code: "AZ205",
@@ -49,14 +49,14 @@ fn missing_startup_file(ctx: &Context, out: &mut Vec<Diagnostic>) {
             let fixed = command.command.replacen(&sf.path, one, 1);
             format!(
                 "{} (paths in it are relative to the app root)",
-                ctx.startup.replace_command_help(project, fixed.trim())
+                fixes::replace_startup_command(project, &ctx.startup, fixed.trim())
             )
         }
         _ => match ctx.startup.app_objects(project).first() {
             Some(app) => format!(
                 "add `{}` to the app (relative to the app root), or {}",
                 sf.path,
-                set_startup_help(&app.startup_command())
+                fixes::set_startup_help(&app.startup_command())
             ),
             None => format!(
                 "add `{}` to the app (relative to the app root), or set the startup command to the server command itself",
@@ -178,15 +178,14 @@ fn missing_folders(ctx: &Context, out: &mut Vec<Diagnostic>) {
         let name = resolved.rsplit('/').next().unwrap_or(resolved);
         d = match folder_named(project, name) {
             Some(dir) => d.help(
-                startup
-                    .edit_help(project, range, &[(range, dir.clone())])
+                fixes::edit_startup(project, startup, range, &[(range, dir.clone())])
                     .unwrap_or_else(|| format!("write `{dir}` instead")),
             ),
             None => d.help(format!(
                 "correct `{written}`: it is relative to the app root, where the startup command runs"
             )),
         };
-        if let Some(note) = startup.command_flag_note() {
+        if let Some(note) = fixes::startup_flag_note(startup) {
             d = d.note(note);
         }
         out.push(d);
@@ -268,7 +267,7 @@ fn missing_module(ctx: &Context, server: &ServerAt, out: &mut Vec<Diagnostic>) {
         .help(format!(
             "correct the path of `{script}`: it is relative to the folder the command runs in"
         ));
-        if let Some(note) = startup.command_flag_note() {
+        if let Some(note) = fixes::startup_flag_note(startup) {
             d = d.note(note);
         }
         out.push(d);
@@ -318,8 +317,7 @@ fn missing_module(ctx: &Context, server: &ServerAt, out: &mut Vec<Diagnostic>) {
                     )
                 }
             };
-            startup
-                .edit_help(project, target.range, &[edit])
+            fixes::edit_startup(project, startup, target.range, &[edit])
                 .unwrap_or_else(|| format!("run the server in `{found}` ({option} {found})"))
         }
         None => {
@@ -329,7 +327,7 @@ fn missing_module(ctx: &Context, server: &ServerAt, out: &mut Vec<Diagnostic>) {
                 return; // an installed package's module
             }
             match startup.app_objects(project).first() {
-                Some(app) => set_startup_help(&app.startup_command()),
+                Some(app) => fixes::set_startup_help(&app.startup_command()),
                 None => format!(
                     "correct `{}`: the module is a Python file path from the folder the server runs in, with dots",
                     target.text
@@ -351,7 +349,7 @@ fn missing_module(ctx: &Context, server: &ServerAt, out: &mut Vec<Diagnostic>) {
     )
     .label("ModuleNotFoundError at start-up")
     .help(help);
-    if let Some(note) = startup.command_flag_note() {
+    if let Some(note) = fixes::startup_flag_note(startup) {
         d = d.note(note);
     }
     out.push(d);

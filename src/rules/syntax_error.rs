@@ -2,7 +2,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::project::{DecodeError, ReadError, Span};
-use crate::rules::{Category, Context, RuleMeta};
+use crate::rules::{Category, Context, RuleMeta, fixes};
 
 pub static META: RuleMeta = RuleMeta {
     code: "AZ001",
@@ -88,9 +88,12 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         }
         if error.message.contains("Python") && error.message.contains("added in") {
             let how = match &ctx.python.source {
-                Some(source) => source.how_to_set_python_version(project, "3.14"),
-                None => crate::platform::Source::flag("--python-version")
-                    .how_to_set_python_version(project, "3.14"),
+                Some(source) => fixes::set_python_version(project, source, "3.14"),
+                None => fixes::set_python_version(
+                    project,
+                    &crate::platform::Source::flag("--python-version"),
+                    "3.14",
+                ),
             };
             diagnostic = diagnostic.help(format!(
                 "rewrite this for Python {version}, or run a newer Python: {how}"

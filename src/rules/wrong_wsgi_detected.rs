@@ -2,9 +2,9 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::platform::apps::gunicorn_command;
-use crate::platform::startup::{WrongWsgi, set_startup_help};
+use crate::platform::startup::WrongWsgi;
 use crate::project::Span;
-use crate::rules::{Category, Context, RuleMeta};
+use crate::rules::{Category, Context, RuleMeta, fixes};
 
 pub static META: RuleMeta = RuleMeta {
     code: "AZ203",
@@ -44,7 +44,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 .secondary(Span::file_start(own.file), "the project's wsgi.py")
                 .help(format!(
                     "{}; or move `{}/wsgi.py` out of the `{}` folder",
-                    set_startup_help(&command),
+                    fixes::set_startup_help(&command),
                     chosen.dir,
                     chosen.dir
                 ))
@@ -66,7 +66,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 .secondary(intended.span, intended.why)
                 .help(format!(
                     "{}; or rename `{}/wsgi.py` so that no folder at the app root holds a `wsgi.py`",
-                    set_startup_help(&intended.command),
+                    fixes::set_startup_help(&intended.command),
                     chosen.dir
                 ))
                 .note(FIRST_BY_NAME),
