@@ -291,6 +291,22 @@ impl Parser<'_> {
         }
     }
 
+    /// Skip to just past the `:` that ends a `for ... in ...:` or `if (...):` head (nested brackets
+    /// skipped whole); stop at a `]` that closes the expression.
+    fn skip_past_colon(&mut self) {
+        while let Some(kind) = self.peek() {
+            match kind {
+                Kind::Punct(':') => {
+                    self.pos += 1;
+                    break;
+                }
+                Kind::Punct(']') => break,
+                Kind::Punct('{' | '[' | '(') => self.skip_balanced(),
+                _ => self.pos += 1,
+            }
+        }
+    }
+
     /// From an opening bracket, past its matching closer (or to the end).
     fn skip_balanced(&mut self) {
         let mut depth = 0usize;
@@ -393,17 +409,7 @@ impl Parser<'_> {
         if looped {
             // `[for x in xs: <body>]`
             self.pos += 1;
-            while let Some(kind) = self.peek() {
-                match kind {
-                    Kind::Punct(':') => {
-                        self.pos += 1;
-                        break;
-                    }
-                    Kind::Punct(']') => break,
-                    Kind::Punct('{' | '[' | '(') => self.skip_balanced(),
-                    _ => self.pos += 1,
-                }
-            }
+            self.skip_past_colon();
             self.skip_newlines();
         }
         if self.ident_at(0) == Some("if") {
@@ -526,17 +532,7 @@ impl Parser<'_> {
         let mut items = Vec::new();
         self.skip_newlines();
         if self.ident_at(0) == Some("for") {
-            while let Some(kind) = self.peek() {
-                match kind {
-                    Kind::Punct(':') => {
-                        self.pos += 1;
-                        break;
-                    }
-                    Kind::Punct(']') => break,
-                    Kind::Punct('{' | '[' | '(') => self.skip_balanced(),
-                    _ => self.pos += 1,
-                }
-            }
+            self.skip_past_colon();
             self.skip_newlines();
             if self.ident_at(0) == Some("if") {
                 self.pos += 1;
