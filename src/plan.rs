@@ -390,13 +390,7 @@ mod tests {
     use super::*;
 
     fn app(files: &[(&str, &[u8])]) -> tempfile::TempDir {
-        let dir = tempfile::tempdir().unwrap();
-        for (path, body) in files {
-            let target = dir.path().join(path);
-            std::fs::create_dir_all(target.parent().unwrap()).unwrap();
-            std::fs::write(target, body).unwrap();
-        }
-        dir
+        crate::project::write_test_app(files)
     }
 
     #[test]

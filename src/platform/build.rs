@@ -695,12 +695,7 @@ mod tests {
             files: &[(&str, &str)],
             settings: &[(&str, &str)],
         ) -> (tempfile::TempDir, BuildHooks) {
-            let dir = tempfile::tempdir().unwrap();
-            for (path, body) in files {
-                let target = dir.path().join(path);
-                std::fs::create_dir_all(target.parent().unwrap()).unwrap();
-                std::fs::write(target, body).unwrap();
-            }
+            let dir = crate::project::write_test_app(files);
             let project = Project::discover(dir.path()).unwrap();
             let flags: Vec<(String, String)> = settings
                 .iter()

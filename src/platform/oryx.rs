@@ -833,12 +833,7 @@ mod tests {
     use super::*;
 
     fn project(files: &[(&str, &[u8])]) -> (tempfile::TempDir, Project) {
-        let dir = tempfile::tempdir().unwrap();
-        for (path, body) in files {
-            let target = dir.path().join(path);
-            std::fs::create_dir_all(target.parent().unwrap()).unwrap();
-            std::fs::write(target, body).unwrap();
-        }
+        let dir = crate::project::write_test_app(files);
         let project = Project::discover(dir.path()).unwrap();
         (dir, project)
     }

@@ -1696,12 +1696,7 @@ mod tests {
     use super::*;
 
     fn project(files: &[(&str, &[u8])]) -> (tempfile::TempDir, Project) {
-        let dir = tempfile::tempdir().unwrap();
-        for (path, bytes) in files {
-            let path = dir.path().join(path);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, bytes).unwrap();
-        }
+        let dir = crate::project::write_test_app(files);
         let project = Project::discover(dir.path()).unwrap();
         (dir, project)
     }

@@ -372,15 +372,22 @@ fn io_message(err: &walkdir::Error) -> String {
     }
 }
 
-/// An app made of `files` (path, text) in a temporary folder, discovered: for unit tests.
+/// A temporary folder holding `files` (path, contents): for unit tests.
 #[cfg(test)]
-pub(crate) fn test_project(files: &[(&str, &str)]) -> (tempfile::TempDir, Project) {
+pub(crate) fn write_test_app<B: AsRef<[u8]>>(files: &[(&str, B)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for (path, body) in files {
         let target = dir.path().join(path);
         std::fs::create_dir_all(target.parent().unwrap()).unwrap();
         std::fs::write(target, body).unwrap();
     }
+    dir
+}
+
+/// An app made of `files` (path, text) in a temporary folder, discovered: for unit tests.
+#[cfg(test)]
+pub(crate) fn test_project(files: &[(&str, &str)]) -> (tempfile::TempDir, Project) {
+    let dir = write_test_app(files);
     let project = Project::discover(dir.path()).unwrap();
     (dir, project)
 }

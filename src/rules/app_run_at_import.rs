@@ -102,12 +102,7 @@ mod tests {
 
     /// The messages of this rule for an app made of `files`, started with `command` if given.
     fn messages(files: &[(&str, &str)], command: Option<&str>) -> Vec<String> {
-        let dir = tempfile::tempdir().unwrap();
-        for (path, body) in files {
-            let p = dir.path().join(path);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(p, body).unwrap();
-        }
+        let dir = crate::project::write_test_app(files);
         let mut config = Config::new(dir.path());
         config.rules = vec![&META];
         config.startup_command = command.map(str::to_owned);

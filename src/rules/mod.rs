@@ -282,12 +282,7 @@ pub(crate) fn run_check(
     setup: impl Fn(&mut crate::config::Config),
     check: CheckFn,
 ) -> Vec<Diagnostic> {
-    let dir = tempfile::tempdir().unwrap();
-    for (path, bytes) in files {
-        let path = dir.path().join(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, bytes).unwrap();
-    }
+    let dir = crate::project::write_test_app(files);
     let project = crate::project::Project::discover(dir.path()).unwrap();
     let mut config = crate::config::Config::new(dir.path());
     setup(&mut config);

@@ -12,12 +12,7 @@ fn resolve(
     files: &[(&str, &str)],
     flags: &[(&str, &str)],
 ) -> (tempfile::TempDir, Resolved, Vec<String>) {
-    let dir = tempfile::tempdir().unwrap();
-    for (path, body) in files {
-        let p = dir.path().join(path);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, body).unwrap();
-    }
+    let dir = crate::project::write_test_app(files);
     let project = Project::discover(dir.path()).unwrap();
     let mut config = Config::new(dir.path());
     config.app_settings = flags

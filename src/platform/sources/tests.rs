@@ -6,12 +6,7 @@ use super::*;
 use crate::project::PythonVersion;
 
 fn project(files: &[(&str, &str)]) -> (tempfile::TempDir, Project) {
-    let dir = tempfile::tempdir().unwrap();
-    for (path, text) in files {
-        let path = dir.path().join(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
+    let dir = crate::project::write_test_app(files);
     let project = Project::discover(dir.path()).unwrap();
     (dir, project)
 }
