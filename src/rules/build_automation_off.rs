@@ -4,7 +4,7 @@ use crate::diagnostic::Diagnostic;
 use crate::platform::Source;
 use crate::platform::oryx::{BuildRuns, TriggerCause};
 use crate::platform::requirements::DependencyKind;
-use crate::rules::{Category, Context, RuleMeta, fixes};
+use crate::rules::{Category, Context, RuleMeta, fixes, on_setting};
 
 pub static META: RuleMeta = RuleMeta {
     code: "AZ113",
@@ -83,17 +83,9 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         }
         _ => "Kudu deploys the files as they are, without running Oryx",
     };
-    let span = setting.value_span.or(setting.source.span());
-    let mut d = Diagnostic::new(&META, span, message).help(help);
-    d = match span {
-        Some(_) => d.label(label),
-        None => d.note(format!(
-            "set by {}: {label}",
-            setting.source.describe(project)
-        )),
-    };
+    let mut d = on_setting(&META, project, setting, message, label).help(help);
     if let Some(file) = deps.file
-        && span.is_some()
+        && d.span.is_some()
     {
         d = d.secondary(
             crate::project::Span::file_start(file),

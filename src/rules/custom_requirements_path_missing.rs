@@ -5,7 +5,7 @@ use crate::platform::Source;
 use crate::platform::build::{platform_dir, resolve_in_app};
 use crate::platform::oryx::CustomPathProblem;
 use crate::project::Project;
-use crate::rules::{Category, Context, RuleMeta, fixes};
+use crate::rules::{Category, Context, RuleMeta, fixes, on_setting};
 
 pub static META: RuleMeta = RuleMeta {
     code: "AZ111",
@@ -55,15 +55,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             value.trim_start_matches('/')
         ),
     };
-    let span = setting.value_span.or(setting.source.span());
-    let mut d = Diagnostic::new(&META, span, message).help(help);
-    d = match span {
-        Some(_) => d.label(label),
-        None => d.note(format!(
-            "set by {}: {label}",
-            setting.source.describe(project)
-        )),
-    };
+    let d = on_setting(&META, project, setting, message, label).help(help);
     out.push(d);
 }
 

@@ -2,7 +2,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::platform::oryx::BoolReader;
-use crate::rules::{Category, Context, RuleMeta, fixes};
+use crate::rules::{Category, Context, RuleMeta, fixes, on_setting};
 
 pub static META: RuleMeta = RuleMeta {
     code: "AZ109",
@@ -53,20 +53,14 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             "{}: {why}",
             fixes::set_app_setting(project, &setting.source, name, fixed)
         );
-        let span = setting.value_span.or(setting.source.span());
-        let mut d = Diagnostic::new(
+        let d = on_setting(
             &META,
-            span,
+            project,
+            setting,
             format!("{name} is `{}`, not `true` or `false`", setting.value),
+            &label,
         )
         .help(help);
-        d = match span {
-            Some(_) => d.label(label),
-            None => d.note(format!(
-                "set by {}: {label}",
-                setting.source.describe(project)
-            )),
-        };
         out.push(d);
     }
 }

@@ -259,6 +259,26 @@ pub fn settings_place_in(
     }
 }
 
+/// A finding about an app setting: at its value in the file that sets it, labelled `label`; for a setting
+/// from a flag (no place), the label becomes a note that names the flag.
+pub fn on_setting(
+    rule: &'static RuleMeta,
+    project: &crate::project::Project,
+    setting: &crate::platform::Setting,
+    message: String,
+    label: &str,
+) -> Diagnostic {
+    let span = setting.value_span.or(setting.source.span());
+    let d = Diagnostic::new(rule, span, message);
+    match span {
+        Some(_) => d.label(label),
+        None => d.note(format!(
+            "set by {}: {label}",
+            setting.source.describe(project)
+        )),
+    }
+}
+
 /// The README's rule table (kept current by a test).
 pub fn markdown_table() -> String {
     let mut table = String::from("| Code | Name | Category | Summary |\n|---|---|---|---|\n");
