@@ -359,7 +359,7 @@ fn required_env(platform: &Platform) -> Vec<RequiredEnv> {
         &platform.app_settings,
         vec![String::new()],
     );
-    for file in platform.startup_python_files() {
+    for &file in platform.startup_python_files() {
         evaluator.module(file);
     }
     let mut out: Vec<RequiredEnv> = Vec::new();

@@ -93,7 +93,7 @@ pub fn startup_imports(platform: &Platform) -> Vec<StartupImport> {
         _ => Vec::new(),
     };
     let entry = platform.startup.entry.as_ref().map(|e| e.file);
-    for file in platform.startup_python_files() {
+    for &file in platform.startup_python_files() {
         if uncertain.contains(&file) && Some(file) != entry {
             continue;
         }

@@ -47,6 +47,8 @@ pub struct Platform<'a> {
     /// The settings `manage.py` loads (Oryx's `collectstatic` runs it), when it names a module.
     pub django_collectstatic: Option<DjangoSettings>,
     pub oryx: oryx::OryxPlan,
+    /// [`Platform::startup_python_files`], computed once.
+    startup_files: std::cell::OnceCell<Vec<FileId>>,
 }
 
 impl<'a> Platform<'a> {
@@ -75,12 +77,18 @@ impl<'a> Platform<'a> {
             django,
             django_collectstatic,
             oryx,
+            startup_files: std::cell::OnceCell::new(),
         }
     }
 
     /// The Python files App Service imports at start-up: the entry module, the modules it imports from
     /// the repository (top level only), the settings modules and `gunicorn.conf.py`.
-    pub fn startup_python_files(&self) -> Vec<FileId> {
+    pub fn startup_python_files(&self) -> &[FileId] {
+        self.startup_files
+            .get_or_init(|| self.find_startup_python_files())
+    }
+
+    fn find_startup_python_files(&self) -> Vec<FileId> {
         let mut files: Vec<FileId> = Vec::new();
         if let Some(entry) = &self.startup.entry {
             let mut queue = vec![entry.file];

@@ -23,7 +23,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             "Python {version} (the newest on App Service; set --python-version or runtime.txt)"
         ),
     };
-    for file in ctx.startup_python_files() {
+    for &file in ctx.startup_python_files() {
         let path = project.rel_path(file);
         let parsed = project.python(file);
         if let Some(err) = &parsed.read_error {
