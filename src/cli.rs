@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub use crate::render::{ColorWhen, Format};
+
 #[derive(Debug, Parser)]
 #[command(
     name = "appservice-preflight",
@@ -102,28 +104,7 @@ pub struct PlanArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// Snippets with labels and the fix
-    Text,
-    /// One line a finding: path:line:col: CODE message
-    Concise,
-    /// A JSON array of findings
-    Json,
-    /// SARIF 2.1.0, for GitHub code scanning
-    Sarif,
-    /// GitHub Actions workflow commands (annotations)
-    Github,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum RulesFormat {
     Text,
     Json,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorWhen {
-    Auto,
-    Always,
-    Never,
 }

@@ -1,10 +1,14 @@
-//! The resolved configuration of one `check` run: flags validated and turned into values once.
+//! The resolved configuration of one run: flags validated and turned into values once, files named by
+//! flags read here (a bad one is a usage error). The top layer: it knows the rules, the renderers and
+//! the model's inputs, and nothing below knows it.
 
 use std::path::PathBuf;
 
-use crate::cli::{AppArgs, CheckArgs, ColorWhen, Format};
-use crate::project::PythonVersion;
-use crate::rules::{RULES, RuleMeta};
+use crate::cli::{AppArgs, CheckArgs};
+use crate::platform::Inputs;
+use crate::project::parse_python_version;
+use crate::render::{ColorWhen, Format};
+use crate::rules::{RULES, Rule};
 
 /// A usage error: exit code 2 with this one-line message.
 #[derive(Debug)]
@@ -24,15 +28,11 @@ pub struct Config {
     pub format: Format,
     pub output_file: Option<PathBuf>,
     /// The rules to run, in code order.
-    pub rules: Vec<&'static RuleMeta>,
+    pub rules: Vec<&'static Rule>,
     pub exit_zero: bool,
     pub color: ColorWhen,
-    /// `--app-setting NAME=VALUE`, in order given.
-    pub app_settings: Vec<(String, String)>,
-    /// `--app-settings-file`: JSON printed by `az webapp config appsettings list` / `az webapp config show`.
-    pub app_settings_files: Vec<PathBuf>,
-    pub startup_command: Option<String>,
-    pub python_version: Option<PythonVersion>,
+    /// What the platform model takes from the command line.
+    pub app: Inputs,
 }
 
 impl Config {
@@ -42,13 +42,10 @@ impl Config {
             root: root.into(),
             format: Format::Text,
             output_file: None,
-            rules: RULES.to_vec(),
+            rules: RULES.iter().collect(),
             exit_zero: false,
             color: ColorWhen::Never,
-            app_settings: Vec::new(),
-            app_settings_files: Vec::new(),
-            startup_command: None,
-            python_version: None,
+            app: Inputs::default(),
         }
     }
 
@@ -76,16 +73,19 @@ impl Config {
                 return Err(UsageError(format!("--app-setting `{setting}` has no name")));
             }
             config
+                .app
                 .app_settings
                 .push((name.to_owned(), value.to_owned()));
         }
-        config.app_settings_files = args.app_settings_files.clone();
-        config.startup_command = args
+        for path in &args.app_settings_files {
+            config.app.add_settings_file(path).map_err(UsageError)?;
+        }
+        config.app.startup_command = args
             .startup_command
             .clone()
             .filter(|c| !c.trim().is_empty());
         if let Some(v) = &args.python_version {
-            config.python_version = Some(parse_python_version(v).ok_or_else(|| {
+            config.app.python_version = Some(parse_python_version(v).ok_or_else(|| {
                 UsageError(format!(
                     "--python-version `{v}` is not a Python version such as 3.12"
                 ))
@@ -95,24 +95,7 @@ impl Config {
     }
 }
 
-/// `3.12`, `3.12.4`, `python-3.12` or `python|3.12` as a major.minor version.
-pub fn parse_python_version(text: &str) -> Option<PythonVersion> {
-    let text = text.trim();
-    let text = text
-        .strip_prefix("python-")
-        .or_else(|| text.strip_prefix("PYTHON|"))
-        .or_else(|| text.strip_prefix("python|"))
-        .unwrap_or(text);
-    let mut parts = text.split('.');
-    let major: u8 = parts.next()?.trim().parse().ok()?;
-    let minor: u8 = parts.next()?.trim().parse().ok()?;
-    if major != 3 {
-        return None;
-    }
-    Some(PythonVersion { major, minor })
-}
-
-fn matches(rule: &RuleMeta, selector: &str) -> bool {
+fn matches(rule: &Rule, selector: &str) -> bool {
     selector.eq_ignore_ascii_case("ALL")
         || rule.name.eq_ignore_ascii_case(selector)
         || rule
@@ -121,10 +104,7 @@ fn matches(rule: &RuleMeta, selector: &str) -> bool {
             .is_some_and(|prefix| prefix.eq_ignore_ascii_case(selector))
 }
 
-fn select_rules(
-    select: &[String],
-    ignore: &[String],
-) -> Result<Vec<&'static RuleMeta>, UsageError> {
+fn select_rules(select: &[String], ignore: &[String]) -> Result<Vec<&'static Rule>, UsageError> {
     let clean = |list: &[String]| -> Result<Vec<String>, UsageError> {
         let mut out = Vec::new();
         for item in list.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
@@ -141,7 +121,6 @@ fn select_rules(
     let ignore = clean(ignore)?;
     Ok(RULES
         .iter()
-        .copied()
         .filter(|r| select.is_empty() || select.iter().any(|s| matches(r, s)))
         .filter(|r| !ignore.iter().any(|s| matches(r, s)))
         .collect())
@@ -150,21 +129,6 @@ fn select_rules(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn python_versions() {
-        assert_eq!(parse_python_version("3.12"), Some(PythonVersion::PY312));
-        assert_eq!(
-            parse_python_version("python-3.9.7"),
-            Some(PythonVersion::PY39)
-        );
-        assert_eq!(
-            parse_python_version("PYTHON|3.11"),
-            Some(PythonVersion::PY311)
-        );
-        assert_eq!(parse_python_version("2.7"), None);
-        assert_eq!(parse_python_version("latest"), None);
-    }
 
     #[test]
     fn selectors() {

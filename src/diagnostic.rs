@@ -1,7 +1,141 @@
-//! A finding, independent of how it is rendered.
+//! What a finding is, independent of the rules that make it and the renderers that print it: the rule's
+//! facts ([`RuleMeta`]), its [`Category`] and the [`Level`] that follows from it, and the [`Diagnostic`].
+//! Below the rules and the renderers; imports nothing but the project model.
 
-use crate::project::Span;
-use crate::rules::{Level, RuleMeta};
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::project::{Project, Span};
+
+/// What kind of problem a rule finds; it sets the default level of its findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Category {
+    /// The deploy or the app fails.
+    Blocker,
+    /// A security hole or misbehaviour in production.
+    Risk,
+    /// Worth knowing; does not fail a check by default.
+    Advice,
+}
+
+impl Category {
+    pub fn default_level(self) -> Level {
+        match self {
+            Category::Blocker => Level::Error,
+            Category::Risk => Level::Warning,
+            Category::Advice => Level::Note,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Blocker => "blocker",
+            Category::Risk => "risk",
+            Category::Advice => "advice",
+        }
+    }
+}
+
+/// How serious one finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Note,
+    Warning,
+    Error,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Error => "error",
+            Level::Warning => "warning",
+            Level::Note => "note",
+        }
+    }
+
+    /// Whether a finding at this level makes `check` exit with 1.
+    pub fn fails(self) -> bool {
+        self >= Level::Warning
+    }
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The facts about one rule. Prose lives in `lints/<CODE>.md`; the check function is registered beside
+/// it in [`crate::rules::RULES`].
+pub struct RuleMeta {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub category: Category,
+    /// One line, shown by `rules` and used as SARIF `shortDescription`.
+    pub summary: &'static str,
+    /// The rule page, `lints/<CODE>.md`.
+    pub docs: &'static str,
+    /// The GitHub `security-severity` (0.0-10.0) for rules about security, else `None`.
+    pub security_severity: Option<&'static str>,
+}
+
+impl fmt::Debug for RuleMeta {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RuleMeta")
+            .field("code", &self.code)
+            .finish()
+    }
+}
+
+impl PartialEq for RuleMeta {
+    fn eq(&self, other: &Self) -> bool {
+        self.code == other.code
+    }
+}
+
+impl RuleMeta {
+    /// The body of one `## Heading` section of the rule page, trimmed.
+    pub fn doc_section(&self, heading: &str) -> Option<&'static str> {
+        doc_section(self.docs, heading)
+    }
+
+    /// The first paragraph of "What it does", as one line.
+    pub fn full_description(&self) -> String {
+        self.doc_section("What it does")
+            .and_then(|s| s.split("\n\n").next())
+            .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+            .unwrap_or_else(|| self.summary.to_string())
+    }
+
+    /// Where the rule page is published.
+    pub fn url(&self) -> String {
+        format!(
+            "{}/blob/main/lints/{}.md",
+            env!("CARGO_PKG_REPOSITORY"),
+            self.code
+        )
+    }
+
+    pub fn tags(&self) -> Vec<&'static str> {
+        let mut tags = vec![self.category.as_str()];
+        if self.security_severity.is_some() {
+            tags.push("security");
+        }
+        tags
+    }
+}
+
+/// The body of a `## heading` section of a Markdown page.
+pub fn doc_section<'a>(page: &'a str, heading: &str) -> Option<&'a str> {
+    let marker = format!("## {heading}\n");
+    let start = page.find(&marker)? + marker.len();
+    let rest = &page[start..];
+    let end = rest.find("\n## ").map_or(rest.len(), |i| i + 1);
+    Some(rest[..end].trim())
+}
 
 /// A secondary location with a short label.
 #[derive(Debug, Clone)]
@@ -82,6 +216,21 @@ impl Diagnostic {
     pub fn secret(mut self, span: Span) -> Self {
         self.secrets.push(span);
         self
+    }
+}
+
+/// The findings of one `check` run, in file and position order, with problems met along the way.
+pub struct Report {
+    pub project: Project,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Input problems that are not findings (unreadable files, ...): printed as warnings.
+    pub notices: Vec<String>,
+}
+
+impl Report {
+    /// Whether any finding makes the run fail.
+    pub fn fails(&self) -> bool {
+        self.diagnostics.iter().any(|d| d.level.fails())
     }
 }
 

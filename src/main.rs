@@ -105,7 +105,6 @@ fn check(config: &Config) -> Exit {
                 let mut out = std::io::BufWriter::new(file);
                 render::render(
                     &report,
-                    config,
                     config.format,
                     config.color == ColorWhen::Always,
                     &mut out,
@@ -121,7 +120,7 @@ fn check(config: &Config) -> Exit {
                 ColorWhen::Auto => stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none(),
             };
             let mut out = stdout.lock();
-            render::render(&report, config, config.format, color, &mut out)
+            render::render(&report, config.format, color, &mut out)
                 .and_then(|()| out.flush())
                 .map_err(|e| (e.kind(), format!("cannot write the report: {e}")))
         }
@@ -141,7 +140,7 @@ fn check(config: &Config) -> Exit {
 }
 
 fn plan(config: &Config, format: RulesFormat) -> Exit {
-    match appservice_preflight::plan::plan(config) {
+    match appservice_preflight::plan::plan(&config.root, &config.app) {
         Ok(plan) => {
             let text = match format {
                 RulesFormat::Text => plan.to_text(),

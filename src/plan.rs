@@ -7,14 +7,13 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::config::Config;
 use crate::diagnostic::mask_secret;
-use crate::platform::Platform;
 use crate::platform::app_settings::Source;
 use crate::platform::build::Phase;
 use crate::platform::django::{EnvReadSite, Evaluator, PLATFORM_VARS};
 use crate::platform::oryx::{BuildRuns, COLLECTSTATIC_COMMAND, OUTPUT_ARCHIVE, OryxPlan, RUNS_IN};
 use crate::platform::startup::StartupPlan;
+use crate::platform::{Inputs, Platform};
 use crate::project::secrets::{looks_secret, value_has_credentials};
 use crate::project::{Project, ProjectError, Span};
 
@@ -285,13 +284,10 @@ impl Plan {
     }
 }
 
-/// Build the plan of the app at `config.root`.
-pub fn plan(config: &Config) -> Result<Plan, ProjectError> {
-    let project = Project::discover(&config.root)?;
-    let platform = Platform::build(&project, config);
-    if let Some(error) = platform.sources.errors.first() {
-        return Err(ProjectError(error.clone()));
-    }
+/// Build the plan of the app at `root`.
+pub fn plan(root: &std::path::Path, inputs: &Inputs) -> Result<Plan, ProjectError> {
+    let project = Project::discover(root)?;
+    let platform = Platform::build(&project, inputs);
     Ok(Plan {
         build: BuildView::new(&platform),
         startup: platform
@@ -404,12 +400,12 @@ mod tests {
                 b"POST_BUILD_COMMAND=python manage.py migrate\n",
             ),
         ]);
-        let mut config = Config::new(dir.path());
-        config
+        let mut inputs = Inputs::default();
+        inputs
             .app_settings
             .push(("SCM_DO_BUILD_DURING_DEPLOYMENT".into(), "true".into()));
         let project = Project::discover(dir.path()).unwrap();
-        let platform = Platform::build(&project, &config);
+        let platform = Platform::build(&project, &inputs);
         let view = BuildView::new(&platform);
         let json = serde_json::to_value(&view).unwrap();
         assert_eq!(json["runs"], "yes");

@@ -479,6 +479,38 @@ fn an_unreadable_settings_file_is_a_usage_error() {
 }
 
 #[test]
+fn a_settings_file_that_is_not_a_regular_file_is_a_usage_error_not_a_hang() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("settings.json");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        return; // no mkfifo on this system
+    }
+    for args in [
+        vec!["check", path_str(&project("django-azure-clean"))],
+        vec!["plan", path_str(&project("django-azure-clean"))],
+    ] {
+        let mut args = args;
+        args.extend(["--app-settings-file", path_str(&fifo)]);
+        let o = run(&args);
+        assert_no_panic(&o);
+        assert_eq!(o.status.code(), Some(2));
+        assert!(
+            stderr(&o).contains("it is not a regular file"),
+            "{}",
+            stderr(&o)
+        );
+    }
+    let o = run(&[
+        "check",
+        path_str(&project("django-azure-clean")),
+        "--app-settings-file",
+        path_str(dir.path()),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
 fn plan_prints_text_and_json() {
     let o = run(&["plan", path_str(&project("django-azure-clean"))]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));

@@ -3,38 +3,16 @@
 //! `good*` cases must produce nothing. `BLESS=1 cargo test` writes missing or changed files.
 //! A case may hold `.args`: extra `check` flags on one line (`--app-setting X=Y`).
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
-use appservice_preflight::cli::{CheckArgs, ColorWhen, Format};
-use appservice_preflight::config::Config;
-use appservice_preflight::render::{DisplayPaths, render_with_paths};
+use appservice_preflight::render::{DisplayPaths, Format, render_with_paths};
 use appservice_preflight::rules;
-use clap::Parser;
-
-#[derive(Parser)]
-struct Wrapper {
-    #[command(flatten)]
-    args: CheckArgs,
-}
+use common::config_for;
 
 fn fixtures_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
-}
-
-fn config_for(case: &Path, select: Option<&str>) -> Config {
-    let mut argv = vec!["check".to_owned(), case.display().to_string()];
-    if let Ok(extra) = std::fs::read_to_string(case.join(".args")) {
-        argv.extend(shlex::split(extra.trim()).expect("`.args` is shell words"));
-    }
-    if let Some(code) = select {
-        argv.push("--select".into());
-        argv.push(code.into());
-    }
-    let wrapper = Wrapper::try_parse_from(&argv)
-        .unwrap_or_else(|e| panic!("{}: bad .args: {e}", case.display()));
-    let mut config = Config::from_args(&wrapper.args).expect("valid flags");
-    config.color = ColorWhen::Never;
-    config
+    common::root().join("fixtures")
 }
 
 /// The uncoloured text report of a case, paths relative to the case.
@@ -44,7 +22,6 @@ pub fn run_case(case: &Path, select: Option<&str>) -> (String, usize) {
     let mut out = Vec::new();
     render_with_paths(
         &report,
-        &config,
         Format::Text,
         false,
         &DisplayPaths::relative_to_root(),

@@ -2,14 +2,13 @@
 //! row, runnable doc examples, and messages in the house style.
 
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+
+mod common;
 
 use appservice_preflight::config::Config;
-use appservice_preflight::rules::{self, RULES, RuleMeta};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use appservice_preflight::rules::{self, RULES, Rule};
+use common::root;
 
 #[test]
 fn codes_and_names_are_unique_and_well_formed() {
@@ -183,7 +182,7 @@ fn write_tree(dir: &Path, files: &[(String, Vec<u8>)]) {
     }
 }
 
-fn findings(dir: &Path, rule: &'static RuleMeta) -> Vec<String> {
+fn findings(dir: &Path, rule: &'static Rule) -> Vec<String> {
     let mut config = Config::new(dir);
     config.rules = vec![rule];
     let report = appservice_preflight::check(&config).unwrap();
@@ -245,28 +244,7 @@ fn messages_follow_the_house_style() {
             {
                 continue;
             }
-            let mut config = Config::new(&case);
-            config.rules = vec![r];
-            if let Ok(args) = std::fs::read_to_string(case.join(".args")) {
-                let words = shlex::split(args.trim()).unwrap();
-                let mut it = words.iter();
-                while let Some(w) = it.next() {
-                    match w.as_str() {
-                        "--app-setting" => {
-                            let (k, v) = it.next().unwrap().split_once('=').unwrap();
-                            config.app_settings.push((k.into(), v.into()));
-                        }
-                        "--startup-command" => config.startup_command = it.next().cloned(),
-                        "--python-version" => {
-                            config.python_version =
-                                appservice_preflight::config::parse_python_version(
-                                    it.next().unwrap(),
-                                )
-                        }
-                        _ => {}
-                    }
-                }
-            }
+            let config = common::config_for(&case, Some(r.code));
             for d in appservice_preflight::check(&config).unwrap().diagnostics {
                 seen += 1;
                 let m = &d.message;

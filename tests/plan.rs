@@ -3,38 +3,15 @@
 
 use std::path::{Path, PathBuf};
 
-use appservice_preflight::cli::AppArgs;
-use appservice_preflight::config::Config;
-use clap::Parser;
-
-#[derive(Parser)]
-struct Wrapper {
-    #[command(flatten)]
-    args: AppArgs,
-}
+mod common;
 
 fn cases() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/plan");
-    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|rd| {
-            rd.filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| p.is_dir())
-                .collect()
-        })
-        .unwrap_or_default();
-    out.sort();
-    out
+    common::sub_dirs(&common::root().join("fixtures/plan"))
 }
 
 pub fn plan_of(case: &Path) -> appservice_preflight::plan::Plan {
-    let mut argv = vec!["plan".to_owned(), case.display().to_string()];
-    if let Ok(extra) = std::fs::read_to_string(case.join(".args")) {
-        argv.extend(shlex::split(extra.trim()).expect("`.args` is shell words"));
-    }
-    let wrapper = Wrapper::try_parse_from(&argv).expect("valid .args");
-    let config = Config::from_app_args(&wrapper.args).expect("valid flags");
-    appservice_preflight::plan::plan(&config).expect("a folder")
+    let config = common::config_for(case, None);
+    appservice_preflight::plan::plan(&config.root, &config.app).expect("a folder")
 }
 
 fn compare(path: &Path, actual: &str, failures: &mut Vec<String>) {

@@ -49,7 +49,6 @@ fn sarif_for(root: &Path) -> (String, Value) {
     let mut buf = Vec::new();
     render_with_paths(
         &report,
-        &config,
         Format::Sarif,
         false,
         &DisplayPaths::relative_to_root(),

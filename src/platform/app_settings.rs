@@ -84,24 +84,6 @@ pub struct AppSettings {
 }
 
 impl AppSettings {
-    /// `build.env` at the root (lowest), then `--app-setting` flags (the last of a name wins). The full
-    /// merge of every source is [`crate::platform::sources::Sources::app_settings`].
-    pub fn load(project: &Project, flags: &[(String, String)]) -> AppSettings {
-        let mut settings = AppSettings::default();
-        for setting in crate::platform::sources::build_env::load(project).settings {
-            settings.insert(setting);
-        }
-        for (name, value) in flags {
-            settings.insert(Setting {
-                name: name.clone(),
-                value: value.clone(),
-                source: Source::flag("--app-setting"),
-                value_span: None,
-            });
-        }
-        settings
-    }
-
     /// Set a setting, replacing any value of the same name.
     pub(crate) fn insert(&mut self, setting: Setting) {
         self.by_name.insert(setting.name.clone(), setting);
@@ -126,16 +108,6 @@ mod tests {
 
     fn project(files: &[(&str, &str)]) -> (tempfile::TempDir, Project) {
         crate::project::test_project(files)
-    }
-
-    #[test]
-    fn flags_override_build_env() {
-        let (_d, p) = project(&[("build.env", "A=1\nB=2\n")]);
-        let s = AppSettings::load(&p, &[("B".into(), "3".into()), ("B".into(), "4".into())]);
-        assert_eq!(s.get("A").unwrap().value, "1");
-        assert_eq!(s.get("B").unwrap().value, "4");
-        assert_eq!(s.get("B").unwrap().source, Source::flag("--app-setting"));
-        assert!(matches!(s.get("A").unwrap().source, Source::File(_)));
     }
 
     #[test]

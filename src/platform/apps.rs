@@ -13,7 +13,7 @@ use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::{Ranged, TextRange};
 use serde::Serialize;
 
-use crate::platform::startup::resolve_module;
+use crate::platform::modules::{absolute_import, resolve_module};
 use crate::project::{FileId, Project, Span};
 
 /// The web framework of an app object.
@@ -132,7 +132,7 @@ impl ModuleNames {
             ..ModuleNames::default()
         };
         let aliases = import_aliases(parsed.body());
-        let package = package_parts(project.rel_path(file));
+        let rel = project.rel_path(file);
         let mut stack: Vec<&Stmt> = parsed.body().iter().rev().collect();
         while let Some(stmt) = stack.pop() {
             match stmt {
@@ -181,7 +181,10 @@ impl ModuleNames {
                     }
                 }
                 Stmt::ImportFrom(import) => {
-                    let Some(module) = absolute_module(&package, import) else {
+                    let module = import.module.as_ref().map(|m| m.as_str());
+                    let Some(module) =
+                        absolute_import(rel, import.level, module).filter(|m| !m.is_empty())
+                    else {
                         continue;
                     };
                     for alias in &import.names {
@@ -984,34 +987,6 @@ fn mentions_globals(expr: &Expr) -> bool {
         }
     }
     false
-}
-
-/// The package a file is in, as path parts (`src/app/core.py` → `["src", "app"]`).
-fn package_parts(rel: &str) -> Vec<String> {
-    let mut parts: Vec<String> = rel.split('/').map(str::to_owned).collect();
-    parts.pop();
-    parts
-}
-
-/// The module of a `from ... import`, absolute; a relative one written from the app root.
-fn absolute_module(package: &[String], import: &ast::StmtImportFrom) -> Option<String> {
-    let module = import.module.as_ref().map(|m| m.as_str());
-    if import.level == 0 {
-        return module.map(str::to_owned);
-    }
-    let up = import.level as usize - 1;
-    if up > package.len() {
-        return None;
-    }
-    let mut parts: Vec<&str> = package[..package.len() - up]
-        .iter()
-        .map(String::as_str)
-        .collect();
-    if let Some(m) = module {
-        parts.push(m);
-    }
-    let joined = parts.join(".");
-    (!joined.is_empty()).then_some(joined)
 }
 
 #[cfg(test)]

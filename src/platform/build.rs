@@ -689,7 +689,6 @@ mod tests {
 
     mod with_project {
         use super::super::*;
-        use crate::platform::app_settings::AppSettings;
 
         fn hooks(
             files: &[(&str, &str)],
@@ -701,7 +700,7 @@ mod tests {
                 .iter()
                 .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
                 .collect();
-            let app_settings = AppSettings::load(&project, &flags);
+            let app_settings = crate::platform::sources::test_app_settings(&project, &flags);
             let hooks = BuildHooks::detect(&project, &app_settings);
             (dir, hooks)
         }

@@ -20,9 +20,9 @@ use crate::platform::app_settings::{AppSettings, Source};
 use crate::platform::command::{ServerCommand, ServerKind, server_commands};
 use crate::platform::django::eval::Names;
 use crate::platform::django::{Evaluator, StrLit, Value};
+use crate::platform::modules::EntryKind;
 use crate::platform::startup::{
-    EntryKind, GunicornConf, RunText, ShellCommand, Startup, StartupCommand, env_assignment,
-    join_dir,
+    GunicornConf, RunText, ShellCommand, Startup, StartupCommand, env_assignment, join_dir,
 };
 use crate::project::{FileId, Project, Span};
 
@@ -652,7 +652,7 @@ fn str_value(text: &str, span: Option<Span>) -> Value {
 }
 
 /// Whether an app setting exists at run time (`build.env` only feeds the build).
-fn runtime_setting(project: &Project, setting: &crate::platform::Setting) -> bool {
+fn runtime_setting(project: &Project, setting: &crate::platform::app_settings::Setting) -> bool {
     match &setting.source {
         Source::File(span) => project.rel_path(span.file) != "build.env",
         Source::Flag(_) => true,
@@ -1320,7 +1320,7 @@ pub fn split_bind(bind: &str) -> Option<(String, Option<String>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::platform::startup::EntryModule;
+    use crate::platform::modules::EntryModule;
     use crate::project::PythonVersion;
 
     fn project(files: &[(&str, &str)]) -> (tempfile::TempDir, Project) {
@@ -1569,7 +1569,7 @@ else:
                 "bind = '127.0.0.1:8000'\nworkers = 2\ntimeout = 30\n",
             ),
         ]);
-        let settings = AppSettings::load(
+        let settings = crate::platform::sources::test_app_settings(
             &project,
             &[(
                 "GUNICORN_CMD_ARGS".to_owned(),

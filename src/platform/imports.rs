@@ -458,7 +458,7 @@ fn parse_version(v: &str) -> Option<PythonVersion> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Config;
+    use crate::platform::Inputs;
 
     fn project(files: &[(&str, &str)]) -> (tempfile::TempDir, Project) {
         crate::project::test_project(files)
@@ -495,7 +495,7 @@ def view():\n    import numpy\n",
 
     #[test]
     fn django_apps_and_middleware_are_imports() {
-        let (dir, p) = project(&[
+        let (_dir, p) = project(&[
             (
                 "manage.py",
                 "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings')\n",
@@ -514,7 +514,7 @@ MIDDLEWARE = ['whitenoise.middleware.WhiteNoiseMiddleware']\n",
             ("polls/__init__.py", ""),
             ("requirements.txt", "Django==5.1\n"),
         ]);
-        let config = Config::new(dir.path());
+        let config = Inputs::default();
         let platform = Platform::build(&p, &config);
         let imports = startup_imports(&platform);
         let django: Vec<(String, ImportOrigin)> = imports
@@ -561,7 +561,7 @@ MIDDLEWARE = ['whitenoise.middleware.WhiteNoiseMiddleware']\n",
 
     #[test]
     fn custom_command_roots_and_sys_path_edits() {
-        let (dir, p) = project(&[
+        let (_dir, p) = project(&[
             (
                 "src/web/app.py",
                 "from flask import Flask\nimport helpers\napp = Flask(__name__)\n",
@@ -570,14 +570,16 @@ MIDDLEWARE = ['whitenoise.middleware.WhiteNoiseMiddleware']\n",
             ("lib/tools/__init__.py", ""),
             ("requirements.txt", "Flask\n"),
         ]);
-        let mut config = Config::new(dir.path());
-        config.startup_command = Some("gunicorn --chdir src/web app:app".to_owned());
+        let config = Inputs {
+            startup_command: Some("gunicorn --chdir src/web app:app".to_owned()),
+            ..Inputs::default()
+        };
         let platform = Platform::build(&p, &config);
         let resolver = Resolver::new(&platform);
         assert_eq!(resolver.availability("helpers"), Availability::Repo);
         assert_eq!(resolver.availability("tools"), Availability::Missing);
 
-        let (dir, p) = project(&[
+        let (_dir, p) = project(&[
             (
                 "app.py",
                 "import sys\nsys.path.insert(0, 'lib')\nimport tools\nfrom flask import Flask\napp = Flask(__name__)\n",
@@ -585,7 +587,7 @@ MIDDLEWARE = ['whitenoise.middleware.WhiteNoiseMiddleware']\n",
             ("lib/tools/__init__.py", ""),
             ("requirements.txt", "Flask\n"),
         ]);
-        let config = Config::new(dir.path());
+        let config = Inputs::default();
         let platform = Platform::build(&p, &config);
         assert_eq!(availability(&platform, "tools"), Availability::Repo);
     }

@@ -8,33 +8,26 @@ pub mod command;
 pub mod django;
 pub mod gunicorn;
 pub mod imports;
+pub mod inputs;
+pub mod modules;
 pub mod oryx;
 pub mod requirements;
+pub mod runtime;
 pub mod shell;
 pub mod sources;
 pub mod startup;
 
-use crate::config::Config;
-use crate::project::{FileId, Project, PythonVersion};
+use crate::project::{FileId, Project};
 pub use app_settings::{AppSettings, Setting, Source};
 pub use django::DjangoSettings;
-pub use startup::{EntryKind, EntryModule, Startup, StartupCommand};
-
-/// The newest Python App Service offers (the noble images default to 3.14).
-pub const NEWEST_PYTHON: PythonVersion = PythonVersion::PY314;
-
-/// The app's Python version and where it came from.
-#[derive(Debug, Clone)]
-pub struct PythonRuntime {
-    pub version: PythonVersion,
-    /// `None`: nothing names a version, the newest is assumed.
-    pub source: Option<Source>,
-}
+pub use inputs::Inputs;
+pub use modules::{EntryKind, EntryModule};
+pub use runtime::{NEWEST_PYTHON, PythonRuntime};
+pub use startup::{Startup, StartupCommand};
 
 /// The model of the deployed app that rules read.
 pub struct Platform<'a> {
     pub project: &'a Project,
-    pub config: &'a Config,
     /// Every configuration source found (flags, files, infrastructure as code), with precedence applied.
     pub sources: sources::Sources,
     pub app_settings: AppSettings,
@@ -52,8 +45,8 @@ pub struct Platform<'a> {
 }
 
 impl<'a> Platform<'a> {
-    pub fn build(project: &'a Project, config: &'a Config) -> Platform<'a> {
-        let sources = sources::Sources::load(project, config);
+    pub fn build(project: &'a Project, inputs: &Inputs) -> Platform<'a> {
+        let sources = sources::Sources::load(project, inputs);
         let app_settings = sources.app_settings();
         let python = sources.python_runtime(&app_settings);
         project.set_python_version(python.version);
@@ -66,7 +59,6 @@ impl<'a> Platform<'a> {
         let oryx = oryx::OryxPlan::detect(project, &app_settings, &python, &requirements, &build);
         Platform {
             project,
-            config,
             sources,
             app_settings,
             python,
@@ -79,6 +71,40 @@ impl<'a> Platform<'a> {
             oryx,
             startup_files: std::cell::OnceCell::new(),
         }
+    }
+
+    /// Where the app runs `collectstatic` itself (a build step, a script it runs, the startup command or a
+    /// startup script), for a message; `None` when it does not.
+    pub fn collectstatic_elsewhere(&self) -> Option<String> {
+        let platform = self;
+        let project = platform.project;
+        let mentions = |file: FileId| {
+            project
+                .text(file)
+                .is_ok_and(|t| t.text.contains("collectstatic"))
+        };
+        for step in oryx::OryxPlan::build_steps(project, &platform.build) {
+            if step.command.contains("collectstatic") {
+                return Some(step.set_by);
+            }
+            if let Some(&file) = step.scripts.iter().find(|&&f| mentions(f)) {
+                return Some(project.rel_path(file).to_owned());
+            }
+        }
+        if let Some(cmd) = &platform.startup.command
+            && cmd.command.contains("collectstatic")
+        {
+            return Some(format!(
+                "the startup command ({})",
+                cmd.source.describe(project)
+            ));
+        }
+        platform
+            .startup
+            .scripts
+            .iter()
+            .find(|s| mentions(s.file))
+            .map(|s| project.rel_path(s.file).to_owned())
     }
 
     /// The Python files App Service imports at start-up: the entry module, the modules it imports from
@@ -127,8 +153,8 @@ impl<'a> Platform<'a> {
                 Stmt::Import(import) => {
                     for alias in &import.names {
                         let name = alias.name.as_str();
-                        if let Some(f) = startup::resolve_module(project, import_root, name)
-                            .or_else(|| startup::resolve_module(project, "", name))
+                        if let Some(f) = modules::resolve_module(project, import_root, name)
+                            .or_else(|| modules::resolve_module(project, "", name))
                         {
                             out.push(f);
                         }
@@ -136,21 +162,7 @@ impl<'a> Platform<'a> {
                 }
                 Stmt::ImportFrom(import) => {
                     let module = import.module.as_ref().map(|m| m.as_str());
-                    let base = if import.level == 0 {
-                        module.map(str::to_owned)
-                    } else {
-                        let mut package: Vec<&str> = rel.split('/').collect();
-                        package.pop();
-                        for _ in 1..import.level {
-                            package.pop();
-                        }
-                        let prefix = package.join(".");
-                        Some(match module {
-                            Some(m) if prefix.is_empty() => m.to_owned(),
-                            Some(m) => format!("{prefix}.{m}"),
-                            None => prefix,
-                        })
-                    };
+                    let base = modules::absolute_import(&rel, import.level, module);
                     let Some(base) = base.filter(|b| !b.is_empty()) else {
                         continue;
                     };
@@ -164,8 +176,8 @@ impl<'a> Platform<'a> {
                     );
                     for name in candidates {
                         let root = if import.level == 0 { import_root } else { "" };
-                        if let Some(f) = startup::resolve_module(project, root, &name)
-                            .or_else(|| startup::resolve_module(project, "", &name))
+                        if let Some(f) = modules::resolve_module(project, root, &name)
+                            .or_else(|| modules::resolve_module(project, "", &name))
                         {
                             out.push(f);
                         }

@@ -20,7 +20,7 @@ use serde::Serialize;
 use crate::platform::app_settings::{AppSettings, Setting, Source};
 use crate::platform::build::{self, BUILD_VENV, BuildHooks, Phase};
 use crate::platform::requirements::{DependencyKind, NOT_INSTALLING_MESSAGE, Requirements};
-use crate::platform::{Platform, PythonRuntime};
+use crate::platform::runtime::PythonRuntime;
 use crate::project::{FileId, Project, PythonVersion, Span};
 
 /// The virtual environment Oryx creates (`-p virtualenv_name=antenv`, behaviour item 2).
@@ -585,39 +585,6 @@ fn in_venv(project: &Project, file: FileId) -> bool {
         .any(|p| p == "site-packages" || p == BUILD_VENV)
 }
 
-/// Where the app runs `collectstatic` itself (a build step, a script it runs, the startup command or a
-/// startup script), for a message; `None` when it does not.
-pub fn collectstatic_elsewhere(platform: &Platform) -> Option<String> {
-    let project = platform.project;
-    let mentions = |file: FileId| {
-        project
-            .text(file)
-            .is_ok_and(|t| t.text.contains("collectstatic"))
-    };
-    for step in OryxPlan::build_steps(project, &platform.build) {
-        if step.command.contains("collectstatic") {
-            return Some(step.set_by);
-        }
-        if let Some(&file) = step.scripts.iter().find(|&&f| mentions(f)) {
-            return Some(project.rel_path(file).to_owned());
-        }
-    }
-    if let Some(cmd) = &platform.startup.command
-        && cmd.command.contains("collectstatic")
-    {
-        return Some(format!(
-            "the startup command ({})",
-            cmd.source.describe(project)
-        ));
-    }
-    platform
-        .startup
-        .scripts
-        .iter()
-        .find(|s| mentions(s.file))
-        .map(|s| project.rel_path(s.file).to_owned())
-}
-
 /// Line-ending and byte-order-mark problems of a script or startup file.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ScriptBytes {
@@ -806,28 +773,6 @@ fn glob_match(pattern: &str, text: &str) -> bool {
     go(pattern.as_bytes(), text.as_bytes())
 }
 
-/// Run one rule on an app made of `files`, with `--app-setting` flags and an optional startup command
-/// (for the build rules' unit tests).
-#[cfg(test)]
-pub(crate) fn run_rule(
-    files: &[(&str, &[u8])],
-    flags: &[(&str, &str)],
-    startup_command: Option<&str>,
-    check: crate::rules::CheckFn,
-) -> Vec<crate::diagnostic::Diagnostic> {
-    crate::rules::run_check(
-        files,
-        |config| {
-            config.app_settings = flags
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                .collect();
-            config.startup_command = startup_command.map(str::to_owned);
-        },
-        check,
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -847,7 +792,7 @@ mod tests {
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect();
-        let settings = AppSettings::load(&project, &flags);
+        let settings = crate::platform::sources::test_app_settings(&project, &flags);
         let hooks = BuildHooks::detect(&project, &settings);
         let python = PythonRuntime {
             version: PythonVersion::PY312,

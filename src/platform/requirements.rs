@@ -1710,7 +1710,7 @@ mod tests {
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect();
-        let s = AppSettings::load(&p, &flags);
+        let s = crate::platform::sources::test_app_settings(&p, &flags);
         let r = Requirements::detect(&p, &s);
         (dir, p, r)
     }

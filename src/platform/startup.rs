@@ -18,6 +18,7 @@ use crate::platform::app_settings::{AppSettings, Source};
 use crate::platform::apps::{self, AppObject, Framework, ModuleNames, Resolved};
 use crate::platform::command::{ServerCommand, ServerKind, classify};
 use crate::platform::django::Evaluator;
+use crate::platform::modules::{EntryKind, EntryModule, resolve_module};
 use crate::platform::shell;
 use crate::project::{FileId, Project, PythonVersion, Span};
 
@@ -54,28 +55,6 @@ pub const IMAGE_GUNICORN_CONF: &str = "/opt/startup/gunicorn.conf.py";
 /// Where the default page's app lives in the image, and its module (Oryx `main.go` defaults).
 pub const DEFAULT_SITE: &str = "/opt/defaultsite";
 pub const DEFAULT_SITE_MODULE: &str = "application:app";
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EntryKind {
-    /// Named by the custom startup command.
-    Custom,
-    Django,
-    FastApi,
-    Flask,
-}
-
-/// The Python module the server imports at start-up.
-#[derive(Debug, Clone)]
-pub struct EntryModule {
-    pub kind: EntryKind,
-    pub file: FileId,
-    /// Dotted module name, e.g. `proj.wsgi`.
-    pub module: String,
-    /// The attribute the server loads, e.g. `application` (a factory's name without `()`).
-    pub attribute: String,
-    /// The folder (relative to the app root, "" for the root) that is on `sys.path`.
-    pub import_root: String,
-}
 
 /// The startup command with its source.
 #[derive(Debug, Clone)]
@@ -1360,27 +1339,6 @@ pub fn entry_object(project: &Project, entry: &EntryModule) -> Resolved {
     )
 }
 
-/// The file of dotted module `module` under the folder `root` ("" for the app root).
-pub fn resolve_module(project: &Project, root: &str, module: &str) -> Option<FileId> {
-    if module.is_empty()
-        || !module
-            .split('.')
-            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_alphanumeric() || c == '_'))
-    {
-        return None;
-    }
-    let base = module.replace('.', "/");
-    let prefix = if root.is_empty() || root == "." {
-        String::new()
-    } else {
-        format!("{root}/")
-    };
-    // CPython's path finder tries a package folder before a module file of the same name.
-    project
-        .file(&format!("{prefix}{base}/__init__.py"))
-        .or_else(|| project.file(&format!("{prefix}{base}.py")))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1662,8 +1620,7 @@ mod tests {
 
 #[cfg(test)]
 mod plan_fixture_tests {
-    use crate::config::Config;
-    use crate::platform::Platform;
+    use crate::platform::{Inputs, Platform};
     use crate::project::Project;
 
     /// The start-up plan of a `fixtures/plan/<case>` app, with the flags of its `.args`.
@@ -1671,7 +1628,7 @@ mod plan_fixture_tests {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("fixtures/plan")
             .join(case);
-        let mut config = Config::new(&root);
+        let mut config = Inputs::default();
         if let Ok(args) = std::fs::read_to_string(root.join(".args")) {
             let words = shlex::split(args.trim()).expect("shell words");
             let mut it = words.iter();

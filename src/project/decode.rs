@@ -2,6 +2,30 @@
 
 use std::fmt;
 
+/// Files larger than this are not read: no file App Service needs at start-up is this big.
+pub const MAX_FILE_BYTES: u64 = 2 * 1024 * 1024;
+
+/// Why a file could not be turned into text.
+#[derive(Debug, Clone)]
+pub enum ReadError {
+    Io(String),
+    TooLarge(u64),
+    Decode(DecodeError),
+}
+
+impl fmt::Display for ReadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReadError::Io(e) => write!(f, "it could not be read: {e}"),
+            ReadError::TooLarge(n) => write!(
+                f,
+                "it is {n} bytes, over the {MAX_FILE_BYTES}-byte limit for files this tool reads"
+            ),
+            ReadError::Decode(e) => e.fmt(f),
+        }
+    }
+}
+
 /// Why a file's bytes are not text the tool can read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DecodeError {

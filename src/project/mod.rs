@@ -17,11 +17,10 @@ use ruff_source_file::LineIndex;
 use ruff_text_size::{TextRange, TextSize};
 
 pub use decode::{DecodeError, Decoded, decode};
-pub use python::{ParsedPython, PythonSyntaxError};
+pub use decode::{MAX_FILE_BYTES, ReadError};
+pub use python::ParsedPython;
 pub use ruff_python_ast::PythonVersion;
-
-/// Files larger than this are not read: no file App Service needs at start-up is this big.
-pub const MAX_FILE_BYTES: u64 = 2 * 1024 * 1024;
+pub use semantic::PythonSyntaxError;
 
 /// Folder names never descended into.
 const PRUNED_DIRS: &[&str] = &[".git", "node_modules", "__pycache__", ".hg", ".svn"];
@@ -87,27 +86,6 @@ impl Text {
             start += raw.len();
             (i + 1, range, body)
         })
-    }
-}
-
-/// Why a file could not be turned into text.
-#[derive(Debug, Clone)]
-pub enum ReadError {
-    Io(String),
-    TooLarge(u64),
-    Decode(DecodeError),
-}
-
-impl fmt::Display for ReadError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ReadError::Io(e) => write!(f, "it could not be read: {e}"),
-            ReadError::TooLarge(n) => write!(
-                f,
-                "it is {n} bytes, over the {MAX_FILE_BYTES}-byte limit for files this tool reads"
-            ),
-            ReadError::Decode(e) => e.fmt(f),
-        }
     }
 }
 
@@ -373,6 +351,23 @@ fn io_message(err: &walkdir::Error) -> String {
 }
 
 /// A temporary folder holding `files` (path, contents): for unit tests.
+/// `3.12`, `3.12.4`, `python-3.12` or `python|3.12` as a major.minor version.
+pub fn parse_python_version(text: &str) -> Option<PythonVersion> {
+    let text = text.trim();
+    let text = text
+        .strip_prefix("python-")
+        .or_else(|| text.strip_prefix("PYTHON|"))
+        .or_else(|| text.strip_prefix("python|"))
+        .unwrap_or(text);
+    let mut parts = text.split('.');
+    let major: u8 = parts.next()?.trim().parse().ok()?;
+    let minor: u8 = parts.next()?.trim().parse().ok()?;
+    if major != 3 {
+        return None;
+    }
+    Some(PythonVersion { major, minor })
+}
+
 #[cfg(test)]
 pub(crate) fn write_test_app<B: AsRef<[u8]>>(files: &[(&str, B)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -390,4 +385,24 @@ pub(crate) fn test_project(files: &[(&str, &str)]) -> (tempfile::TempDir, Projec
     let dir = write_test_app(files);
     let project = Project::discover(dir.path()).unwrap();
     (dir, project)
+}
+
+#[cfg(test)]
+mod version_tests {
+    use super::*;
+
+    #[test]
+    fn python_versions() {
+        assert_eq!(parse_python_version("3.12"), Some(PythonVersion::PY312));
+        assert_eq!(
+            parse_python_version("python-3.9.7"),
+            Some(PythonVersion::PY39)
+        );
+        assert_eq!(
+            parse_python_version("PYTHON|3.11"),
+            Some(PythonVersion::PY311)
+        );
+        assert_eq!(parse_python_version("2.7"), None);
+        assert_eq!(parse_python_version("latest"), None);
+    }
 }

@@ -4,18 +4,12 @@ use ruff_python_ast::{ModModule, PythonVersion};
 use ruff_python_parser::{Mode, ParseOptions, parse_unchecked};
 use ruff_text_size::{TextRange, TextSize};
 
-use super::ReadError;
+use super::decode::ReadError;
+use super::semantic::PythonSyntaxError;
 
 /// CPython's tokenizer refuses more nested brackets than this (`MAXLEVEL` in Parser/tokenizer.h):
 /// "SyntaxError: too many nested parentheses".
 pub const CPYTHON_MAX_BRACKET_DEPTH: usize = 200;
-
-/// A reason CPython would refuse to import a file.
-#[derive(Debug, Clone)]
-pub struct PythonSyntaxError {
-    pub range: TextRange,
-    pub message: String,
-}
 
 /// The result of reading and parsing one Python file.
 #[derive(Debug)]

@@ -11,6 +11,13 @@
 
 use std::cell::RefCell;
 
+/// A reason CPython would refuse to import a file.
+#[derive(Debug, Clone)]
+pub struct PythonSyntaxError {
+    pub range: TextRange,
+    pub message: String,
+}
+
 use ruff_python_ast::visitor::{Visitor, walk_expr, walk_stmt};
 use ruff_python_ast::{self as ast, Expr, ModModule, PythonVersion, Stmt};
 use ruff_python_parser::semantic_errors::{
@@ -18,8 +25,6 @@ use ruff_python_parser::semantic_errors::{
     SemanticSyntaxError, SemanticSyntaxErrorKind, YieldOutsideFunctionKind,
 };
 use ruff_text_size::TextRange;
-
-use super::python::PythonSyntaxError;
 
 /// Nodes nested deeper than this (statements and expressions counted together) are not checked.
 pub const MAX_DEPTH: usize = 500;

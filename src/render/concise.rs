@@ -2,8 +2,8 @@
 
 use std::io::{self, Write};
 
-use super::{DisplayPaths, safe_message, span_positions};
-use crate::Report;
+use super::view::{DisplayPaths, safe_message, span_positions};
+use crate::diagnostic::Report;
 
 pub fn render(report: &Report, paths: &DisplayPaths, out: &mut dyn Write) -> io::Result<()> {
     for d in &report.diagnostics {
@@ -18,7 +18,12 @@ pub fn render(report: &Report, paths: &DisplayPaths, out: &mut dyn Write) -> io:
                     d.rule.code
                 )?;
             }
-            None => writeln!(out, "{}: {} {message}", super::flag_location(), d.rule.code)?,
+            None => writeln!(
+                out,
+                "{}: {} {message}",
+                super::view::flag_location(),
+                d.rule.code
+            )?,
         }
     }
     Ok(())

@@ -6,8 +6,8 @@
 
 use std::io::{self, Write};
 
-use super::{DisplayPaths, safe_message, safe_text, span_positions};
-use crate::Report;
+use super::view::{DisplayPaths, safe_message, safe_text, span_positions};
+use crate::diagnostic::Report;
 use crate::rules::Level;
 
 pub fn render(report: &Report, paths: &DisplayPaths, out: &mut dyn Write) -> io::Result<()> {
@@ -61,7 +61,7 @@ fn escape_property(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::test_support::{SECRET, sample};
+    use crate::render::view::test_support::{SECRET, sample};
 
     #[test]
     fn one_workflow_command_a_finding() {

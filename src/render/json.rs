@@ -36,8 +36,8 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{DisplayPaths, safe_message, safe_text, span_positions};
-use crate::Report;
+use super::view::{DisplayPaths, safe_message, safe_text, span_positions};
+use crate::diagnostic::Report;
 use crate::rules::{Category, Level};
 
 #[derive(Serialize)]
@@ -104,7 +104,7 @@ mod tests {
     use serde_json::{Value, json};
 
     use super::*;
-    use crate::render::test_support::{SECRET, sample};
+    use crate::render::view::test_support::{SECRET, sample};
 
     fn rendered(report: &Report) -> String {
         let mut out = Vec::new();

@@ -14,10 +14,9 @@ use serde_sarif::sarif::{
     Sarif, Tool, ToolComponent,
 };
 
-use super::{DisplayPaths, safe_message, safe_text, shown_source, span_positions};
-use crate::Report;
-use crate::config::Config;
+use super::view::{DisplayPaths, safe_message, safe_text, shown_source, span_positions};
 use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Report;
 use crate::project::{FileId, Span};
 use crate::rules::{Level, RuleMeta};
 
@@ -27,12 +26,7 @@ pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 /// The key of our entry in `partialFingerprints`.
 pub const FINGERPRINT_KEY: &str = "appservicePreflight/v1";
 
-pub fn render(
-    report: &Report,
-    _config: &Config,
-    paths: &DisplayPaths,
-    out: &mut dyn Write,
-) -> io::Result<()> {
+pub fn render(report: &Report, paths: &DisplayPaths, out: &mut dyn Write) -> io::Result<()> {
     let sarif = build(report, paths);
     serde_json::to_writer_pretty(&mut *out, &sarif)?;
     writeln!(out)
@@ -315,12 +309,11 @@ mod tests {
     use serde_json::Value;
 
     use super::*;
-    use crate::render::test_support::{SECRET, sample};
+    use crate::render::view::test_support::{SECRET, sample};
 
     fn rendered(report: &Report, paths: &DisplayPaths) -> (String, Value) {
         let mut out = Vec::new();
-        let config = Config::new(report.project.root());
-        render(report, &config, paths, &mut out).unwrap();
+        render(report, paths, &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
         let value = serde_json::from_str(&text).unwrap();
         (text, value)

@@ -8,9 +8,9 @@ use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term::termcolor::{Ansi, NoColor, WriteColor};
 use codespan_reporting::term::{self, Config};
 
-use super::{DisplayPaths, safe_message, safe_text, shown_source};
-use crate::Report;
+use super::view::{DisplayPaths, safe_message, safe_text, shown_source};
 use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Report;
 use crate::project::{FileId, Span};
 use crate::rules::Level;
 
@@ -164,7 +164,7 @@ fn summary(diagnostics: &[Diagnostic]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::test_support::{SECRET, sample};
+    use crate::render::view::test_support::{SECRET, sample};
 
     fn rendered(report: &Report, color: bool) -> String {
         let mut out = Vec::new();

@@ -12,7 +12,6 @@ pub static META: RuleMeta = RuleMeta {
     summary: "`ALLOWED_HOSTS` cannot match the app's host name on App Service",
     docs: include_str!("../../lints/AZ304.md"),
     security_severity: Some("5.3"),
-    check,
 };
 
 const HELP: &str = "allow the host name App Service gives the app: `ALLOWED_HOSTS = [os.environ['WEBSITE_HOSTNAME']]` in the production settings (add custom domains after it)";
@@ -102,7 +101,7 @@ fn verdict(value: &Value) -> Option<Verdict> {
     Some(Verdict::Unreachable { shown, foreign })
 }
 
-fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let Some(django) = &ctx.django else { return };
     let alternatives = django.get("ALLOWED_HOSTS");
     let debug_on = {

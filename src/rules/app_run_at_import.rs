@@ -14,10 +14,9 @@ pub static META: RuleMeta = RuleMeta {
     summary: "The entry module starts a server (`app.run()`) when it is imported",
     docs: include_str!("../../lints/AZ211.md"),
     security_severity: None,
-    check,
 };
 
-fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let Some(entry) = &ctx.startup.entry else {
         return;
     };
@@ -97,21 +96,17 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use crate::config::Config;
-
     /// The messages of this rule for an app made of `files`, started with `command` if given.
     fn messages(files: &[(&str, &str)], command: Option<&str>) -> Vec<String> {
-        let dir = crate::project::write_test_app(files);
-        let mut config = Config::new(dir.path());
-        config.rules = vec![&META];
-        config.startup_command = command.map(str::to_owned);
-        crate::check(&config)
-            .unwrap()
-            .diagnostics
-            .into_iter()
-            .map(|d| d.message)
-            .collect()
+        let files: Vec<(&str, &[u8])> = files.iter().map(|(p, t)| (*p, t.as_bytes())).collect();
+        crate::rules::run_check(
+            &files,
+            |inputs| inputs.startup_command = command.map(str::to_owned),
+            super::check,
+        )
+        .into_iter()
+        .map(|d| d.message)
+        .collect()
     }
 
     const APP: &str = "from flask import Flask\napp = Flask(__name__)\n";

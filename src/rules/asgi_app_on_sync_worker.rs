@@ -20,14 +20,13 @@ pub static META: RuleMeta = RuleMeta {
     summary: "An ASGI app (FastAPI, Starlette, Quart) is started on a sync worker",
     docs: include_str!("../../lints/AZ204.md"),
     security_severity: None,
-    check,
 };
 
 const SYNC_CALLS_WSGI: &str = "gunicorn's own workers (sync, gthread, gevent, eventlet) call the app as WSGI, \
      `app(environ, start_response)`; an ASGI app takes `(scope, receive, send)`, so every request fails with a \
      `TypeError` and a 500 error";
 
-fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     match ctx.startup.kind {
         StartupKind::Flask | StartupKind::Django => auto_detected(ctx, out),
         StartupKind::Custom => {

@@ -13,13 +13,12 @@ pub static META: RuleMeta = RuleMeta {
     summary: "The configuration turns the build off while the app has requirements",
     docs: include_str!("../../lints/AZ113.md"),
     security_severity: None,
-    check,
 };
 
 /// Folders that hold packages installed ahead of the deployment (the app ships its own).
 const VENDORED: &[&str] = &["antenv", "__oryx_packages__", ".python_packages"];
 
-fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let project = ctx.project;
     let plan = &ctx.oryx;
     if plan.runs != BuildRuns::No || !plan.dependencies.installs_something() {
@@ -97,7 +96,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::platform::oryx::run_rule;
+    use crate::rules::run_rule;
 
     const APP: &[(&str, &[u8])] = &[
         ("app.py", b"import flask\n"),

@@ -14,10 +14,9 @@ pub static META: RuleMeta = RuleMeta {
     summary: "A pre- or post-build command or script uses an absolute path",
     docs: include_str!("../../lints/AZ107.md"),
     security_severity: None,
-    check,
 };
 
-fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let project = ctx.project;
     for hook in ctx.build.iter() {
         value_paths(project, hook, out);

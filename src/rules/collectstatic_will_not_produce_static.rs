@@ -3,9 +3,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::platform::Source;
 use crate::platform::django::{DjangoSettings, StrLit, Value};
-use crate::platform::oryx::{
-    BuildRuns, COLLECTSTATIC_COMMAND, CollectstaticSkip, collectstatic_elsewhere,
-};
+use crate::platform::oryx::{BuildRuns, COLLECTSTATIC_COMMAND, CollectstaticSkip};
 use crate::project::Span;
 use crate::rules::{Category, Context, RuleMeta, bad_in_every_branch, fixes, settings_place_in};
 
@@ -16,7 +14,6 @@ pub static META: RuleMeta = RuleMeta {
     summary: "Oryx will skip or fail `collectstatic` while the app serves static files",
     docs: include_str!("../../lints/AZ106.md"),
     security_severity: None,
-    check,
 };
 
 /// Why the app needs collected static files, and where the settings say so.
@@ -26,7 +23,7 @@ struct ServesStatic {
     staticfiles_app: bool,
 }
 
-fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let project = ctx.project;
     let Some(django) = &ctx.django else {
         return;
@@ -54,7 +51,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             | CollectstaticSkip::BuildFails
             | CollectstaticSkip::CustomBuildCommand(_),
         ) => return,
-        Some(_) if collectstatic_elsewhere(ctx.platform).is_some() => return,
+        Some(_) if ctx.platform.collectstatic_elsewhere().is_some() => return,
         Some(CollectstaticSkip::Disabled(setting)) => Diagnostic::new(
             &META,
             setting.value_span.or(setting.source.span()),
@@ -282,7 +279,7 @@ fn find_str<'a>(value: &'a Value, pred: &dyn Fn(&str) -> bool, depth: usize) -> 
 mod tests {
     use super::find_str;
     use crate::platform::django::{StrLit, Value};
-    use crate::platform::oryx::run_rule;
+    use crate::rules::run_rule;
 
     const WSGI: &[u8] = b"import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'site1.settings')\napplication = None\n";
 

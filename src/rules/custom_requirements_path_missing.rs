@@ -14,12 +14,11 @@ pub static META: RuleMeta = RuleMeta {
     summary: "`CUSTOM_REQUIREMENTSTXT_PATH` is absolute or names a missing file",
     docs: include_str!("../../lints/AZ111.md"),
     security_severity: None,
-    check,
 };
 
 const NAME: &str = "CUSTOM_REQUIREMENTSTXT_PATH";
 
-fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let project = ctx.project;
     let Some(custom) = &ctx.oryx.dependencies.custom_path else {
         return;
@@ -109,8 +108,8 @@ fn remove(project: &Project, source: &Source) -> String {
 #[cfg(test)]
 mod tests {
     use super::candidate;
-    use crate::platform::oryx::run_rule;
     use crate::project::Project;
+    use crate::rules::run_rule;
 
     #[test]
     fn suggests_the_file_the_value_means() {

@@ -11,10 +11,9 @@ pub static META: RuleMeta = RuleMeta {
     summary: "`DEBUG` is a raw environment string, so `\"False\"` turns debug on",
     docs: include_str!("../../lints/AZ302.md"),
     security_severity: Some("7.5"),
-    check,
 };
 
-fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let Some(django) = &ctx.django else { return };
     let alternatives = django.get("DEBUG");
     // Every branch must be wrong in some way; this rule reports the branches that take a raw string.

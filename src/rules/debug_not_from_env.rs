@@ -11,12 +11,11 @@ pub static META: RuleMeta = RuleMeta {
     summary: "`DEBUG` is on, or fails open, in the settings App Service loads",
     docs: include_str!("../../lints/AZ301.md"),
     security_severity: Some("7.5"),
-    check,
 };
 
 const HELP: &str = "read it from the environment, off unless set: `DEBUG = os.environ.get('DEBUG', '').lower() in ('1', 'true', 'yes')` (or set `DEBUG = False` in the production settings)";
 
-fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let Some(django) = &ctx.django else { return };
     let alternatives = django.get("DEBUG");
     // Every branch must be wrong in some way; this rule reports the branches that are on or fail open.

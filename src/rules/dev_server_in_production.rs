@@ -13,7 +13,6 @@ pub static META: RuleMeta = RuleMeta {
     summary: "The startup command runs a development server (`runserver`, `flask run`, `app.run()`)",
     docs: include_str!("../../lints/AZ209.md"),
     security_severity: None,
-    check,
 };
 
 const FLASK_DEV: &str = "Flask's documentation says its development server is not designed to be efficient, stable or secure";
@@ -21,7 +20,7 @@ const FLASK_DEV: &str = "Flask's documentation says its development server is no
 /// The arguments App Service gives gunicorn on an auto-detected start (behaviour item 20).
 const GUNICORN: &str = "gunicorn --bind=0.0.0.0:8000 --timeout 600";
 
-fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let model = &ctx.gunicorn;
     for server in &model.servers {
         let text = &model.texts[server.text];

@@ -4,7 +4,8 @@ use crate::diagnostic::Diagnostic;
 use crate::platform::EntryKind;
 use crate::platform::apps::{self, Framework, ModuleNames, Resolved, gunicorn_command};
 use crate::platform::command::ServerKind;
-use crate::platform::startup::{EntryModule, ServerAt, StartupKind};
+use crate::platform::modules::EntryModule;
+use crate::platform::startup::{ServerAt, StartupKind};
 use crate::project::{FileId, Project, Span};
 use crate::rules::{Category, Context, RuleMeta, fixes};
 
@@ -15,10 +16,9 @@ pub static META: RuleMeta = RuleMeta {
     summary: "The entry module lacks the attribute gunicorn will load",
     docs: include_str!("../../lints/AZ202.md"),
     security_severity: None,
-    check,
 };
 
-fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let project = ctx.project;
     let startup = &ctx.startup;
     match startup.kind {

@@ -15,7 +15,6 @@ pub static META: RuleMeta = RuleMeta {
     summary: "A module imported at start-up is not installed by the requirements",
     docs: include_str!("../../lints/AZ103.md"),
     security_severity: None,
-    check,
 };
 
 /// Other places importing the same module, shown at most.
@@ -28,7 +27,7 @@ const REMOVED_REPLACEMENTS: &[(&str, &str)] = &[
     ("distutils", "setuptools"),
 ];
 
-fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let req = &ctx.requirements;
     match req.kind {
         DependencyKind::RequirementsTxt if req.root().is_some() => {}
@@ -167,7 +166,10 @@ fn python(ctx: &Context) -> String {
 mod tests {
     use super::*;
 
-    fn run(files: &[(&str, &[u8])], setup: impl Fn(&mut crate::config::Config)) -> Vec<Diagnostic> {
+    fn run(
+        files: &[(&str, &[u8])],
+        setup: impl Fn(&mut crate::platform::Inputs),
+    ) -> Vec<Diagnostic> {
         crate::rules::run_check(files, setup, check)
     }
 

@@ -16,10 +16,9 @@ pub static META: RuleMeta = RuleMeta {
     summary: "The gunicorn configuration daemonizes, changes to an absolute folder, reloads or logs to files",
     docs: include_str!("../../lints/AZ208.md"),
     security_severity: None,
-    check,
 };
 
-fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let model = &ctx.gunicorn;
     // Only a custom gunicorn command reads the app's settings; an auto-detected start ignores the
     // repository's gunicorn.conf.py (behaviour item 21).
@@ -306,7 +305,6 @@ fn help(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Config;
     use crate::platform::django::StrLit;
 
     fn text(s: &str) -> Value {
@@ -344,20 +342,21 @@ mod tests {
         command: Option<&str>,
         settings: &[(&str, &str)],
     ) -> Vec<(Level, String)> {
-        let dir = crate::project::write_test_app(files);
-        let mut config = Config::new(dir.path());
-        config.rules = vec![&META];
-        config.startup_command = command.map(str::to_owned);
-        config.app_settings = settings
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect();
-        crate::check(&config)
-            .unwrap()
-            .diagnostics
-            .into_iter()
-            .map(|d| (d.level, d.message))
-            .collect()
+        let files: Vec<(&str, &[u8])> = files.iter().map(|(p, t)| (*p, t.as_bytes())).collect();
+        crate::rules::run_check(
+            &files,
+            |inputs| {
+                inputs.startup_command = command.map(str::to_owned);
+                inputs.app_settings = settings
+                    .iter()
+                    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                    .collect();
+            },
+            super::check,
+        )
+        .into_iter()
+        .map(|d| (d.level, d.message))
+        .collect()
     }
 
     #[test]

@@ -16,14 +16,13 @@ pub static META: RuleMeta = RuleMeta {
     summary: "The startup command installs packages, creates a virtual environment or downloads models at every start",
     docs: include_str!("../../lints/AZ210.md"),
     security_severity: None,
-    check,
 };
 
 /// The platform's start-up time limit when `WEBSITES_CONTAINER_START_TIME_LIMIT` is not set (App Service
 /// on Linux FAQ).
 const DEFAULT_START_LIMIT: &str = "230";
 
-fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let limit = ctx
         .app_settings
         .get("WEBSITES_CONTAINER_START_TIME_LIMIT")

@@ -11,10 +11,9 @@ pub static META: RuleMeta = RuleMeta {
     summary: "A boolean App Service setting has a value other than true or false",
     docs: include_str!("../../lints/AZ109.md"),
     security_severity: None,
-    check,
 };
 
-fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let project = ctx.project;
     for bad in &ctx.oryx.invalid_booleans {
         // The start-up script generator reads it only to build the gunicorn command of an auto-detected app.
@@ -67,7 +66,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::platform::oryx::run_rule;
+    use crate::rules::run_rule;
 
     fn messages(files: &[(&str, &[u8])], flags: &[(&str, &str)], cmd: Option<&str>) -> Vec<String> {
         run_rule(files, flags, cmd, super::check)

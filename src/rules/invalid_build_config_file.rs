@@ -10,10 +10,9 @@ pub static META: RuleMeta = RuleMeta {
     summary: "`appsvc.yaml` or `build.env` is malformed: Oryx ignores it or cannot load it",
     docs: include_str!("../../lints/AZ112.md"),
     security_severity: None,
-    check,
 };
 
-fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     if let Some(appsvc) = &ctx.sources.appsvc
         && let Some(error) = &appsvc.error
     {
@@ -40,7 +39,7 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::platform::oryx::run_rule;
+    use crate::rules::run_rule;
 
     #[test]
     fn passes_on_what_the_configuration_model_finds() {

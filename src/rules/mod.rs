@@ -1,10 +1,7 @@
 //! The rule registry: every rule is one file in this folder with a `META` and a `check` function.
 
-use std::fmt;
-
-use serde::Serialize;
-
 use crate::diagnostic::Diagnostic;
+pub use crate::diagnostic::{Category, Level, RuleMeta, doc_section};
 use crate::platform::Platform;
 
 mod allowed_hosts;
@@ -38,173 +35,105 @@ mod syntax_error;
 mod virtualenv_in_deployment;
 mod wrong_wsgi_detected;
 
-/// Every rule, in code order. Registering a rule is one `mod` line above and one entry here.
-pub static RULES: &[&RuleMeta] = &[
-    &syntax_error::META,
-    &requirements_not_at_root::META,
-    &pyproject_without_requirements::META,
-    &framework_not_in_requirements::META,
-    &requirement_cannot_install_on_linux::META,
-    &requirements_encoding::META,
-    &collectstatic_will_not_produce_static::META,
-    &build_command_absolute_path::META,
-    &script_or_config_file_bytes::META,
-    &invalid_boolean_app_setting::META,
-    &virtualenv_in_deployment::META,
-    &custom_requirements_path_missing::META,
-    &invalid_build_config_file::META,
-    &build_automation_off::META,
-    &no_entry_point_detected::META,
-    &entry_attribute_missing::META,
-    &wrong_wsgi_detected::META,
-    &asgi_app_on_sync_worker::META,
-    &startup_target_missing::META,
-    &startup_command_absolute_path::META,
-    &server_not_reachable::META,
-    &gunicorn_config_breaks_container::META,
-    &dev_server_in_production::META,
-    &install_at_startup::META,
-    &app_run_at_import::META,
-    &debug_not_from_env::META,
-    &debug_env_string::META,
-    &secret_key_hardcoded::META,
-    &allowed_hosts::META,
-];
-
-/// What kind of problem a rule finds; it sets the default level of its findings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Category {
-    /// The deploy or the app fails.
-    Blocker,
-    /// A security hole or misbehaviour in production.
-    Risk,
-    /// Worth knowing; does not fail a check by default.
-    Advice,
-}
-
-impl Category {
-    pub fn default_level(self) -> Level {
-        match self {
-            Category::Blocker => Level::Error,
-            Category::Risk => Level::Warning,
-            Category::Advice => Level::Note,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Category::Blocker => "blocker",
-            Category::Risk => "risk",
-            Category::Advice => "advice",
-        }
-    }
-}
-
-/// How serious one finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Level {
-    Note,
-    Warning,
-    Error,
-}
-
-impl Level {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Level::Error => "error",
-            Level::Warning => "warning",
-            Level::Note => "note",
-        }
-    }
-
-    /// Whether a finding at this level makes `check` exit with 1.
-    pub fn fails(self) -> bool {
-        self >= Level::Warning
-    }
-}
-
-impl fmt::Display for Level {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
+/// A rule's check: read the model, push findings.
 pub type CheckFn = fn(&Context, &mut Vec<Diagnostic>);
 
-/// The facts about one rule. Prose lives in `lints/<CODE>.md`.
-pub struct RuleMeta {
-    pub code: &'static str,
-    pub name: &'static str,
-    pub category: Category,
-    /// One line, shown by `rules` and used as SARIF `shortDescription`.
-    pub summary: &'static str,
-    /// The rule page, `lints/<CODE>.md`.
-    pub docs: &'static str,
-    /// The GitHub `security-severity` (0.0-10.0) for rules about security, else `None`.
-    pub security_severity: Option<&'static str>,
+/// A registered rule: its facts and its check.
+#[derive(Debug)]
+pub struct Rule {
+    pub meta: &'static RuleMeta,
     pub check: CheckFn,
 }
 
-impl fmt::Debug for RuleMeta {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RuleMeta")
-            .field("code", &self.code)
-            .finish()
+impl std::ops::Deref for Rule {
+    type Target = RuleMeta;
+    fn deref(&self) -> &RuleMeta {
+        self.meta
     }
 }
 
-impl PartialEq for RuleMeta {
-    fn eq(&self, other: &Self) -> bool {
-        self.code == other.code
-    }
-}
-
-impl RuleMeta {
-    /// The body of one `## Heading` section of the rule page, trimmed.
-    pub fn doc_section(&self, heading: &str) -> Option<&'static str> {
-        doc_section(self.docs, heading)
-    }
-
-    /// The first paragraph of "What it does", as one line.
-    pub fn full_description(&self) -> String {
-        self.doc_section("What it does")
-            .and_then(|s| s.split("\n\n").next())
-            .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
-            .unwrap_or_else(|| self.summary.to_string())
-    }
-
-    /// Where the rule page is published.
-    pub fn url(&self) -> String {
-        format!(
-            "{}/blob/main/lints/{}.md",
-            env!("CARGO_PKG_REPOSITORY"),
-            self.code
-        )
-    }
-
-    pub fn tags(&self) -> Vec<&'static str> {
-        let mut tags = vec![self.category.as_str()];
-        if self.security_severity.is_some() {
-            tags.push("security");
+/// `rule!(module)`: the rule declared in `module` (its `META` and its `check`).
+macro_rules! rule {
+    ($module:ident) => {
+        Rule {
+            meta: &$module::META,
+            check: $module::check,
         }
-        tags
-    }
+    };
 }
 
-/// The body of a `## heading` section of a Markdown page.
-pub fn doc_section<'a>(page: &'a str, heading: &str) -> Option<&'a str> {
-    let marker = format!("## {heading}\n");
-    let start = page.find(&marker)? + marker.len();
-    let rest = &page[start..];
-    let end = rest.find("\n## ").map_or(rest.len(), |i| i + 1);
-    Some(rest[..end].trim())
+/// Every rule, in code order. Registering a rule is one `mod` line above and one entry here.
+pub static RULES: &[Rule] = &[
+    rule!(syntax_error),
+    rule!(requirements_not_at_root),
+    rule!(pyproject_without_requirements),
+    rule!(framework_not_in_requirements),
+    rule!(requirement_cannot_install_on_linux),
+    rule!(requirements_encoding),
+    rule!(collectstatic_will_not_produce_static),
+    rule!(build_command_absolute_path),
+    rule!(script_or_config_file_bytes),
+    rule!(invalid_boolean_app_setting),
+    rule!(virtualenv_in_deployment),
+    rule!(custom_requirements_path_missing),
+    rule!(invalid_build_config_file),
+    rule!(build_automation_off),
+    rule!(no_entry_point_detected),
+    rule!(entry_attribute_missing),
+    rule!(wrong_wsgi_detected),
+    rule!(asgi_app_on_sync_worker),
+    rule!(startup_target_missing),
+    rule!(startup_command_absolute_path),
+    rule!(server_not_reachable),
+    rule!(gunicorn_config_breaks_container),
+    rule!(dev_server_in_production),
+    rule!(install_at_startup),
+    rule!(app_run_at_import),
+    rule!(debug_not_from_env),
+    rule!(debug_env_string),
+    rule!(secret_key_hardcoded),
+    rule!(allowed_hosts),
+];
+
+/// Run `rules` on the model: the findings in file and position order, each once.
+pub fn run(platform: &Platform, rules: &[&Rule]) -> Vec<Diagnostic> {
+    let context = Context { platform };
+    let mut diagnostics = Vec::new();
+    for rule in rules {
+        (rule.check)(&context, &mut diagnostics);
+    }
+    finish(platform.project, diagnostics)
+}
+
+/// The findings as every run reports them: labels of place-less findings as notes, sorted, each once.
+fn finish(project: &crate::project::Project, mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    for d in &mut diagnostics {
+        // A finding without a place (from a flag) has nowhere to show its label: it becomes the
+        // first note, in every format.
+        if d.span.is_none() && !d.label.is_empty() {
+            let label = std::mem::take(&mut d.label);
+            d.notes.insert(0, label);
+        }
+    }
+    diagnostics.sort_by(|a, b| {
+        let key = |d: &Diagnostic| {
+            (
+                d.span.map(|s| project.rel_path(s.file).to_owned()),
+                d.span.map(|s| s.range.start()),
+                d.rule.code,
+            )
+        };
+        key(a).cmp(&key(b))
+    });
+    // The same finding twice (two paths to one line) is reported once, wherever the copies are.
+    let mut seen = std::collections::HashSet::new();
+    diagnostics.retain(|d| seen.insert((d.rule.code, d.span, d.message.clone())));
+    diagnostics
 }
 
 /// Find a rule by code (`AZ301`) or name (`django-debug-not-from-env`), ignoring case.
-pub fn find(code_or_name: &str) -> Option<&'static RuleMeta> {
-    RULES.iter().copied().find(|r| {
+pub fn find(code_or_name: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| {
         r.code.eq_ignore_ascii_case(code_or_name) || r.name.eq_ignore_ascii_case(code_or_name)
     })
 }
@@ -294,19 +223,19 @@ pub fn markdown_table() -> String {
     table
 }
 
-/// Run one rule on an app made of `files` (path, bytes), with the configuration adjusted by `setup`:
+/// Run one rule on an app made of `files` (path, bytes), with the inputs adjusted by `setup`:
 /// the shared harness of the rules' unit tests.
 #[cfg(test)]
 pub(crate) fn run_check(
     files: &[(&str, &[u8])],
-    setup: impl Fn(&mut crate::config::Config),
+    setup: impl Fn(&mut crate::platform::Inputs),
     check: CheckFn,
 ) -> Vec<Diagnostic> {
     let dir = crate::project::write_test_app(files);
     let project = crate::project::Project::discover(dir.path()).unwrap();
-    let mut config = crate::config::Config::new(dir.path());
-    setup(&mut config);
-    let platform = Platform::build(&project, &config);
+    let mut inputs = crate::platform::Inputs::default();
+    setup(&mut inputs);
+    let platform = Platform::build(&project, &inputs);
     let mut out = Vec::new();
     check(
         &Context {
@@ -314,5 +243,27 @@ pub(crate) fn run_check(
         },
         &mut out,
     );
-    out
+    finish(&project, out)
+}
+
+/// Run one rule on an app made of `files`, with `--app-setting` flags and an optional startup command
+/// (for the build rules' unit tests).
+#[cfg(test)]
+pub(crate) fn run_rule(
+    files: &[(&str, &[u8])],
+    flags: &[(&str, &str)],
+    startup_command: Option<&str>,
+    check: CheckFn,
+) -> Vec<crate::diagnostic::Diagnostic> {
+    run_check(
+        files,
+        |config| {
+            config.app_settings = flags
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect();
+            config.startup_command = startup_command.map(str::to_owned);
+        },
+        check,
+    )
 }

@@ -13,7 +13,6 @@ pub static META: RuleMeta = RuleMeta {
     summary: "No startup command and nothing auto-detected: App Service will serve its default page",
     docs: include_str!("../../lints/AZ201.md"),
     security_severity: None,
-    check,
 };
 
 const WHERE_ORYX_LOOKS: &str = "without a startup command, App Service starts only `<folder>/wsgi.py` for the first folder \
@@ -21,7 +20,7 @@ const WHERE_ORYX_LOOKS: &str = "without a startup command, App Service starts on
      or the first of `application.py`, `app.py`, `run.py`, `index.py`, `server.py`, `wsgi.py` at the root as \
      `<name>:app` (Flask)";
 
-fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let project = ctx.project;
     let startup = &ctx.startup;
     if startup.kind != StartupKind::Default {

@@ -12,7 +12,6 @@ pub static META: RuleMeta = RuleMeta {
     summary: "Only `pyproject.toml` at the root, no `requirements.txt`",
     docs: include_str!("../../lints/AZ102.md"),
     security_severity: None,
-    check,
 };
 
 /// Which tool manages the project, and so which command writes `requirements.txt`.
@@ -24,7 +23,7 @@ enum Manager {
     Other,
 }
 
-fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let req = &ctx.requirements;
     if !matches!(
         req.kind,
@@ -111,7 +110,10 @@ fn dependencies_line(project: &Project, file: crate::project::FileId) -> Option<
 mod tests {
     use super::*;
 
-    fn run(files: &[(&str, &[u8])], setup: impl Fn(&mut crate::config::Config)) -> Vec<Diagnostic> {
+    fn run(
+        files: &[(&str, &[u8])],
+        setup: impl Fn(&mut crate::platform::Inputs),
+    ) -> Vec<Diagnostic> {
         crate::rules::run_check(files, setup, check)
     }
 

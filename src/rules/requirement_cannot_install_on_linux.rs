@@ -15,13 +15,12 @@ pub static META: RuleMeta = RuleMeta {
     summary: "A requirement line pip cannot parse or install on Linux: Windows-only package, local or drive path, `pkg-resources==0.0.0`",
     docs: include_str!("../../lints/AZ104.md"),
     security_severity: None,
-    check,
 };
 
 const BUILD_FAILS: &str =
     "Oryx runs `pip install -r` with `set -e`: one failing line fails the whole deployment";
 
-fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let req = &ctx.requirements;
     if req.kind != DependencyKind::RequirementsTxt {
         return;
@@ -264,7 +263,10 @@ fn display_rel(rel: &str) -> &str {
 mod tests {
     use super::*;
 
-    fn run(files: &[(&str, &[u8])], setup: impl Fn(&mut crate::config::Config)) -> Vec<Diagnostic> {
+    fn run(
+        files: &[(&str, &[u8])],
+        setup: impl Fn(&mut crate::platform::Inputs),
+    ) -> Vec<Diagnostic> {
         crate::rules::run_check(files, setup, check)
     }
 

@@ -12,10 +12,9 @@ pub static META: RuleMeta = RuleMeta {
     summary: "The requirements file is UTF-16 or holds NUL bytes: `collectstatic` is skipped, or pip cannot read it",
     docs: include_str!("../../lints/AZ105.md"),
     security_severity: None,
-    check,
 };
 
-fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let req = &ctx.requirements;
     if req.kind != DependencyKind::RequirementsTxt {
         return;
@@ -103,7 +102,10 @@ fn utf16_help(path: &str) -> String {
 mod tests {
     use super::*;
 
-    fn run(files: &[(&str, &[u8])], setup: impl Fn(&mut crate::config::Config)) -> Vec<Diagnostic> {
+    fn run(
+        files: &[(&str, &[u8])],
+        setup: impl Fn(&mut crate::platform::Inputs),
+    ) -> Vec<Diagnostic> {
         crate::rules::run_check(files, setup, check)
     }
 

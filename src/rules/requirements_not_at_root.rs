@@ -11,7 +11,6 @@ pub static META: RuleMeta = RuleMeta {
     summary: "No requirements.txt, setup.py or pyproject.toml at the app root",
     docs: include_str!("../../lints/AZ101.md"),
     security_severity: None,
-    check,
 };
 
 /// The root files Oryx installs from (behaviour item 9), and the settings that replace them.
@@ -49,7 +48,7 @@ struct Candidate<'p> {
     path: &'p str,
 }
 
-fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let project = ctx.project;
     if ROOT_FILES.iter().any(|name| project.file(name).is_some()) {
         return;

@@ -12,7 +12,6 @@ pub static META: RuleMeta = RuleMeta {
     summary: "A build script or startup file has CRLF line endings or a UTF-8 BOM",
     docs: include_str!("../../lints/AZ108.md"),
     security_severity: None,
-    check,
 };
 
 /// How the platform runs a file.
@@ -23,7 +22,7 @@ enum Role {
     Startup { configured: bool },
 }
 
-fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let project = ctx.project;
     let mut seen: Vec<FileId> = Vec::new();
     for step in OryxPlan::build_steps(project, &ctx.build) {
@@ -146,7 +145,7 @@ fn report(ctx: &Context, file: FileId, role: &Role, out: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::platform::oryx::run_rule;
+    use crate::rules::run_rule;
 
     fn labels(files: &[(&str, &[u8])], flags: &[(&str, &str)], cmd: Option<&str>) -> Vec<String> {
         run_rule(files, flags, cmd, super::check)

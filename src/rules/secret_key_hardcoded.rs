@@ -12,7 +12,6 @@ pub static META: RuleMeta = RuleMeta {
     summary: "`SECRET_KEY` is written in the code or generated per process",
     docs: include_str!("../../lints/AZ303.md"),
     security_severity: Some("7.5"),
-    check,
 };
 
 const HELP: &str = "read it from an app setting: `SECRET_KEY = os.environ['SECRET_KEY']`, then set one: `az webapp config appsettings set --resource-group <group> --name <app> --settings SECRET_KEY=\"$(python -c 'import secrets; print(secrets.token_urlsafe(50))')\"`";
@@ -68,7 +67,7 @@ fn classify(value: &Value) -> Option<Problem> {
     }
 }
 
-fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let Some(django) = &ctx.django else { return };
     let alternatives = django.get("SECRET_KEY");
     for (assigned, problem) in bad_in_every_branch(&alternatives, classify) {

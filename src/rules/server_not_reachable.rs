@@ -19,7 +19,6 @@ pub static META: RuleMeta = RuleMeta {
     summary: "The server binds a local address or a port other than `$PORT`",
     docs: include_str!("../../lints/AZ207.md"),
     security_severity: None,
-    check,
 };
 
 /// The port App Service sends requests to on a built-in Python image (the image sets PORT=8000).
@@ -27,7 +26,7 @@ const PLATFORM_PORT: u16 = 8000;
 
 const LOCAL: &str = "only connections from inside the container reach this address, and App Service connects from outside";
 
-fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let accepted = accepted_ports(ctx);
     let model = &ctx.gunicorn;
     for (index, server) in model.servers.iter().enumerate() {

@@ -14,7 +14,6 @@ pub static META: RuleMeta = RuleMeta {
     summary: "The startup command or startup file uses a path into /home/site/wwwroot",
     docs: include_str!("../../lints/AZ206.md"),
     security_severity: None,
-    check,
 };
 
 const WHY: &str = "with the build on, the app runs from an extracted copy in /tmp/<id>, not from /home/site/wwwroot";
@@ -27,7 +26,7 @@ fn in_wwwroot(path: &str) -> Option<&str> {
     }
 }
 
-fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let project = ctx.project;
     if let Some(command) = &ctx.startup.command {
         let found: Vec<_> = absolute_paths(&command.command)

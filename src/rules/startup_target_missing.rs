@@ -15,10 +15,9 @@ pub static META: RuleMeta = RuleMeta {
     summary: "The startup command names a file, folder or module that is not in the app, or a startup file has lines that never run",
     docs: include_str!("../../lints/AZ205.md"),
     security_severity: None,
-    check,
 };
 
-fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     missing_startup_file(ctx, out);
     first_line_only(ctx, out);
     if ctx.startup.kind == StartupKind::Custom {

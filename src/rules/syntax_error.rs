@@ -11,10 +11,9 @@ pub static META: RuleMeta = RuleMeta {
     summary: "A Python file imported at start-up does not parse or is not UTF-8",
     docs: include_str!("../../lints/AZ001.md"),
     security_severity: None,
-    check,
 };
 
-fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let project = ctx.project;
     let version = ctx.python.version;
     let version_from = match &ctx.python.source {

@@ -13,13 +13,12 @@ pub static META: RuleMeta = RuleMeta {
     summary: "Auto-detection will start a different `wsgi.py` than the app's",
     docs: include_str!("../../lints/AZ203.md"),
     security_severity: None,
-    check,
 };
 
 const FIRST_BY_NAME: &str = "without a startup command, Oryx takes the first folder at the app root, in name order, \
      that holds a `wsgi.py`, as a Django project, and runs `gunicorn <folder>.wsgi`";
 
-fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let project = ctx.project;
     let Some(wrong) = ctx.startup.wrong_wsgi(project, &ctx.app_settings) else {
         return;

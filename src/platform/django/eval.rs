@@ -13,7 +13,7 @@ use ruff_text_size::Ranged;
 
 use super::value::{EnvBool, EnvRead, Fallback, ReadApi, StrLit, Value};
 use crate::platform::app_settings::AppSettings;
-use crate::platform::startup::resolve_module;
+use crate::platform::modules::{absolute_import, resolve_module};
 use crate::project::{FileId, Project, Span};
 
 /// Expressions nested deeper than this evaluate to `Unknown` (the tree is never walked without bound).
@@ -256,16 +256,8 @@ impl<'a> Evaluator<'a> {
                 .find_map(|root| resolve_module(self.project, root, module));
         }
         let rel = self.project.rel_path(from_file);
-        let mut package: Vec<&str> = rel.split('/').collect();
-        package.pop();
-        for _ in 1..level {
-            package.pop()?;
-        }
-        let base = package.join("/");
-        match module {
-            Some(m) => resolve_module(self.project, &base, m),
-            None => self.project.file(&format!("{base}/__init__.py")),
-        }
+        let absolute = absolute_import(rel, level, module).filter(|m| !m.is_empty())?;
+        resolve_module(self.project, "", &absolute)
     }
 
     fn block(&mut self, frame: &mut Frame, body: &[Stmt]) -> Flow {

@@ -15,7 +15,7 @@ pub use eval::{
 pub use value::{EnvBool, EnvRead, Fallback, ReadApi, StrLit, Value};
 
 use crate::platform::app_settings::AppSettings;
-use crate::platform::startup::{EntryModule, resolve_module};
+use crate::platform::modules::{EntryModule, resolve_module};
 use crate::project::{FileId, Project, Span};
 
 /// How the settings module was found.

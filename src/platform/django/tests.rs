@@ -1,8 +1,7 @@
 //! The settings resolution on the layouts of `django-settings-patterns.md`.
 
 use super::*;
-use crate::config::Config;
-use crate::platform::Platform;
+use crate::platform::{Inputs, Platform};
 
 /// Each setting with its values.
 type Resolved = Vec<(String, Vec<Value>)>;
@@ -14,11 +13,13 @@ fn resolve(
 ) -> (tempfile::TempDir, Resolved, Vec<String>) {
     let dir = crate::project::write_test_app(files);
     let project = Project::discover(dir.path()).unwrap();
-    let mut config = Config::new(dir.path());
-    config.app_settings = flags
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect();
+    let config = Inputs {
+        app_settings: flags
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect(),
+        ..Inputs::default()
+    };
     let platform = Platform::build(&project, &config);
     let django = platform.django.as_ref().expect("settings resolved");
     let modules = django.modules.iter().map(|m| m.name.clone()).collect();
@@ -263,7 +264,7 @@ fn settings_from_places_the_evaluator_cannot_see_are_unknown_not_unset() {
             std::fs::write(p, body).unwrap();
         }
         let project = Project::discover(dir.path()).unwrap();
-        let config = Config::new(dir.path());
+        let config = Inputs::default();
         let platform = Platform::build(&project, &config);
         let django = platform.django.as_ref().unwrap();
         assert!(django.incomplete, "{settings}");
@@ -288,7 +289,7 @@ fn a_named_module_that_does_not_exist_resolves_nothing() {
         std::fs::write(p, body).unwrap();
     }
     let project = Project::discover(dir.path()).unwrap();
-    let config = Config::new(dir.path());
+    let config = Inputs::default();
     let platform = Platform::build(&project, &config);
     assert!(platform.django.is_none());
 }
@@ -308,7 +309,7 @@ fn manage_py_main_is_followed_for_its_environment_writes_only() {
         std::fs::write(p, body).unwrap();
     }
     let project = Project::discover(dir.path()).unwrap();
-    let config = Config::new(dir.path());
+    let config = Inputs::default();
     let platform = Platform::build(&project, &config);
     let running = platform.django.as_ref().unwrap();
     assert_eq!(running.modules[0].name, "proj.settings");

@@ -9,8 +9,8 @@
 
 use saphyr::YamlData;
 
+use super::values::{AppsvcYaml, ConfigError, Sourced};
 use super::yaml::{self, ScalarValue};
-use super::{AppsvcYaml, ConfigError, Sourced};
 use crate::platform::app_settings::Source;
 use crate::project::{Project, Span};
 use ruff_text_size::TextRange;

@@ -7,8 +7,8 @@ use jsonc_parser::ast::{ObjectPropName, Value};
 use jsonc_parser::{CollectOptions, ParseOptions};
 use ruff_text_size::{TextRange, TextSize};
 
-use super::FileValue;
 use super::iac::{self, Node, Parent, Resource, Str};
+use super::values::FileValue;
 
 /// How deep nested deployments are followed.
 const MAX_DEPTH: usize = 32;

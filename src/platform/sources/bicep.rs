@@ -8,8 +8,8 @@
 
 use ruff_text_size::{TextRange, TextSize};
 
-use super::FileValue;
 use super::iac::{self, Node, Parent, Resource, Str};
+use super::values::FileValue;
 
 /// How deep objects and arrays are followed; deeper values are unknown.
 const MAX_DEPTH: usize = 64;

@@ -10,7 +10,7 @@
 
 use ruff_text_size::{TextRange, TextSize};
 
-use super::ConfigError;
+use super::values::ConfigError;
 use crate::platform::app_settings::{Setting, Source};
 use crate::project::{Project, Span};
 

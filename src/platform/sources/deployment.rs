@@ -12,7 +12,7 @@
 
 use ruff_text_size::{TextRange, TextSize};
 
-use super::DeploymentFile;
+use super::values::DeploymentFile;
 use crate::platform::app_settings::{Setting, Source};
 use crate::project::{Project, Span};
 

@@ -11,7 +11,7 @@
 
 use ruff_text_size::TextRange;
 
-use super::{ConfigKey, FileValue};
+use super::values::{ConfigKey, FileValue};
 
 /// A value of a template.
 #[derive(Debug, Clone)]

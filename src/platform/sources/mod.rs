@@ -22,140 +22,18 @@ pub mod deployment;
 mod iac;
 pub mod settings_file;
 pub mod terraform;
+pub mod values;
 pub mod workflow;
 mod yaml;
 
-use ruff_text_size::TextRange;
+pub(crate) use values::FileValue;
+pub use values::{AppsvcYaml, Candidate, ConfigError, ConfigKey, DeploymentFile, Origin, Sourced};
 
-use crate::config::{Config, parse_python_version};
 use crate::platform::app_settings::{AppSettings, Setting, Source};
+use crate::platform::inputs::Inputs;
+use crate::platform::runtime::{NEWEST_PYTHON, PythonRuntime};
 use crate::platform::startup::StartupCommand;
-use crate::platform::{NEWEST_PYTHON, PythonRuntime};
-use crate::project::{FileId, Project, Span};
-
-/// A configuration file that is malformed, and where.
-#[derive(Debug, Clone)]
-pub struct ConfigError {
-    pub span: Span,
-    /// One lowercase statement of what is wrong.
-    pub message: String,
-}
-
-/// A value read from a configuration file or flag, with its source.
-#[derive(Debug, Clone)]
-pub struct Sourced {
-    pub value: String,
-    pub source: Source,
-    /// The range of the value itself in its file (a file source only), when the file's text there is
-    /// exactly the value (no escapes or line folding in between).
-    pub value_span: Option<Span>,
-}
-
-/// The root `appsvc.yaml` (keys `version`, `pre-build`, `build`, `post-build`, `run`).
-#[derive(Debug, Clone)]
-pub struct AppsvcYaml {
-    pub file: FileId,
-    /// Oryx cannot parse it ("Invalid BuildConfigurationFile") and ignores it: then every command is `None`.
-    pub error: Option<ConfigError>,
-    pub pre_build: Option<Sourced>,
-    pub post_build: Option<Sourced>,
-    pub run: Option<Sourced>,
-}
-
-/// The root `.deployment` file Kudu reads.
-#[derive(Debug, Clone)]
-pub struct DeploymentFile {
-    pub file: FileId,
-    /// It has a `[config]` section (without one, Kudu reads nothing from it).
-    pub has_config_section: bool,
-    /// The `[config]` keys, in file order (a key given twice is kept once, with its last value).
-    pub settings: Vec<Setting>,
-}
-
-/// What a configuration value sets.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ConfigKey {
-    /// An app setting: an environment variable of the app and of the build.
-    AppSetting(String),
-    /// The site's startup command (`appCommandLine`, `--startup-command`).
-    StartupCommand,
-    /// The site's Python version (`linuxFxVersion` `PYTHON|3.11`, Terraform `python_version`,
-    /// `--python-version`, `runtime.txt`). `PYTHON_VERSION` is an [`ConfigKey::AppSetting`].
-    PythonVersion,
-}
-
-/// The kind of place a value comes from. The order of the variants is the precedence, highest first;
-/// the repository's templates and workflows share one rank (the first in path order wins).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Origin {
-    /// `appsvc.yaml` `pre-build`/`post-build` (as `PRE_BUILD_COMMAND`/`POST_BUILD_COMMAND`).
-    AppsvcYaml,
-    /// `--app-setting`, `--startup-command`, `--python-version`.
-    Flag,
-    /// `--app-settings-file`.
-    SettingsFile,
-    Bicep,
-    ArmTemplate,
-    Terraform,
-    /// A GitHub workflow step using `azure/webapps-deploy`.
-    Workflow,
-    /// `.deployment` `[config]`.
-    Deployment,
-    /// `build.env`.
-    BuildEnv,
-    /// `runtime.txt`.
-    RuntimeTxt,
-}
-
-impl Origin {
-    /// The precedence rank: lower wins.
-    pub fn rank(self) -> u8 {
-        match self {
-            Origin::AppsvcYaml => 0,
-            Origin::Flag => 1,
-            Origin::SettingsFile => 2,
-            Origin::Bicep | Origin::ArmTemplate | Origin::Terraform | Origin::Workflow => 3,
-            Origin::Deployment => 4,
-            Origin::BuildEnv => 5,
-            Origin::RuntimeTxt => 6,
-        }
-    }
-
-    /// What the source is, for people: "Bicep template", "`.deployment`".
-    pub fn describe(self) -> &'static str {
-        match self {
-            Origin::AppsvcYaml => "appsvc.yaml",
-            Origin::Flag => "command-line flag",
-            Origin::SettingsFile => "--app-settings-file",
-            Origin::Bicep => "Bicep template",
-            Origin::ArmTemplate => "ARM template",
-            Origin::Terraform => "Terraform",
-            Origin::Workflow => "GitHub workflow",
-            Origin::Deployment => ".deployment",
-            Origin::BuildEnv => "build.env",
-            Origin::RuntimeTxt => "runtime.txt",
-        }
-    }
-}
-
-/// One value found for a key, with its source.
-#[derive(Debug, Clone)]
-pub struct Candidate {
-    pub key: ConfigKey,
-    pub origin: Origin,
-    pub value: Sourced,
-}
-
-/// A value read from a repository file by one of the template readers.
-#[derive(Debug, Clone)]
-pub(crate) struct FileValue {
-    pub key: ConfigKey,
-    pub value: String,
-    /// Where the value is (quotes excluded).
-    pub range: TextRange,
-    /// The text at `range` is exactly `value`.
-    pub exact: bool,
-}
+use crate::project::{FileId, Project, Span, parse_python_version};
 
 /// The configuration found for the app.
 #[derive(Debug)]
@@ -166,9 +44,6 @@ pub struct Sources {
     pub deployment: Option<DeploymentFile>,
     /// Malformed lines of `build.env` (Oryx skips them, keeps them as written, or cannot load the file).
     pub build_env_errors: Vec<ConfigError>,
-    /// Usage problems: an `--app-settings-file` that cannot be read or is not a known JSON shape. One
-    /// line each; `check` and `plan` stop with exit code 2.
-    pub errors: Vec<String>,
     /// Every value found, highest precedence first: for each key, the first candidate is the one that
     /// applies and the others are shadowed (see [`Sources::candidates`]).
     pub all: Vec<Candidate>,
@@ -176,9 +51,8 @@ pub struct Sources {
 }
 
 impl Sources {
-    pub fn load(project: &Project, config: &Config) -> Sources {
+    pub fn load(project: &Project, inputs: &Inputs) -> Sources {
         let mut all: Vec<Candidate> = Vec::new();
-        let mut errors = Vec::new();
         let flag = |key: ConfigKey, value: &str, name: &'static str| Candidate {
             key,
             origin: Origin::Flag,
@@ -190,21 +64,21 @@ impl Sources {
         };
 
         // Flags: the last of a name wins, so they are listed last first.
-        for (name, value) in config.app_settings.iter().rev() {
+        for (name, value) in inputs.app_settings.iter().rev() {
             all.push(flag(
                 ConfigKey::AppSetting(name.clone()),
                 value,
                 "--app-setting",
             ));
         }
-        if let Some(command) = &config.startup_command {
+        if let Some(command) = &inputs.startup_command {
             all.push(flag(
                 ConfigKey::StartupCommand,
                 command,
                 "--startup-command",
             ));
         }
-        if let Some(version) = config.python_version {
+        if let Some(version) = inputs.python_version {
             all.push(flag(
                 ConfigKey::PythonVersion,
                 &version.to_string(),
@@ -213,32 +87,28 @@ impl Sources {
         }
 
         // `--app-settings-file`: the last file wins.
-        for path in config.app_settings_files.iter().rev() {
-            match settings_file::read(path) {
-                Ok(site) => {
-                    let source = Source::settings_file(&path.display().to_string());
-                    let mut push = |key: ConfigKey, value: &str| {
-                        all.push(Candidate {
-                            key,
-                            origin: Origin::SettingsFile,
-                            value: Sourced {
-                                value: value.to_owned(),
-                                source: source.clone(),
-                                value_span: None,
-                            },
-                        });
-                    };
-                    if let Some(command) = &site.app_command_line {
-                        push(ConfigKey::StartupCommand, command);
-                    }
-                    if let Some(fx) = &site.linux_fx_version {
-                        push(ConfigKey::PythonVersion, fx);
-                    }
-                    for (name, value) in site.app_settings.iter().rev() {
-                        push(ConfigKey::AppSetting(name.clone()), value);
-                    }
-                }
-                Err(message) => errors.push(message),
+        for file in inputs.settings_files.iter().rev() {
+            let source = Source::settings_file(&file.shown);
+            let site = &file.site;
+            let mut push = |key: ConfigKey, value: &str| {
+                all.push(Candidate {
+                    key,
+                    origin: Origin::SettingsFile,
+                    value: Sourced {
+                        value: value.to_owned(),
+                        source: source.clone(),
+                        value_span: None,
+                    },
+                });
+            };
+            if let Some(command) = &site.app_command_line {
+                push(ConfigKey::StartupCommand, command);
+            }
+            if let Some(fx) = &site.linux_fx_version {
+                push(ConfigKey::PythonVersion, fx);
+            }
+            for (name, value) in site.app_settings.iter().rev() {
+                push(ConfigKey::AppSetting(name.clone()), value);
             }
         }
 
@@ -315,9 +185,8 @@ impl Sources {
             appsvc,
             deployment,
             build_env_errors: build_env.errors,
-            errors,
             all,
-            python_flag: config.python_version,
+            python_flag: inputs.python_version,
         }
     }
 
@@ -490,6 +359,17 @@ fn runtime_txt(project: &Project) -> Option<Candidate> {
             value_span: None,
         },
     })
+}
+
+/// The app settings of `project` with `flags` as `--app-setting`s, merged by the real precedence (for
+/// unit tests of the parts of the model that read settings).
+#[cfg(test)]
+pub(crate) fn test_app_settings(project: &Project, flags: &[(String, String)]) -> AppSettings {
+    let inputs = Inputs {
+        app_settings: flags.to_vec(),
+        ..Inputs::default()
+    };
+    Sources::load(project, &inputs).app_settings()
 }
 
 #[cfg(test)]

@@ -10,8 +10,8 @@ use std::path::Path;
 use serde_json::Value;
 
 /// What a settings file says about the site.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub(crate) struct SiteSettings {
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct SiteSettings {
     /// App settings, in file order.
     pub app_settings: Vec<(String, String)>,
     /// `linuxFxVersion`, such as `PYTHON|3.11`.
@@ -21,13 +21,36 @@ pub(crate) struct SiteSettings {
 }
 
 /// Read and parse the file at `path`; the error is a one-line usage message.
-pub(crate) fn read(path: &Path) -> Result<SiteSettings, String> {
+pub fn read(path: &Path) -> Result<SiteSettings, String> {
     let shown = path.display();
-    let bytes = std::fs::read(path)
+    let bytes = read_regular_file(path, MAX_BYTES)
         .map_err(|e| format!("--app-settings-file `{shown}` cannot be read: {e}"))?;
     let text = decode(&bytes)
         .ok_or_else(|| format!("--app-settings-file `{shown}` is not UTF-8 or UTF-16 text"))?;
     parse(&text).map_err(|e| format!("--app-settings-file `{shown}` {e}"))
+}
+
+/// The largest settings file read (the CLI's JSON for hundreds of settings is a few tens of KiB).
+const MAX_BYTES: u64 = 4 * 1024 * 1024;
+
+/// The bytes of a regular file, at most `max` of them counted as read (a FIFO, a device or a file whose
+/// reported size is wrong cannot block or exhaust memory).
+fn read_regular_file(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    // Asked before opening: opening a FIFO blocks until a writer comes.
+    if !std::fs::metadata(path)?.is_file() {
+        return Err(std::io::Error::other("it is not a regular file"));
+    }
+    let file = std::fs::File::open(path)?;
+    let mut bytes = Vec::new();
+    file.take(max + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max {
+        return Err(std::io::Error::other(format!(
+            "it is larger than {} MiB",
+            max / 1024 / 1024
+        )));
+    }
+    Ok(bytes)
 }
 
 fn decode(bytes: &[u8]) -> Option<String> {

@@ -14,7 +14,7 @@ use hcl_edit::expr::{Expression, ObjectKey};
 use hcl_edit::structure::{Block, Body};
 use ruff_text_size::{TextRange, TextSize};
 
-use super::{ConfigKey, FileValue};
+use super::values::{ConfigKey, FileValue};
 
 /// The resource types that are web apps.
 const WEB_APPS: &[&str] = &["azurerm_linux_web_app", "azurerm_app_service"];

@@ -1,8 +1,7 @@
 //! The merge of every source: precedence, candidates and the values the rest of the model sees.
 
-use std::path::PathBuf;
-
 use super::*;
+use crate::platform::inputs::Inputs;
 use crate::project::PythonVersion;
 
 fn project(files: &[(&str, &str)]) -> (tempfile::TempDir, Project) {
@@ -13,11 +12,11 @@ fn project(files: &[(&str, &str)]) -> (tempfile::TempDir, Project) {
 
 fn load(
     files: &[(&str, &str)],
-    config: impl FnOnce(&mut Config),
+    inputs: impl FnOnce(&mut Inputs),
 ) -> (tempfile::TempDir, Project, Sources) {
     let (dir, project) = project(files);
-    let mut c = Config::new(dir.path());
-    config(&mut c);
+    let mut c = Inputs::default();
+    inputs(&mut c);
     let sources = Sources::load(&project, &c);
     (dir, project, sources)
 }
@@ -205,13 +204,13 @@ fn startup_command_precedence() {
         ),
     ]);
     let file = dir.path().join("site.json");
-    let at = |c: &Config| Sources::load(&project, c).startup_command().unwrap();
+    let at = |c: &Inputs| Sources::load(&project, c).startup_command().unwrap();
 
-    let mut c = Config::new(dir.path());
+    let mut c = Inputs::default();
     assert_eq!(at(&c).command, "from-workflow");
     assert_eq!(at(&c).source.describe(&project), workflow);
 
-    c.app_settings_files = vec![file.clone()];
+    c.add_settings_file(&file).unwrap();
     let from_file = at(&c);
     assert_eq!(from_file.command, "from-file");
     assert_eq!(
@@ -234,18 +233,20 @@ fn python_version_precedence() {
         ),
         ("site.json", r#"{"linuxFxVersion": "PYTHON|3.10"}"#),
     ]);
-    let runtime = |c: &Config| {
+    let runtime = |c: &Inputs| {
         let s = Sources::load(&project, c);
         let r = s.python_runtime(&s.app_settings());
         (r.version, r.source.map(|s| s.describe(&project)))
     };
-    let mut c = Config::new(dir.path());
-    c.app_settings = vec![("PYTHON_VERSION".into(), "3.12".into())];
+    let mut c = Inputs {
+        app_settings: vec![("PYTHON_VERSION".into(), "3.12".into())],
+        ..Inputs::default()
+    };
     assert_eq!(
         runtime(&c),
         (PythonVersion::PY311, Some("main.tf".to_owned()))
     );
-    c.app_settings_files = vec![dir.path().join("site.json")];
+    c.add_settings_file(&dir.path().join("site.json")).unwrap();
     assert_eq!(runtime(&c).0, PythonVersion::PY310);
     c.python_version = Some(PythonVersion::PY313);
     assert_eq!(
@@ -253,9 +254,9 @@ fn python_version_precedence() {
         (PythonVersion::PY313, Some("`--python-version`".to_owned()))
     );
 
-    let (dir, project) =
+    let (_dir, project) =
         crate::platform::sources::tests::project(&[("runtime.txt", "python-3.9\n")]);
-    let mut c = Config::new(dir.path());
+    let mut c = Inputs::default();
     let s = Sources::load(&project, &c);
     assert_eq!(
         s.python_runtime(&s.app_settings()).version,
@@ -271,21 +272,13 @@ fn python_version_precedence() {
 
 #[test]
 fn settings_file_errors_are_usage_errors() {
-    let (dir, _p, s) = load(&[("bad.json", "{\"x\": 1}")], |_| {});
-    assert!(s.errors.is_empty());
-    let mut c = Config::new(dir.path());
-    c.app_settings_files = vec![
-        dir.path().join("bad.json"),
-        PathBuf::from("/nonexistent.json"),
-    ];
-    let project = Project::discover(dir.path()).unwrap();
-    let s = Sources::load(&project, &c);
-    assert_eq!(s.errors.len(), 2, "{:?}", s.errors);
-    assert!(
-        s.errors
-            .iter()
-            .all(|e| e.starts_with("--app-settings-file `"))
-    );
+    let (dir, _p) = project(&[("bad.json", "{\"x\": 1}")]);
+    let mut c = Inputs::default();
+    for path in [dir.path().join("bad.json"), "/nonexistent.json".into()] {
+        let error = c.add_settings_file(&path).unwrap_err();
+        assert!(error.starts_with("--app-settings-file `"), "{error}");
+    }
+    assert!(c.settings_files.is_empty());
 }
 
 #[test]
@@ -300,8 +293,9 @@ fn later_settings_files_and_flags_win() {
             r#"[{"name": "X", "value": "two", "slotSetting": false}]"#,
         ),
     ]);
-    let mut c = Config::new(dir.path());
-    c.app_settings_files = vec![dir.path().join("one.json"), dir.path().join("two.json")];
+    let mut c = Inputs::default();
+    c.add_settings_file(&dir.path().join("one.json")).unwrap();
+    c.add_settings_file(&dir.path().join("two.json")).unwrap();
     c.app_settings = vec![("Y".into(), "1".into()), ("Y".into(), "2".into())];
     let s = Sources::load(&project, &c);
     let settings = s.app_settings();

@@ -2,8 +2,8 @@
 //! steps, which the action sets as the site's startup command when it deploys. A value with a `${{ }}`
 //! expression is unknown.
 
+use super::values::{ConfigKey, FileValue};
 use super::yaml;
-use super::{ConfigKey, FileValue};
 
 /// Whether a path (relative to the app root) is a workflow file.
 pub(crate) fn is_workflow(rel: &str) -> bool {
