@@ -6,6 +6,7 @@ pub mod apps;
 pub mod build;
 pub mod command;
 pub mod django;
+pub mod gitignore;
 pub mod gunicorn;
 pub mod imports;
 pub mod inputs;

@@ -686,11 +686,11 @@ fn deployed_venvs(project: &Project) -> Vec<DeployedVenv> {
         }
     }
     found.sort_by(|a, b| a.0.cmp(&b.0));
-    let ignore = GitIgnore::load(project);
+    let ignores = crate::platform::gitignore::GitIgnores::load(project);
     found
         .into_iter()
         .map(|(path, evidence, windows)| DeployedVenv {
-            gitignored: ignore.as_ref().and_then(|g| g.ignores_dir(&path)),
+            gitignored: ignores.ignoring_line(project, &path, true),
             path,
             evidence,
             windows,
@@ -701,76 +701,6 @@ fn deployed_venvs(project: &Project) -> Vec<DeployedVenv> {
 /// `path` is `dir` or inside it ("" is the root, which holds everything).
 fn within(path: &str, dir: &str) -> bool {
     dir.is_empty() || path == dir || path.starts_with(&format!("{dir}/"))
-}
-
-/// The root `.gitignore`, enough of it to tell whether a folder is ignored (negations, nested
-/// `.gitignore` files and character classes are not read).
-struct GitIgnore {
-    file: FileId,
-    /// (pattern, anchored to the root, line range).
-    patterns: Vec<(String, bool, TextRange)>,
-}
-
-impl GitIgnore {
-    fn load(project: &Project) -> Option<GitIgnore> {
-        let file = project.file(".gitignore")?;
-        let text = project.text(file).ok()?;
-        let mut patterns = Vec::new();
-        for (_, range, line) in text.lines() {
-            let pattern = line.trim();
-            if pattern.is_empty() || pattern.starts_with('#') || pattern.starts_with('!') {
-                continue;
-            }
-            let pattern = pattern.trim_end_matches('/');
-            let anchored = pattern.starts_with('/') || pattern.contains('/');
-            let pattern = pattern.trim_start_matches('/').to_owned();
-            if !pattern.is_empty() {
-                patterns.push((pattern, anchored, range));
-            }
-        }
-        Some(GitIgnore { file, patterns })
-    }
-
-    /// The line that ignores folder `dir` (or one of its parents).
-    fn ignores_dir(&self, dir: &str) -> Option<Span> {
-        if dir.is_empty() {
-            return None;
-        }
-        let parts: Vec<&str> = dir.split('/').collect();
-        for (pattern, anchored, range) in &self.patterns {
-            let hit = (1..=parts.len()).any(|n| {
-                let prefix = parts[..n].join("/");
-                if *anchored {
-                    glob_match(pattern, &prefix)
-                } else {
-                    glob_match(pattern, parts[n - 1])
-                }
-            });
-            if hit {
-                return Some(Span::new(self.file, *range));
-            }
-        }
-        None
-    }
-}
-
-/// A glob with `*` (not crossing `/`), `**` (crossing it) and `?`.
-fn glob_match(pattern: &str, text: &str) -> bool {
-    fn go(p: &[u8], t: &[u8]) -> bool {
-        match p.first() {
-            None => t.is_empty(),
-            Some(b'*') if p.get(1) == Some(&b'*') => {
-                let rest = p[2..].strip_prefix(b"/").unwrap_or(&p[2..]);
-                (0..=t.len()).any(|i| go(rest, &t[i..]))
-            }
-            Some(b'*') => (0..=t.len())
-                .take_while(|&i| i == 0 || t[i - 1] != b'/')
-                .any(|i| go(&p[1..], &t[i..])),
-            Some(b'?') => !t.is_empty() && t[0] != b'/' && go(&p[1..], &t[1..]),
-            Some(&c) => t.first() == Some(&c) && go(&p[1..], &t[1..]),
-        }
-    }
-    go(pattern.as_bytes(), text.as_bytes())
 }
 
 #[cfg(test)]
@@ -1107,24 +1037,5 @@ mod tests {
             .map(|v| (v.path.as_str(), v.windows, v.gitignored.is_some()))
             .collect();
         assert_eq!(found, vec![("env2", true, false), ("venv", false, true)]);
-    }
-
-    #[test]
-    fn gitignore_globs() {
-        assert!(glob_match("venv", "venv"));
-        assert!(glob_match(".venv*", ".venv312"));
-        assert!(glob_match("*env", "antenv"));
-        assert!(!glob_match("*env", "a/env"));
-        assert!(glob_match("**/venv", "a/b/venv"));
-        assert!(glob_match("a/**", "a/b/c"));
-        assert!(glob_match("v?nv", "venv"));
-        assert!(!glob_match("venv", "venv2"));
-        let (_d, p) = project(&[(".gitignore", b"env/\nbackend/.venv\n*.pyc\n")]);
-        let g = GitIgnore::load(&p).unwrap();
-        assert!(g.ignores_dir("env").is_some());
-        assert!(g.ignores_dir("sub/env").is_some());
-        assert!(g.ignores_dir("backend/.venv").is_some());
-        assert!(g.ignores_dir(".venv").is_none());
-        assert!(g.ignores_dir("").is_none());
     }
 }
