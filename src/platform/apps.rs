@@ -14,6 +14,8 @@ use ruff_text_size::{Ranged, TextRange};
 use serde::Serialize;
 
 use crate::platform::modules::{absolute_import, resolve_module};
+pub use crate::project::walk::all_statements;
+use crate::project::walk::{Block, walk};
 use crate::project::{FileId, Project, Span};
 
 /// The web framework of an app object.
@@ -133,8 +135,10 @@ impl ModuleNames {
         };
         let aliases = import_aliases(parsed.body());
         let rel = project.rel_path(file);
-        let mut stack: Vec<&Stmt> = parsed.body().iter().rev().collect();
-        while let Some(stmt) = stack.pop() {
+        let top_level = walk(parsed.body(), |_, block| {
+            block.runs_at_import() && !matches!(block, Block::ClassBody | Block::MatchCase)
+        });
+        for stmt in top_level {
             match stmt {
                 Stmt::Assign(assign) => {
                     let binding = out.wrapped(
@@ -221,47 +225,14 @@ impl ModuleNames {
                 Stmt::ClassDef(class) => {
                     out.push(class.name.as_str(), Binding::Class, class.name.range())
                 }
-                Stmt::If(s) => {
-                    let mut blocks: Vec<&[Stmt]> = Vec::new();
-                    if !is_main_guard(&s.test) {
-                        blocks.push(&s.body);
-                    }
-                    for clause in &s.elif_else_clauses {
-                        blocks.push(&clause.body);
-                    }
-                    for block in blocks.into_iter().rev() {
-                        stack.extend(block.iter().rev());
-                    }
-                }
-                Stmt::Try(s) => {
-                    let mut blocks: Vec<&[Stmt]> = vec![&s.body];
-                    for handler in &s.handlers {
-                        let ast::ExceptHandler::ExceptHandler(h) = handler;
-                        blocks.push(&h.body);
-                    }
-                    blocks.push(&s.orelse);
-                    blocks.push(&s.finalbody);
-                    for block in blocks.into_iter().rev() {
-                        stack.extend(block.iter().rev());
-                    }
-                }
                 Stmt::With(s) => {
                     for item in &s.items {
                         if let Some(var) = &item.optional_vars {
                             out.bind_target(var, &Binding::Other);
                         }
                     }
-                    stack.extend(s.body.iter().rev());
                 }
-                Stmt::For(s) => {
-                    out.bind_target(&s.target, &Binding::Other);
-                    stack.extend(s.orelse.iter().rev());
-                    stack.extend(s.body.iter().rev());
-                }
-                Stmt::While(s) => {
-                    stack.extend(s.orelse.iter().rev());
-                    stack.extend(s.body.iter().rev());
-                }
+                Stmt::For(s) => out.bind_target(&s.target, &Binding::Other),
                 _ => {}
             }
         }
@@ -739,81 +710,24 @@ fn imports(
     plain_imports: bool,
 ) -> bool {
     let parsed = project.python(file);
-    let mut stack: Vec<&Stmt> = parsed.body().iter().collect();
-    while let Some(stmt) = stack.pop() {
-        match stmt {
+    all_statements(parsed.body())
+        .into_iter()
+        .any(|stmt| match stmt {
             Stmt::Import(import) => {
-                if plain_imports && import.names.iter().any(|a| wanted(a.name.as_str())) {
-                    return true;
-                }
+                plain_imports && import.names.iter().any(|a| wanted(a.name.as_str()))
             }
             Stmt::ImportFrom(import) => {
-                if import.level == 0 && import.module.as_ref().is_some_and(|m| wanted(m.as_str())) {
-                    return true;
-                }
+                import.level == 0 && import.module.as_ref().is_some_and(|m| wanted(m.as_str()))
             }
-            other => push_bodies(other, &mut stack),
-        }
-    }
-    false
-}
-
-/// Every statement of a module, nested ones included (function and class bodies too).
-pub fn all_statements(body: &[Stmt]) -> Vec<&Stmt> {
-    let mut out = Vec::new();
-    let mut stack: Vec<&Stmt> = body.iter().rev().collect();
-    while let Some(stmt) = stack.pop() {
-        out.push(stmt);
-        let mut nested = Vec::new();
-        push_bodies(stmt, &mut nested);
-        stack.extend(nested.into_iter().rev());
-    }
-    out
-}
-
-/// Push the statement bodies nested in a statement.
-fn push_bodies<'a>(stmt: &'a Stmt, stack: &mut Vec<&'a Stmt>) {
-    match stmt {
-        Stmt::FunctionDef(s) => stack.extend(s.body.iter()),
-        Stmt::ClassDef(s) => stack.extend(s.body.iter()),
-        Stmt::If(s) => {
-            stack.extend(s.body.iter());
-            for clause in &s.elif_else_clauses {
-                stack.extend(clause.body.iter());
-            }
-        }
-        Stmt::Try(s) => {
-            stack.extend(s.body.iter());
-            for handler in &s.handlers {
-                let ast::ExceptHandler::ExceptHandler(h) = handler;
-                stack.extend(h.body.iter());
-            }
-            stack.extend(s.orelse.iter());
-            stack.extend(s.finalbody.iter());
-        }
-        Stmt::With(s) => stack.extend(s.body.iter()),
-        Stmt::For(s) => {
-            stack.extend(s.body.iter());
-            stack.extend(s.orelse.iter());
-        }
-        Stmt::While(s) => {
-            stack.extend(s.body.iter());
-            stack.extend(s.orelse.iter());
-        }
-        Stmt::Match(s) => {
-            for case in &s.cases {
-                stack.extend(case.body.iter());
-            }
-        }
-        _ => {}
-    }
+            _ => false,
+        })
 }
 
 /// Local name → imported dotted name, from every import in the file (`F` → `flask.Flask`).
 fn import_aliases(body: &[Stmt]) -> HashMap<String, String> {
     let mut aliases = HashMap::new();
-    let mut stack: Vec<&Stmt> = body.iter().collect();
-    while let Some(stmt) = stack.pop() {
+    // In source order, so a later import of a name wins, as in Python.
+    for stmt in all_statements(body) {
         match stmt {
             Stmt::Import(import) => {
                 for alias in &import.names {
@@ -844,7 +758,7 @@ fn import_aliases(body: &[Stmt]) -> HashMap<String, String> {
                     );
                 }
             }
-            other => push_bodies(other, &mut stack),
+            _ => {}
         }
     }
     aliases
@@ -901,8 +815,10 @@ fn factory_framework(
 ) -> Option<Framework> {
     let mut locals: HashMap<&str, Framework> = HashMap::new();
     let mut returned: Vec<&Expr> = Vec::new();
-    let mut stack: Vec<&Stmt> = def.body.iter().rev().collect();
-    while let Some(stmt) = stack.pop() {
+    let own_body = walk(&def.body, |_, block| {
+        !matches!(block, Block::FunctionBody | Block::ClassBody)
+    });
+    for stmt in own_body {
         match stmt {
             Stmt::Assign(assign) => {
                 if let Some(framework) = call_framework(&assign.value, aliases) {
@@ -925,12 +841,7 @@ fn factory_framework(
                     returned.push(value);
                 }
             }
-            Stmt::FunctionDef(_) | Stmt::ClassDef(_) => {}
-            other => {
-                let mut nested = Vec::new();
-                push_bodies(other, &mut nested);
-                stack.extend(nested.into_iter().rev());
-            }
+            _ => {}
         }
     }
     returned.iter().find_map(|value| match value {
@@ -946,22 +857,6 @@ fn callable_without_args(parameters: &ast::Parameters) -> bool {
         .chain(parameters.args.iter())
         .chain(parameters.kwonlyargs.iter())
         .all(|p| p.default.is_some())
-}
-
-/// `if __name__ == "__main__":`
-fn is_main_guard(test: &Expr) -> bool {
-    let Expr::Compare(compare) = test else {
-        return false;
-    };
-    let sides: Vec<&Expr> = std::iter::once(compare.left.as_ref())
-        .chain(compare.comparators.iter())
-        .collect();
-    sides
-        .iter()
-        .any(|e| matches!(e, Expr::Name(n) if n.id.as_str() == "__name__"))
-        && sides
-            .iter()
-            .any(|e| matches!(e, Expr::StringLiteral(s) if s.value.to_str() == "__main__"))
 }
 
 /// The expression calls `globals()` or `vars()` (names written dynamically).

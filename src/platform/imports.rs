@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use crate::platform::Platform;
 use crate::platform::django::Value;
+use crate::project::walk::{Block, walk};
 use crate::project::{FileId, Project, PythonVersion, Span};
 
 /// Where an imported module name was found.
@@ -171,8 +172,16 @@ fn strings_in_every_branch(
 /// The unconditional top-level imports of one file, relative ones resolved against its package.
 pub fn file_imports(project: &Project, file: FileId) -> Vec<StartupImport> {
     let mut out = Vec::new();
-    let mut stack: Vec<&Stmt> = project.python(file).body().iter().rev().collect();
-    while let Some(stmt) = stack.pop() {
+    // Unconditional: not under `if`, and not in a `try` whose `except` catches a failed import.
+    let unconditional = walk(project.python(file).body(), |holder, block| match block {
+        Block::TryBody => match holder {
+            Stmt::Try(t) => !t.handlers.iter().any(catches_import_error),
+            _ => false,
+        },
+        Block::TryElse | Block::Finally | Block::WithBody => true,
+        _ => false,
+    });
+    for stmt in unconditional {
         match stmt {
             Stmt::Import(import) => {
                 for alias in &import.names {
@@ -198,15 +207,6 @@ pub fn file_imports(project: &Project, file: FileId) -> Vec<StartupImport> {
                     origin: ImportOrigin::Statement,
                 });
             }
-            Stmt::Try(t) => {
-                // Pushed in reverse: the stack pops the body first, then `else`, then `finally`.
-                stack.extend(t.finalbody.iter().rev());
-                stack.extend(t.orelse.iter().rev());
-                if !t.handlers.iter().any(catches_import_error) {
-                    stack.extend(t.body.iter().rev());
-                }
-            }
-            Stmt::With(w) => stack.extend(w.body.iter().rev()),
             _ => {}
         }
     }

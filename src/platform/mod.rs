@@ -148,8 +148,19 @@ impl<'a> Platform<'a> {
         let project = self.project;
         let rel = project.rel_path(file).to_owned();
         let mut out = Vec::new();
-        let mut stack: Vec<&Stmt> = project.python(file).body().iter().collect();
-        while let Some(stmt) = stack.pop() {
+        let top_level = crate::project::walk::walk(project.python(file).body(), |_, block| {
+            use crate::project::walk::Block;
+            matches!(
+                block,
+                Block::IfBody { .. }
+                    | Block::IfElse
+                    | Block::TryBody
+                    | Block::TryElse
+                    | Block::Finally
+                    | Block::WithBody
+            )
+        });
+        for stmt in top_level {
             match stmt {
                 Stmt::Import(import) => {
                     for alias in &import.names {
@@ -184,18 +195,6 @@ impl<'a> Platform<'a> {
                         }
                     }
                 }
-                Stmt::If(s) => {
-                    stack.extend(s.body.iter());
-                    for clause in &s.elif_else_clauses {
-                        stack.extend(clause.body.iter());
-                    }
-                }
-                Stmt::Try(s) => {
-                    stack.extend(s.body.iter());
-                    stack.extend(s.orelse.iter());
-                    stack.extend(s.finalbody.iter());
-                }
-                Stmt::With(s) => stack.extend(s.body.iter()),
                 _ => {}
             }
         }

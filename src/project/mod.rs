@@ -7,6 +7,7 @@ mod decode;
 mod python;
 pub mod secrets;
 mod semantic;
+pub mod walk;
 
 use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
