@@ -267,3 +267,26 @@ fn messages_follow_the_house_style() {
         problems.join("\n")
     );
 }
+
+#[test]
+fn every_page_and_fixture_folder_belongs_to_a_rule() {
+    let codes: HashSet<&str> = RULES.iter().map(|r| r.code).collect();
+    for entry in std::fs::read_dir(root().join("lints")).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        let code = name.trim_end_matches(".md");
+        assert!(
+            codes.contains(code),
+            "lints/{name} has no rule registered in src/rules/mod.rs"
+        );
+    }
+    for entry in std::fs::read_dir(root().join("fixtures")).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        if name == "projects" || name == "plan" {
+            continue;
+        }
+        assert!(
+            codes.contains(name.as_str()),
+            "fixtures/{name} has no rule registered in src/rules/mod.rs"
+        );
+    }
+}
