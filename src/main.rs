@@ -1,3 +1,6 @@
+//! The command: parse the arguments, run the library, print, and map the outcome to an exit code
+//! (0 clean, 1 findings, 2 a usage error or the tool's own failure).
+
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
