@@ -310,3 +310,37 @@ fn every_source_file_says_what_it_owns() {
         }
     }
 }
+
+#[test]
+fn fixture_folders_are_named_by_convention() {
+    let kebab = |s: &str| {
+        !s.is_empty()
+            && s.split('-').all(|w| {
+                !w.is_empty()
+                    && w.chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+            })
+    };
+    for r in RULES {
+        for entry in std::fs::read_dir(root().join("fixtures").join(r.code)).unwrap() {
+            let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') {
+                continue; // `.gitattributes` keeping CRLF fixtures byte-exact
+            }
+            let ok = ["bad-", "good-"]
+                .iter()
+                .any(|p| name.strip_prefix(p).is_some_and(kebab));
+            assert!(
+                ok,
+                "fixtures/{}/{name}: a case is named `bad-<what>` or `good-<what>` in kebab-case",
+                r.code
+            );
+        }
+    }
+    for group in ["projects", "plan"] {
+        for entry in std::fs::read_dir(root().join("fixtures").join(group)).unwrap() {
+            let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+            assert!(kebab(&name), "fixtures/{group}/{name} is not kebab-case");
+        }
+    }
+}
