@@ -12,6 +12,7 @@ pub mod imports;
 pub mod inputs;
 pub mod modules;
 pub mod oryx;
+pub mod pyproject;
 pub mod requirements;
 pub mod runtime;
 pub mod shell;
@@ -34,6 +35,8 @@ pub struct Platform<'a> {
     pub app_settings: AppSettings,
     pub python: PythonRuntime,
     pub build: build::BuildHooks,
+    /// The root `pyproject.toml`, parsed once.
+    pub pyproject: pyproject::Pyproject,
     pub requirements: requirements::Requirements,
     pub startup: Startup,
     pub gunicorn: gunicorn::GunicornConfig,
@@ -53,6 +56,7 @@ impl<'a> Platform<'a> {
         project.set_python_version(python.version);
         let startup = Startup::detect(project, sources.startup_command(), python.version);
         let build = build::BuildHooks::detect(project, &app_settings);
+        let pyproject = pyproject::Pyproject::read(project);
         let requirements = requirements::Requirements::detect(project, &app_settings);
         let gunicorn = gunicorn::GunicornConfig::detect_with(project, &startup, &app_settings);
         let django = DjangoSettings::resolve(project, &app_settings, startup.entry.as_ref());
@@ -64,6 +68,7 @@ impl<'a> Platform<'a> {
             app_settings,
             python,
             build,
+            pyproject,
             requirements,
             startup,
             gunicorn,

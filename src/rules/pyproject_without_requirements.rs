@@ -2,7 +2,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::platform::requirements::DependencyKind;
-use crate::project::{Project, Span};
+use crate::project::Span;
 use crate::rules::{Category, Context, RuleMeta};
 
 pub static META: RuleMeta = RuleMeta {
@@ -37,8 +37,7 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     };
     let manager = if req.kind == DependencyKind::PyprojectUv {
         Manager::Uv
-    } else if project.file("poetry.lock").is_some() || has_table(project, pyproject, "tool.poetry")
-    {
+    } else if project.file("poetry.lock").is_some() || ctx.pyproject.has_table("tool.poetry") {
         Manager::Poetry
     } else {
         Manager::Other
@@ -57,7 +56,10 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             "write requirements.txt from `[project] dependencies` and commit it: `uv pip compile pyproject.toml -o requirements.txt` (or `pip-compile pyproject.toml -o requirements.txt`)",
         ),
     };
-    let span = dependencies_line(project, pyproject).unwrap_or(Span::file_start(pyproject));
+    let span = ctx
+        .pyproject
+        .dependencies_line
+        .unwrap_or(Span::file_start(pyproject));
     let mut d = Diagnostic::new(
         &META,
         Some(span),
@@ -72,38 +74,6 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         );
     }
     out.push(d);
-}
-
-/// Whether `pyproject.toml` has a `[table]` (or a sub-table of it).
-fn has_table(project: &Project, file: crate::project::FileId, table: &str) -> bool {
-    project.text(file).is_ok_and(|t| {
-        t.text.lines().any(|l| {
-            let l = l.trim();
-            l.strip_prefix('[')
-                .map(|h| h.trim_start_matches('[').trim())
-                .is_some_and(|h| h.starts_with(table))
-        })
-    })
-}
-
-/// The `dependencies = ...` line of `[project]` or the `[tool.poetry.dependencies]` header.
-fn dependencies_line(project: &Project, file: crate::project::FileId) -> Option<Span> {
-    let text = project.text(file).ok()?;
-    let mut table = String::new();
-    for (_, range, line) in text.lines() {
-        let trimmed = line.trim();
-        if let Some(h) = trimmed.strip_prefix('[') {
-            table = h.trim_matches(|c| c == '[' || c == ']').trim().to_owned();
-            if table == "tool.poetry.dependencies" {
-                return Some(Span::new(file, range));
-            }
-            continue;
-        }
-        if table == "project" && trimmed.starts_with("dependencies") {
-            return Some(Span::new(file, range));
-        }
-    }
-    None
 }
 
 #[cfg(test)]
