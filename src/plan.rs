@@ -243,6 +243,15 @@ impl Plan {
         let s = &self.startup;
         let _ = writeln!(out, "\nStart-up");
         let _ = writeln!(out, "  kind:           {}", s.kind.as_str());
+        let _ = writeln!(
+            out,
+            "  python:         {} ({})",
+            s.python_version, s.python_version_source
+        );
+        for (i, step) in s.steps.iter().enumerate() {
+            let head = if i == 0 { "order:" } else { "" };
+            let _ = writeln!(out, "  {head:<15} {}. {step}", i + 1);
+        }
         let _ = writeln!(out, "  command:        {}", s.command);
         if let (Some(module), Some(attribute)) = (&s.module, &s.attribute) {
             let _ = writeln!(out, "  app:            {module}:{attribute}");
@@ -254,6 +263,9 @@ impl Plan {
         }
         if let Some(suggested) = &s.suggested_command {
             let _ = writeln!(out, "  would work:     {suggested}");
+        }
+        if let Some(appended) = &s.appended_command {
+            let _ = writeln!(out, "  appended:       {appended:?} (appsvc.yaml run)");
         }
         if let Some(django) = &self.django_settings {
             let _ = writeln!(out, "\nDjango settings");

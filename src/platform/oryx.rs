@@ -17,7 +17,7 @@
 use ruff_text_size::{TextRange, TextSize};
 use serde::Serialize;
 
-use crate::platform::app_settings::{AppSettings, Setting, Source};
+use crate::platform::app_settings::{AppSettings, BoolParser, InvalidBoolean, Setting, Source};
 use crate::platform::build::{self, BUILD_VENV, BuildHooks, Phase};
 use crate::platform::requirements::{DependencyKind, NOT_INSTALLING_MESSAGE, Requirements};
 use crate::platform::{Platform, PythonRuntime};
@@ -136,73 +136,6 @@ pub struct Collectstatic {
     pub grep_path: String,
 }
 
-/// A boolean setting whose value the program that reads it cannot parse.
-#[derive(Debug, Clone)]
-pub struct InvalidBoolean {
-    pub setting: Setting,
-    pub reader: BoolReader,
-}
-
-/// Which program reads a boolean setting, and so which spellings it accepts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BoolReader {
-    /// Oryx's `GetBooleanValue` (.NET `bool.TryParse`): `true`/`false` in any case; anything else
-    /// throws and the build fails (`DISABLE_COLLECTSTATIC`).
-    OryxBuild,
-    /// Kudu's `StringUtils.IsTrueLike`: `true` (any case) or `1`; anything else is false
-    /// (`SCM_DO_BUILD_DURING_DEPLOYMENT`).
-    Kudu,
-    /// Oryx's start-up script generator (Go `strconv.ParseBool`): `1 t T TRUE true True 0 f F FALSE
-    /// false False`; anything else panics and no start-up script is written
-    /// (`PYTHON_ENABLE_GUNICORN_MULTIWORKERS`, read only for an auto-detected start).
-    StartupGenerator,
-}
-
-impl BoolReader {
-    /// Whether `value` is a spelling this reader accepts.
-    pub fn accepts(self, value: &str) -> bool {
-        match self {
-            BoolReader::OryxBuild => {
-                let v = value.trim();
-                v.is_empty() || v.eq_ignore_ascii_case("true") || v.eq_ignore_ascii_case("false")
-            }
-            BoolReader::Kudu => {
-                value.is_empty()
-                    || value.eq_ignore_ascii_case("true")
-                    || value.eq_ignore_ascii_case("false")
-                    || value == "1"
-                    || value == "0"
-            }
-            BoolReader::StartupGenerator => {
-                value.is_empty()
-                    || matches!(
-                        value,
-                        "1" | "t"
-                            | "T"
-                            | "TRUE"
-                            | "true"
-                            | "True"
-                            | "0"
-                            | "f"
-                            | "F"
-                            | "FALSE"
-                            | "false"
-                            | "False"
-                    )
-            }
-        }
-    }
-
-    /// The boolean a non-accepted value most likely meant (`yes`, `on`, `1` mean true).
-    pub fn intended(value: &str) -> bool {
-        let v = value.trim().to_ascii_lowercase();
-        !matches!(
-            v.as_str(),
-            "0" | "no" | "n" | "off" | "f" | "false" | "disable" | "disabled"
-        )
-    }
-}
-
 /// A virtual environment inside the app folder, which a deployment of the folder would upload.
 #[derive(Debug, Clone)]
 pub struct DeployedVenv {
@@ -248,7 +181,7 @@ pub struct OryxPlan {
     pub venv_name: &'static str,
     /// The output is compressed to [`OUTPUT_ARCHIVE`] and extracted to `/tmp/<id>` at start-up.
     pub compressed_output: bool,
-    /// Boolean settings with values their reader cannot parse.
+    /// The build's boolean settings whose values their program rejects or misreads.
     pub invalid_booleans: Vec<InvalidBoolean>,
     /// Virtual environments inside the app folder.
     pub deployed_venvs: Vec<DeployedVenv>,
@@ -349,7 +282,7 @@ fn trigger(
     if let Some(s) = kudu_setting(project, settings, "SCM_DO_BUILD_DURING_DEPLOYMENT") {
         let place = s.source.describe(project);
         let v = &s.value;
-        let (runs, why) = if v.eq_ignore_ascii_case("true") || v == "1" {
+        let (runs, why) = if BoolParser::Kudu.is_true(v) {
             (
                 BuildRuns::Yes,
                 "Kudu runs the Oryx build on every deployment",
@@ -435,27 +368,32 @@ fn dependencies(
     }
 }
 
+/// The build's boolean settings that their program rejects (Oryx's build), or reads as the opposite of
+/// what they say (Kudu). The start-up script generator's are [`crate::platform::Startup::invalid_booleans`].
 fn invalid_booleans(project: &Project, settings: &AppSettings) -> Vec<InvalidBoolean> {
     let mut out = Vec::new();
-    for (name, reader) in [
-        ("SCM_DO_BUILD_DURING_DEPLOYMENT", BoolReader::Kudu),
-        ("DISABLE_COLLECTSTATIC", BoolReader::OryxBuild),
-        (
-            "PYTHON_ENABLE_GUNICORN_MULTIWORKERS",
-            BoolReader::StartupGenerator,
-        ),
+    for (name, parser) in [
+        ("SCM_DO_BUILD_DURING_DEPLOYMENT", BoolParser::Kudu),
+        ("DISABLE_COLLECTSTATIC", BoolParser::DotNet),
     ] {
         let Some(setting) = settings.get(name) else {
             continue;
         };
-        // Kudu and the running container never see build.env.
-        if reader != BoolReader::OryxBuild && from_build_env(project, setting) {
+        // Kudu never sees build.env.
+        if parser == BoolParser::Kudu && from_build_env(project, setting) {
             continue;
         }
-        if !reader.accepts(&setting.value) {
+        let bad = match parser.parse(&setting.value) {
+            None => true,
+            // Kudu takes anything: it is wrong when it reads the opposite of what the value says.
+            Some(read) => {
+                parser == BoolParser::Kudu && read != BoolParser::intended(&setting.value)
+            }
+        };
+        if bad {
             out.push(InvalidBoolean {
                 setting: setting.clone(),
-                reader,
+                parser,
             });
         }
     }
@@ -507,7 +445,7 @@ fn collectstatic(
         );
     }
     if let Some(s) = settings.get("DISABLE_COLLECTSTATIC")
-        && s.value.trim().eq_ignore_ascii_case("true")
+        && BoolParser::DotNet.is_true(&s.value)
     {
         return skip(
             CollectstaticSkip::Disabled(s.clone()),
@@ -1084,40 +1022,32 @@ mod tests {
     }
 
     #[test]
-    fn boolean_readers() {
-        assert!(BoolReader::OryxBuild.accepts(" True "));
-        assert!(BoolReader::OryxBuild.accepts(""));
-        assert!(!BoolReader::OryxBuild.accepts("1"));
-        assert!(!BoolReader::OryxBuild.accepts("yes"));
-        assert!(BoolReader::Kudu.accepts("1") && BoolReader::Kudu.accepts("FALSE"));
-        assert!(!BoolReader::Kudu.accepts("yes") && !BoolReader::Kudu.accepts(" true"));
-        assert!(
-            BoolReader::StartupGenerator.accepts("TRUE")
-                && BoolReader::StartupGenerator.accepts("1")
-        );
-        assert!(
-            !BoolReader::StartupGenerator.accepts("tRue")
-                && !BoolReader::StartupGenerator.accepts("yes")
-        );
-        assert!(BoolReader::intended("1") && BoolReader::intended("yes"));
-        assert!(!BoolReader::intended("0") && !BoolReader::intended("off"));
-        let (_d, _p, plan) = plan(
+    fn invalid_build_booleans() {
+        let (_d, _p, built) = plan(
             &[(
                 "build.env",
                 b"DISABLE_COLLECTSTATIC=1\nPYTHON_ENABLE_GUNICORN_MULTIWORKERS=yes\n",
             )],
             &[("SCM_DO_BUILD_DURING_DEPLOYMENT", "on")],
         );
-        let names: Vec<&str> = plan
+        let names: Vec<(&str, BoolParser)> = built
             .invalid_booleans
             .iter()
-            .map(|b| b.setting.name.as_str())
+            .map(|b| (b.setting.name.as_str(), b.parser))
             .collect();
-        // The runtime never sees build.env.
+        // Start-up settings are the start-up model's.
         assert_eq!(
             names,
-            vec!["SCM_DO_BUILD_DURING_DEPLOYMENT", "DISABLE_COLLECTSTATIC"]
+            vec![
+                ("SCM_DO_BUILD_DURING_DEPLOYMENT", BoolParser::Kudu),
+                ("DISABLE_COLLECTSTATIC", BoolParser::DotNet)
+            ]
         );
+        // Kudu reads `no` and `0` as false, which is what they say.
+        for value in ["no", "0", "FALSE", "True"] {
+            let (_d, _p, built) = plan(&[], &[("SCM_DO_BUILD_DURING_DEPLOYMENT", value)]);
+            assert!(built.invalid_booleans.is_empty(), "{value}");
+        }
     }
 
     #[test]

@@ -17,7 +17,7 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 const WHERE_ORYX_LOOKS: &str = "without a startup command, App Service starts only `<folder>/wsgi.py` for the first folder \
-     at the app root holding one (Django), a root `main.py`, `app.py`, ... importing fastapi (Python 3.14 and later), \
+     at the app root holding one (Django), a root `main.py`, `app.py`, ... whose text holds `from fastapi` or `import fastapi` (Python 3.14 and later), \
      or the first of `application.py`, `app.py`, `run.py`, `index.py`, `server.py`, `wsgi.py` at the root as \
      `<name>:app` (Flask)";
 

@@ -20,6 +20,7 @@ pub mod bicep;
 pub mod build_env;
 pub mod deployment;
 mod iac;
+pub mod manifest;
 pub mod settings_file;
 pub mod terraform;
 pub mod workflow;
@@ -29,7 +30,8 @@ use ruff_text_size::TextRange;
 
 use crate::config::{Config, parse_python_version};
 use crate::platform::app_settings::{AppSettings, Setting, Source};
-use crate::platform::startup::StartupCommand;
+use crate::platform::oryx::BuildRuns;
+use crate::platform::startup::{StartupCommand, StartupInputs};
 use crate::platform::{NEWEST_PYTHON, PythonRuntime};
 use crate::project::{FileId, Project, Span};
 
@@ -59,7 +61,20 @@ pub struct AppsvcYaml {
     pub error: Option<ConfigError>,
     pub pre_build: Option<Sourced>,
     pub post_build: Option<Sourced>,
-    pub run: Option<Sourced>,
+    /// `run` as Oryx's start-up script generator reads it: line by line, whether or not the YAML parses.
+    pub run: Option<AppsvcRun>,
+    /// `run` as YAML (what a reader of the file expects), when the file parses.
+    pub run_yaml: Option<Sourced>,
+}
+
+/// The `run` command of `appsvc.yaml` as Oryx's start-up reads it, appended to the start-up script.
+#[derive(Debug, Clone)]
+pub struct AppsvcRun {
+    /// The rest of the `run:` line, then a line break and each following line (each trimmed) up to one
+    /// holding `:`. Empty: nothing is appended.
+    pub command: String,
+    /// From `run:` to the end of the last line taken.
+    pub span: Span,
 }
 
 /// The root `.deployment` file Kudu reads.
@@ -121,6 +136,14 @@ impl Origin {
         }
     }
 
+    /// An app setting of this origin is an environment variable of the running app.
+    pub fn is_runtime(self) -> bool {
+        !matches!(
+            self,
+            Origin::AppsvcYaml | Origin::Deployment | Origin::BuildEnv | Origin::RuntimeTxt
+        )
+    }
+
     /// What the source is, for people: "Bicep template", "`.deployment`".
     pub fn describe(self) -> &'static str {
         match self {
@@ -164,6 +187,8 @@ pub struct Sources {
     pub appsvc: Option<AppsvcYaml>,
     /// `.deployment` at the root, if any.
     pub deployment: Option<DeploymentFile>,
+    /// `oryx-manifest.toml` at the root, if any (the repository ships Oryx build output).
+    pub manifest: Option<manifest::Manifest>,
     /// Malformed lines of `build.env` (Oryx skips them, keeps them as written, or cannot load the file).
     pub build_env_errors: Vec<ConfigError>,
     /// Usage problems: an `--app-settings-file` that cannot be read or is not a known JSON shape. One
@@ -314,6 +339,7 @@ impl Sources {
         Sources {
             appsvc,
             deployment,
+            manifest: manifest::Manifest::load(project),
             build_env_errors: build_env.errors,
             errors,
             all,
@@ -348,8 +374,33 @@ impl Sources {
 
     /// The app settings, highest precedence winning.
     pub fn app_settings(&self) -> AppSettings {
+        self.settings_from(|_| true)
+    }
+
+    /// The app settings the running container sees as environment variables: not `.deployment` (Kudu's),
+    /// `build.env` (Oryx's build's) or `appsvc.yaml`'s hooks (docs/platform.md, "App settings at start-up").
+    pub fn runtime_settings(&self) -> AppSettings {
+        self.settings_from(Origin::is_runtime)
+    }
+
+    /// `PRE_RUN_COMMAND` as the start-up script generator reads it (viper): a non-empty app setting, else
+    /// `build.env` at the app root.
+    pub fn pre_run_command(&self) -> Option<Setting> {
+        self.setting_candidates("PRE_RUN_COMMAND")
+            .find(|c| {
+                (c.origin.is_runtime() && !c.value.value.is_empty()) || c.origin == Origin::BuildEnv
+            })
+            .map(|c| Setting {
+                name: "PRE_RUN_COMMAND".to_owned(),
+                value: c.value.value.clone(),
+                source: c.value.source.clone(),
+                value_span: c.value.value_span,
+            })
+    }
+
+    fn settings_from(&self, keep: impl Fn(Origin) -> bool) -> AppSettings {
         let mut settings = AppSettings::default();
-        for candidate in &self.all {
+        for candidate in self.all.iter().filter(|c| keep(c.origin)) {
             let ConfigKey::AppSetting(name) = &candidate.key else {
                 continue;
             };
@@ -384,6 +435,24 @@ impl Sources {
                 command: c.value.value.clone(),
                 source: c.value.source.clone(),
             })
+    }
+
+    /// What the start-up model reads: the startup command, the settings the container sees,
+    /// `PRE_RUN_COMMAND`, the repository's `oryx-manifest.toml` and `appsvc.yaml`'s `run` line.
+    pub fn startup_inputs(
+        &self,
+        site_python: &PythonRuntime,
+        build_runs: BuildRuns,
+    ) -> StartupInputs {
+        StartupInputs {
+            command: self.startup_command(),
+            site_python: site_python.clone(),
+            runtime: self.runtime_settings(),
+            pre_run: self.pre_run_command(),
+            manifest: self.manifest.clone(),
+            appsvc_run: self.appsvc.as_ref().and_then(|a| a.run.clone()),
+            build_runs,
+        }
     }
 
     /// The Python version: `--python-version`, else the site's version (`linuxFxVersion` of
