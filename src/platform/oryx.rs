@@ -179,7 +179,8 @@ pub struct OryxPlan {
     pub collectstatic: Collectstatic,
     /// The virtual environment the build creates and start-up activates: `antenv`.
     pub venv_name: &'static str,
-    /// The output is compressed to [`OUTPUT_ARCHIVE`] and extracted to `/tmp/<id>` at start-up.
+    /// The output is compressed to [`OUTPUT_ARCHIVE`] and extracted to `/tmp/<id>` at start-up (whenever the
+    /// build runs: Kudu passes `--compress-destination-dir`).
     pub compressed_output: bool,
     /// The build's boolean settings whose values their program rejects or misreads.
     pub invalid_booleans: Vec<InvalidBoolean>,
@@ -210,7 +211,7 @@ impl OryxPlan {
             dependencies,
             collectstatic,
             venv_name: VENV_NAME,
-            compressed_output: true,
+            compressed_output: runs != BuildRuns::No,
             invalid_booleans,
             deployed_venvs: deployed_venvs(project),
         }

@@ -431,7 +431,7 @@ impl PythonSource {
                 format!("the oryx-manifest.toml the build writes: {}", site(source))
             }
             PythonSource::Manifest { span, .. } => format!(
-                "PythonVersion of the repository's {} (it comes before PYTHON_VERSION)",
+                "PythonVersion in the repository's {}, which comes before PYTHON_VERSION",
                 describe_source(project, &Source::File(*span))
             ),
             PythonSource::Setting(s) => format!(
@@ -465,7 +465,7 @@ pub enum FastApiGate {
 pub enum Packages {
     /// The virtual environment's site-packages go on `PYTHONPATH`, then it is activated: the output was
     /// compressed, or the manifest names the build's source folder (then a link to it is made first).
-    Activated { venv: String, from_build: bool },
+    Activated { venv: String, because: &'static str },
     /// Only the virtual environment's site-packages go on `PYTHONPATH`; it is not activated (no manifest
     /// says how it was built), so its `bin/` is not on `PATH`.
     OnPythonPath { venv: String },
@@ -649,12 +649,30 @@ impl Startup {
                     )
                 } else if text.flask {
                     format!(
-                        "`{rel}` holds the text `from flask` (Oryx's FastAPI detection searches the text, comments and strings included), so Oryx takes it for a Flask app"
+                        "`{rel}` holds the text `from flask` (Oryx's FastAPI detection searches the text, comments and strings included), so Oryx's FastAPI detection passes over it"
                     )
                 } else {
                     return None;
                 }
             }
+        })
+    }
+
+    /// A root FastAPI file that imports fastapi, which the running FastAPI detection passes over because
+    /// of its text (no `from fastapi`/`import fastapi` as written, or a `from flask` somewhere), and why.
+    pub fn fastapi_passed_over(&self, project: &Project) -> Option<(FileId, String)> {
+        if !matches!(self.fastapi_gate, FastApiGate::Runs) || self.kind == StartupKind::FastApi {
+            return None;
+        }
+        FASTAPI_FILES.iter().find_map(|name| {
+            let file = project.file(name)?;
+            let imports = apps::imports_module(project, file, |m| {
+                m == "fastapi" || m.starts_with("fastapi.")
+            });
+            if !imports {
+                return None;
+            }
+            Some((file, self.fastapi_not_detected(project, file)?))
         })
     }
 
@@ -812,11 +830,8 @@ impl Startup {
             self.python_text()
         ));
         steps.push(match &self.packages {
-            Packages::Activated { venv, from_build: true } => format!(
-                "add {venv}'s site-packages to PYTHONPATH, then activate {venv} (the output is compressed)"
-            ),
-            Packages::Activated { venv, from_build: false } => format!(
-                "add {venv}'s site-packages to PYTHONPATH, then activate {venv} (oryx-manifest.toml says the output was compressed or names the build's folder)"
+            Packages::Activated { venv, because } => format!(
+                "add {venv}'s site-packages to PYTHONPATH, then activate {venv} ({because})"
             ),
             Packages::OnPythonPath { venv } => format!(
                 "add {venv}'s site-packages to PYTHONPATH without activating it (no compressed build output): its bin/ is not on PATH"
@@ -966,11 +981,26 @@ impl Startup {
                     quoted_list(FASTAPI_FILES, ""),
                     self.python_text()
                 );
-                self.auto_plan(
+                let mut plan = self.auto_plan(
                     auto(format!("{}:{}", entry.module, entry.attribute), true),
                     entry,
                     reason,
-                )
+                );
+                // The text search can pick a WSGI app, which the uvicorn worker cannot serve.
+                if let Some(framework) = resolve_name_framework(project, entry.file, "app")
+                    && !framework.is_asgi()
+                {
+                    plan.reason.push_str(&format!(
+                        "; but `app` there is a {} app (WSGI), which the uvicorn worker cannot serve",
+                        framework.label()
+                    ));
+                    plan.suggested_command = Some(apps::gunicorn_command(
+                        "",
+                        false,
+                        &format!("{}:app", entry.module),
+                    ));
+                }
+                plan
             }
             StartupKind::Flask => {
                 let entry = entry.expect("a Flask start has an entry");
@@ -984,6 +1014,9 @@ impl Startup {
                         "; {}",
                         self.fastapi_skipped_note(project, skipped)
                     ));
+                }
+                if let Some((_, why)) = self.fastapi_passed_over(project) {
+                    reason.push_str(&format!("; {why}"));
                 }
                 self.auto_plan(
                     auto(format!("{}:{}", entry.module, entry.attribute), false),
@@ -1001,6 +1034,9 @@ impl Startup {
                         "; {}",
                         self.fastapi_skipped_note(project, skipped)
                     ));
+                }
+                if let Some((_, why)) = self.fastapi_passed_over(project) {
+                    reason.push_str(&format!("; {why}"));
                 }
                 let app = self.app_objects(project).first();
                 if let Some(app) = app {
@@ -1290,6 +1326,8 @@ pub struct StartupPlan {
     pub suggested_command: Option<String>,
     /// `appsvc.yaml`'s `run` line as appended after the command.
     pub appended_command: Option<String>,
+    /// How that differs from what the YAML says, when it does.
+    pub appended_note: Option<String>,
 }
 
 /// The gunicorn command Oryx runs for an auto-detected module (`scriptgenerator.go`
@@ -1442,7 +1480,7 @@ fn packages(project: &Project, manifest: Option<&Manifest>, built: bool) -> Pack
     if built {
         return Packages::Activated {
             venv: ORYX_VENV.to_owned(),
-            from_build: true,
+            because: "the build's output is compressed",
         };
     }
     let venv = manifest
@@ -1450,14 +1488,16 @@ fn packages(project: &Project, manifest: Option<&Manifest>, built: bool) -> Pack
         .unwrap_or(ORYX_VENV)
         .to_owned();
     if project.root().join(&venv).is_dir() {
-        let activated = manifest.is_some_and(|m| m.compressed() || m.build_source_dir().is_some());
-        if activated {
-            Packages::Activated {
+        match manifest {
+            Some(m) if m.compressed() => Packages::Activated {
                 venv,
-                from_build: false,
-            }
-        } else {
-            Packages::OnPythonPath { venv }
+                because: "oryx-manifest.toml says the output is compressed",
+            },
+            Some(m) if m.build_source_dir().is_some() => Packages::Activated {
+                venv,
+                because: "oryx-manifest.toml names the folder the build ran in, which a link recreates first",
+            },
+            _ => Packages::OnPythonPath { venv },
         }
     } else if project.root().join("__oryx_packages__").is_dir() {
         Packages::PackageDir { venv }

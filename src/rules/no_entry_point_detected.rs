@@ -75,6 +75,10 @@ fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                     app.startup_command()
                 ));
             }
+            // A root FastAPI file the text search passes over (the skipped note below covers the rest).
+            if let Some((_, why)) = startup.fastapi_passed_over(project) {
+                d = d.note(why);
+            }
             // A root Flask file named otherwise: renaming is the other fix.
             let rel = project.rel_path(app.file);
             if !rel.contains('/')
