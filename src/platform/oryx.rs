@@ -1,6 +1,6 @@
 //! What the deployment build (Kudu running Oryx) will do with the app, and why.
 //!
-//! The order of a build (behaviour items 1-12 of `appservice-behaviour.md`):
+//! The order of a build (docs/platform.md, "Build"):
 //! 1. Kudu decides whether to build at all: `WEBSITE_RUN_FROM_PACKAGE=1` or a URL means no build;
 //!    `SCM_DO_BUILD_DURING_DEPLOYMENT` `true`/`1` builds, any other value does not; unset, a Git deployment
 //!    builds and a zip deployment does not (KuduLite `DeploymentSettingsExtension.cs`,
@@ -12,7 +12,7 @@
 //!    `/home/site/wwwroot/output.tar.gz`, which the container extracts to `/tmp/<id>` at start-up.
 //!
 //! Settings Kudu reads (`SCM_DO_BUILD_DURING_DEPLOYMENT`, `WEBSITE_RUN_FROM_PACKAGE`) come from the app
-//! settings and `.deployment`, never from `build.env`, which only Oryx reads (behaviour item 5).
+//! settings and `.deployment`, never from `build.env`, which only Oryx reads (docs/platform.md, "The build.env file").
 
 use ruff_text_size::{TextRange, TextSize};
 use serde::Serialize;
@@ -23,13 +23,13 @@ use crate::platform::requirements::{DependencyKind, NOT_INSTALLING_MESSAGE, Requ
 use crate::platform::{Platform, PythonRuntime};
 use crate::project::{FileId, Project, PythonVersion, Span};
 
-/// The virtual environment Oryx creates (`-p virtualenv_name=antenv`, behaviour item 2).
+/// The virtual environment Oryx creates (`-p virtualenv_name=antenv`, docs/platform.md, "How Kudu runs Oryx").
 pub const VENV_NAME: &str = BUILD_VENV;
-/// Where the compressed build output goes (behaviour item 12).
+/// Where the compressed build output goes (docs/platform.md, "Build output").
 pub const OUTPUT_ARCHIVE: &str = "/home/site/wwwroot/output.tar.gz";
-/// The command Oryx runs for a Django app (behaviour item 11).
+/// The command Oryx runs for a Django app (docs/platform.md, "collectstatic").
 pub const COLLECTSTATIC_COMMAND: &str = "python manage.py collectstatic --noinput";
-/// Where the hooks, the install and `collectstatic` run (behaviour item 6).
+/// Where the hooks, the install and `collectstatic` run (docs/platform.md, "Build order").
 pub const RUNS_IN: &str = "$SOURCE_DIR: the root of a /tmp/<id> copy of the app";
 
 /// Whether the deployment runs the Oryx build.
@@ -65,7 +65,7 @@ pub enum TriggerCause {
     Default,
 }
 
-/// What is wrong with `CUSTOM_REQUIREMENTSTXT_PATH` (Oryx stops the build, behaviour item 10).
+/// What is wrong with `CUSTOM_REQUIREMENTSTXT_PATH` (Oryx stops the build, docs/platform.md, "Custom requirements path").
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CustomPathProblem {
     /// An absolute path: Oryx wants one relative to the repository root.
@@ -218,7 +218,7 @@ impl OryxPlan {
     }
 
     /// The pre- and post-build steps that run. A root `appsvc.yaml` that parses overrides the settings
-    /// (Oryx `DefaultBuildScriptGenerator.ProcessAppSvcYamlFile`, behaviour item 7); the configuration
+    /// (Oryx `DefaultBuildScriptGenerator.ProcessAppSvcYamlFile`, docs/platform.md, "Build hooks"); the configuration
     /// sources already give its `pre-build`/`post-build` as `PRE_BUILD_COMMAND`/`POST_BUILD_COMMAND`.
     pub fn build_steps(project: &Project, hooks: &BuildHooks) -> Vec<BuildStep> {
         hooks

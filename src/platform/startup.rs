@@ -1516,7 +1516,7 @@ fn root_entry(kind: EntryKind, file: FileId, name: &str, attribute: &str) -> Ent
     }
 }
 
-/// The startup file a command names (behaviour item 13).
+/// The startup file a command names (docs/platform.md, "The startup command").
 fn startup_file(project: &Project, command: &str) -> Option<StartupFile> {
     let words: Vec<shell::Word> = shell::words(command);
     let plain = words.iter().all(|w| !w.operator);
@@ -1543,7 +1543,7 @@ fn startup_file(project: &Project, command: &str) -> Option<StartupFile> {
     })
 }
 
-/// What a startup file runs: the whole file, or only its first line (behaviour item 13).
+/// What a startup file runs: the whole file, or only its first line (docs/platform.md, "The startup command").
 fn script_text(project: &Project, file: FileId, whole: bool) -> RunText {
     let text = match project.text(file) {
         Ok(text) if whole => text.text.clone(),

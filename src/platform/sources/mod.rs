@@ -3,7 +3,7 @@
 //! read, and infrastructure as code. `docs/configuration.md` describes the sources and the precedence for
 //! users.
 //!
-//! Precedence, highest first (behaviour items 1, 4, 5, 7, 14):
+//! Precedence, highest first (docs/platform.md, "Whether the deployment builds", "Python version of the build", "The build.env file", "Build hooks" and "The start-up script"):
 //! 1. `appsvc.yaml` `pre-build`/`post-build`, for `PRE_BUILD_COMMAND`/`POST_BUILD_COMMAND` only: Oryx
 //!    applies them over every app setting (and drops `*_SCRIPT_PATH`);
 //! 2. flags (`--app-setting`, `--startup-command`, `--python-version`; the last of a name wins);
@@ -458,7 +458,7 @@ impl Sources {
     /// The Python version: `--python-version`, else the site's version (`linuxFxVersion` of
     /// `--app-settings-file`, then of the templates, or Terraform's `python_version`), else
     /// `PYTHON_VERSION`, else `runtime.txt`, else the newest. Kudu builds with `--platform-version` set to
-    /// the site's version, which Oryx puts above `PYTHON_VERSION` (behaviour items 2 and 4).
+    /// the site's version, which Oryx puts above `PYTHON_VERSION` (docs/platform.md, "How Kudu runs Oryx" and "Python version of the build").
     pub fn python_runtime(&self, app_settings: &AppSettings) -> PythonRuntime {
         if let Some(version) = self.python_flag {
             return PythonRuntime {
