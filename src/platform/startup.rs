@@ -1978,6 +1978,80 @@ mod tests {
     }
 
     #[test]
+    fn what_oryx_reads_around_the_command() {
+        use crate::platform::sources::manifest::Manifest;
+        let setting = |name: &str, value: &str| Setting {
+            name: name.to_owned(),
+            value: value.to_owned(),
+            source: Source::flag("--app-setting"),
+            value_span: None,
+        };
+        let (_d, p) = project(&[
+            ("main.py", FASTAPI),
+            (
+                "oryx-manifest.toml",
+                "PythonVersion=\"3.12.9\"\nVirtualEnvName=\"antenv\"\nCompressDestinationDir=\"false\"\n",
+            ),
+            ("antenv/pyvenv.cfg", ""),
+        ]);
+        let mut inputs = StartupInputs::new(None, PythonVersion::PY314);
+        inputs.manifest = Manifest::load(&p);
+        // The build rewrites the manifest: the site's version and an activated `antenv`.
+        let built = Startup::detect_with(&p, inputs.clone());
+        assert_eq!(built.python, Some(PythonVersion::PY314));
+        assert_eq!(built.kind, StartupKind::FastApi);
+        assert!(matches!(built.packages, Packages::Activated { .. }));
+        // Deployed as it is: the manifest's 3.12 turns FastAPI detection off, and an uncompressed
+        // output with no build folder named is not activated.
+        inputs.build_runs = BuildRuns::No;
+        let shipped = Startup::detect_with(&p, inputs.clone());
+        assert_eq!(shipped.python, Some(PythonVersion::PY312));
+        assert_eq!(shipped.python_text(), "3.12.9");
+        assert!(matches!(shipped.fastapi_gate, FastApiGate::TooOld));
+        assert_eq!(shipped.kind, StartupKind::Default);
+        assert!(matches!(shipped.packages, Packages::OnPythonPath { .. }));
+        assert!(!shipped.compressed);
+        // Without a manifest, a `PYTHON_VERSION` app setting replaces the image's.
+        inputs.manifest = None;
+        inputs.runtime.insert(setting("PYTHON_VERSION", "3.13"));
+        let env = Startup::detect_with(&p, inputs.clone());
+        assert_eq!(env.python, Some(PythonVersion::PY313));
+
+        // DISABLE_FASTAPI_DETECTION: Go booleans; a value Go rejects writes no script.
+        let mut inputs = StartupInputs::new(None, PythonVersion::PY314);
+        inputs
+            .runtime
+            .insert(setting(DISABLE_FASTAPI_DETECTION, "t"));
+        assert_eq!(
+            Startup::detect_with(&p, inputs.clone()).kind,
+            StartupKind::Default
+        );
+        inputs
+            .runtime
+            .insert(setting(DISABLE_FASTAPI_DETECTION, "yes"));
+        let panics = Startup::detect_with(&p, inputs.clone());
+        assert_eq!(panics.kind, StartupKind::NoScript);
+        assert!(panics.entry.is_none() && panics.steps(&p).is_empty());
+        assert_eq!(panics.invalid_booleans.len(), 1);
+
+        // PRE_RUN_COMMAND runs before HOST/PORT and the packages; multi-workers take `t`.
+        let mut inputs = StartupInputs::new(None, PythonVersion::PY314);
+        inputs.pre_run = Some(setting("PRE_RUN_COMMAND", "sh prep.sh"));
+        inputs.runtime.insert(setting(MULTIWORKERS, "t"));
+        let s = Startup::detect_with(&p, inputs);
+        let steps = s.steps(&p);
+        let at = |needle: &str| steps.iter().position(|x| x.contains(needle)).unwrap();
+        assert!(at("PRE_RUN_COMMAND") < at("HOST=0.0.0.0"));
+        assert!(at("HOST=0.0.0.0") < at("site-packages"));
+        let plan = s.plan(&p, &AppSettings::default());
+        assert!(
+            plan.command.contains("--workers=<2 x CPUs + 1>"),
+            "{}",
+            plan.command
+        );
+    }
+
+    #[test]
     fn startup_files_and_first_lines() {
         let (_d, p) = project(&[
             ("src/app.py", FLASK),
