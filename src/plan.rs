@@ -12,6 +12,7 @@ use crate::platform::app_settings::Source;
 use crate::platform::build::Phase;
 use crate::platform::django::{EnvReadSite, Evaluator, PLATFORM_VARS};
 use crate::platform::oryx::{BuildRuns, COLLECTSTATIC_COMMAND, OUTPUT_ARCHIVE, OryxPlan, RUNS_IN};
+use crate::platform::sources::appsvc::RunMisread;
 use crate::platform::startup::StartupPlan;
 use crate::platform::{Inputs, Platform};
 use crate::project::secrets::{looks_secret, value_has_credentials};
@@ -156,7 +157,11 @@ impl BuildView {
             output: OutputView {
                 compressed: plan.compressed_output,
                 archive: OUTPUT_ARCHIVE,
-                runs_from: "/tmp/<id>, extracted at start-up",
+                runs_from: if plan.compressed_output {
+                    "/tmp/<id>, extracted at start-up"
+                } else {
+                    "none: the app runs from /home/site/wwwroot as deployed"
+                },
             },
             committed_virtual_envs: plan
                 .deployed_venvs
@@ -215,13 +220,17 @@ impl BuildView {
             ),
         );
         line("venv:", self.venv_name);
-        line(
-            "output:",
-            &format!(
-                "{} (compressed; the app runs from {})",
-                self.output.archive, self.output.runs_from
-            ),
-        );
+        if self.output.compressed {
+            line(
+                "output:",
+                &format!(
+                    "{} (compressed; the app runs from {})",
+                    self.output.archive, self.output.runs_from
+                ),
+            );
+        } else {
+            line("output:", self.output.runs_from);
+        }
         if !self.committed_virtual_envs.is_empty() {
             line("committed venv:", &self.committed_virtual_envs.join(", "));
         }
@@ -242,6 +251,15 @@ impl Plan {
         let s = &self.startup;
         let _ = writeln!(out, "\nStart-up");
         let _ = writeln!(out, "  kind:           {}", s.kind.as_str());
+        let _ = writeln!(
+            out,
+            "  python:         {} ({})",
+            s.python_version, s.python_version_source
+        );
+        for (i, step) in s.steps.iter().enumerate() {
+            let head = if i == 0 { "order:" } else { "" };
+            let _ = writeln!(out, "  {head:<15} {}. {step}", i + 1);
+        }
         let _ = writeln!(out, "  command:        {}", s.command);
         if let (Some(module), Some(attribute)) = (&s.module, &s.attribute) {
             let _ = writeln!(out, "  app:            {module}:{attribute}");
@@ -253,6 +271,17 @@ impl Plan {
         }
         if let Some(suggested) = &s.suggested_command {
             let _ = writeln!(out, "  would work:     {suggested}");
+        }
+        if let Some(appended) = &s.appended_command {
+            let _ = writeln!(out, "  appended:       {appended:?} (appsvc.yaml run)");
+        }
+        if let Some(note) = &s.appended_note {
+            let head = if s.appended_command.is_some() {
+                ""
+            } else {
+                "appended:"
+            };
+            let _ = writeln!(out, "  {head:<15} {note}");
         }
         if let Some(django) = &self.django_settings {
             let _ = writeln!(out, "\nDjango settings");
@@ -290,9 +319,7 @@ pub fn plan(root: &std::path::Path, inputs: &Inputs) -> Result<Plan, ProjectErro
     let platform = Platform::build(&project, inputs);
     Ok(Plan {
         build: BuildView::new(&platform),
-        startup: platform
-            .startup
-            .plan(platform.project, &platform.app_settings),
+        startup: startup_plan(&platform),
         required_env: required_env(&platform),
         django_settings: django_plan(&platform),
         app_settings: platform
@@ -309,6 +336,24 @@ pub fn plan(root: &std::path::Path, inputs: &Inputs) -> Result<Plan, ProjectErro
             })
             .collect(),
     })
+}
+
+/// The start-up half of `plan`, with how `appsvc.yaml`'s `run` is misread, if it is.
+fn startup_plan(platform: &Platform) -> StartupPlan {
+    let mut plan = platform
+        .startup
+        .plan(platform.project, &platform.app_settings);
+    let appsvc = platform.sources.appsvc.as_ref();
+    plan.appended_note = appsvc.and_then(|a| a.run_misread()).map(|m| match m {
+        RunMisread::Ignored { yaml } => format!(
+            "appsvc.yaml's `run:` line holds no command, so {yaml:?} below it never runs (AZ112)"
+        ),
+        RunMisread::Differs { yaml, .. } => format!(
+            "appsvc.yaml's `run` is {:?} as YAML, but the start-up reads it line by line (AZ112)",
+            yaml.trim_end()
+        ),
+    });
+    plan
 }
 
 /// A source as `path:line`, or the flag.

@@ -2,7 +2,7 @@
 //! row, runnable doc examples, and messages in the house style.
 
 use std::collections::HashSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 mod common;
 
@@ -343,4 +343,77 @@ fn fixture_folders_are_named_by_convention() {
             assert!(kebab(&name), "fixtures/{group}/{name} is not kebab-case");
         }
     }
+}
+
+/// The GitHub anchor of a Markdown heading: lowercase, punctuation other than `-` dropped, spaces as `-`.
+fn anchor(heading: &str) -> String {
+    heading
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric() || *c == ' ' || *c == '-')
+        .map(|c| if c == ' ' { '-' } else { c })
+        .collect()
+}
+
+#[test]
+fn citations_of_docs_platform_name_existing_sections() {
+    let platform = std::fs::read_to_string(root().join("docs/platform.md")).unwrap();
+    let headings: Vec<&str> = platform
+        .lines()
+        .filter_map(|l| l.strip_prefix("### ").or_else(|| l.strip_prefix("## ")))
+        .collect();
+    let anchors: HashSet<String> = headings.iter().map(|h| anchor(h)).collect();
+    let mut files: Vec<PathBuf> = vec![root().join("README.md")];
+    for dir in ["lints", "docs", "src"] {
+        let mut stack = vec![root().join(dir)];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap().filter_map(Result::ok) {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if p.extension().is_some_and(|x| x == "md" || x == "rs") {
+                    files.push(p);
+                }
+            }
+        }
+    }
+    let mut problems = Vec::new();
+    let mut seen = 0;
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        // Markdown links: `platform.md#anchor`.
+        for (i, _) in text.match_indices("platform.md#") {
+            let rest = &text[i + "platform.md#".len()..];
+            let end = rest.find([')', ' ', '\n', '`']).unwrap_or(rest.len());
+            seen += 1;
+            if !anchors.contains(&rest[..end]) {
+                problems.push(format!("{}: #{}", file.display(), &rest[..end]));
+            }
+        }
+        // Code comments: `docs/platform.md, "Heading"` (and further quoted headings joined by `and`/`,`).
+        for (i, _) in text.match_indices("docs/platform.md, \"") {
+            let rest = &text[i + "docs/platform.md, ".len()..];
+            let mut quoted = rest;
+            while let Some(stripped) = quoted.strip_prefix('"') {
+                let Some(end) = stripped.find('"') else { break };
+                seen += 1;
+                let title = stripped[..end]
+                    .replace("\n//! ", " ")
+                    .replace("\n/// ", " ");
+                if !headings.contains(&title.as_str()) {
+                    problems.push(format!("{}: \"{title}\"", file.display()));
+                }
+                quoted = stripped[end + 1..]
+                    .trim_start_matches([',', ' '])
+                    .trim_start_matches("and ");
+            }
+        }
+    }
+    assert!(seen > 50, "only {seen} citations found");
+    assert!(
+        problems.is_empty(),
+        "citations of missing sections:\n{}",
+        problems.join("\n")
+    );
 }

@@ -102,12 +102,116 @@ impl AppSettings {
     }
 }
 
+/// The boolean parsers of the programs that read App Service settings. Each setting is read by one
+/// program, so it has one parser; everything that reads a boolean setting asks this one function
+/// (docs/platform.md, "Boolean settings").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BoolParser {
+    /// .NET `bool.TryParse`, as Oryx's build reads its settings (`OptionsSetupBase.GetBooleanValue`):
+    /// `true` or `false` in any case, white space around allowed; empty is false; anything else throws
+    /// and the build fails (`DISABLE_COLLECTSTATIC`).
+    DotNet,
+    /// Kudu's `StringUtils.IsTrueLike`: `1`, or `true` in any case, is true; anything else is false, with
+    /// no error (`SCM_DO_BUILD_DURING_DEPLOYMENT`).
+    Kudu,
+    /// Go's `strconv.ParseBool`, as Oryx's start-up script generator reads its settings
+    /// (`GetBooleanEnvironmentVariable`): `1 t T TRUE true True` and `0 f F FALSE false False`; empty is
+    /// false; anything else panics and no start-up script is written (`PYTHON_ENABLE_GUNICORN_MULTIWORKERS`,
+    /// `DISABLE_FASTAPI_DETECTION`).
+    Go,
+}
+
+impl BoolParser {
+    /// The value as the program reads it; `None` when the program rejects it (and fails).
+    pub fn parse(self, value: &str) -> Option<bool> {
+        if value.is_empty() {
+            return Some(false);
+        }
+        match self {
+            BoolParser::DotNet => {
+                let v = value.trim();
+                if v.eq_ignore_ascii_case("true") {
+                    Some(true)
+                } else if v.eq_ignore_ascii_case("false") {
+                    Some(false)
+                } else {
+                    None
+                }
+            }
+            BoolParser::Kudu => Some(value == "1" || value.eq_ignore_ascii_case("true")),
+            BoolParser::Go => match value {
+                "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
+                "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
+                _ => None,
+            },
+        }
+    }
+
+    /// Whether the program reads `value` as true (a rejected value is not true).
+    pub fn is_true(self, value: &str) -> bool {
+        self.parse(value) == Some(true)
+    }
+
+    /// The spellings the program takes, for a message.
+    pub fn spellings(self) -> &'static str {
+        match self {
+            BoolParser::DotNet => "`true` or `false` (any case)",
+            BoolParser::Kudu => "`true` or `1` for true; anything else is false",
+            BoolParser::Go => {
+                "`1`, `t`, `T`, `TRUE`, `true`, `True`, `0`, `f`, `F`, `FALSE`, `false` or `False`"
+            }
+        }
+    }
+
+    /// The boolean a value most likely meant, whatever the parser makes of it (`yes`, `on`, `1` mean true).
+    pub fn intended(value: &str) -> bool {
+        let v = value.trim().to_ascii_lowercase();
+        !matches!(
+            v.as_str(),
+            "0" | "no" | "n" | "off" | "f" | "false" | "disable" | "disabled"
+        )
+    }
+}
+
+/// A boolean setting whose value its program rejects, or reads as the opposite of what it says.
+#[derive(Debug, Clone)]
+pub struct InvalidBoolean {
+    pub setting: Setting,
+    pub parser: BoolParser,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn project(files: &[(&str, &str)]) -> (tempfile::TempDir, Project) {
         crate::project::test_project(files)
+    }
+
+    #[test]
+    fn each_parser_takes_its_own_spellings() {
+        use BoolParser::*;
+        assert_eq!(DotNet.parse(" True "), Some(true));
+        assert_eq!(DotNet.parse("FALSE"), Some(false));
+        assert_eq!(DotNet.parse(""), Some(false));
+        assert_eq!(DotNet.parse("1"), None);
+        assert_eq!(DotNet.parse("   "), None);
+        assert_eq!(Kudu.parse("TRUE"), Some(true));
+        assert_eq!(Kudu.parse("1"), Some(true));
+        assert_eq!(Kudu.parse(" true"), Some(false));
+        assert_eq!(Kudu.parse("yes"), Some(false));
+        for v in ["1", "t", "T", "TRUE", "true", "True"] {
+            assert_eq!(Go.parse(v), Some(true), "{v}");
+        }
+        for v in ["0", "f", "F", "FALSE", "false", "False", ""] {
+            assert_eq!(Go.parse(v), Some(false), "{v:?}");
+        }
+        for v in ["tRue", "yes", " true", "on", "2"] {
+            assert_eq!(Go.parse(v), None, "{v}");
+        }
+        assert!(Go.is_true("t") && !Go.is_true("yes"));
+        assert!(BoolParser::intended("1") && BoolParser::intended("yes"));
+        assert!(!BoolParser::intended("0") && !BoolParser::intended("off"));
     }
 
     #[test]

@@ -1,18 +1,18 @@
 //! The Oryx build hooks: pre- and post-build commands or scripts, with where they are set, and the
 //! shell-reading helpers the hook and startup rules share.
 //!
-//! What Oryx does with a hook (`PreAndPostBuildCommandHelper.cs`, behaviour item 7): a non-empty
+//! What Oryx does with a hook (`PreAndPostBuildCommandHelper.cs`, docs/platform.md, "Build hooks"): a non-empty
 //! `*_SCRIPT_PATH` wins over `*_COMMAND`; the value is taken as an absolute path or joined to the
 //! repository root, and when that names a file Oryx makes it executable and runs it; otherwise the value
 //! is pasted verbatim into the bash build script, which runs with `set -e` in the root of the copy being
-//! built (`$SOURCE_DIR`, a `/tmp/<id>` folder; behaviour item 6).
+//! built (`$SOURCE_DIR`, a `/tmp/<id>` folder; docs/platform.md, "Build order").
 
 use ruff_text_size::{TextRange, TextSize};
 
 use crate::platform::app_settings::{AppSettings, Setting};
 use crate::project::{FileId, Project, Span};
 
-/// The virtual environment Oryx creates during the build (`-p virtualenv_name=antenv`, behaviour item 2).
+/// The virtual environment Oryx creates during the build (`-p virtualenv_name=antenv`, docs/platform.md, "How Kudu runs Oryx").
 pub const BUILD_VENV: &str = "antenv";
 
 /// When a hook runs.
@@ -435,7 +435,7 @@ pub struct FilePath {
 }
 
 /// The absolute paths in the lines of a shell file that run: every line, or only the first line (a
-/// startup file that is not `.sh`, behaviour item 13). Comments are skipped.
+/// startup file that is not `.sh`, docs/platform.md, "The startup command"). Comments are skipped.
 pub fn absolute_paths_in_file(
     project: &Project,
     file: FileId,

@@ -9,7 +9,7 @@
 //! `get_default_config_file`). A custom command runs in the app root (Oryx's generated startup script
 //! starts with `cd <app>`), so a root `gunicorn.conf.py` is loaded; an auto-detected start passes
 //! `-c $PYTHON_USE_GUNICORN_CONFIG_FROM_PATH` (/opt/startup/gunicorn.conf.py), so the repository's file is
-//! ignored (behaviour item 21, inference) and the platform's own arguments apply (item 20).
+//! ignored (docs/platform.md, "Gunicorn configuration file", inference) and the platform's own arguments apply (docs/platform.md, "The gunicorn command").
 
 use std::collections::HashMap;
 
@@ -26,7 +26,7 @@ use crate::platform::startup::{
 };
 use crate::project::{FileId, Project, Span};
 
-/// Where the platform's own gunicorn config file is (`PYTHON_USE_GUNICORN_CONFIG_FROM_PATH`, item 13).
+/// Where the platform's own gunicorn config file is (`PYTHON_USE_GUNICORN_CONFIG_FROM_PATH`, docs/platform.md, "The Python image").
 pub const PLATFORM_CONFIG_PATH: &str = "/opt/startup/gunicorn.conf.py";
 
 /// Where a [`StartupText`] sits, to turn its ranges into spans.
@@ -45,7 +45,7 @@ enum Anchor {
 pub enum TextOrigin {
     /// The startup command.
     Command(Source),
-    /// A startup file: a `.sh` file runs whole, any other file gives its first line (behaviour item 13).
+    /// A startup file: a `.sh` file runs whole, any other file gives its first line (docs/platform.md, "The startup command").
     Script {
         file: FileId,
         /// `false`: no startup command is known and a root `startup.sh`/`startup.txt` is assumed to be it.
@@ -182,7 +182,7 @@ pub enum GunicornStart {
     /// No gunicorn: another server, or nothing known.
     #[default]
     None,
-    /// The platform's auto-detected start (`GUNICORN_CMD_ARGS=... gunicorn <module>`, item 20).
+    /// The platform's auto-detected start (`GUNICORN_CMD_ARGS=... gunicorn <module>`, docs/platform.md, "The gunicorn command").
     Auto,
     /// A custom command: the server at this index of [`GunicornConfig::servers`].
     Custom(usize),
@@ -195,7 +195,7 @@ pub enum ConfigFileUse {
     Default,
     /// Named by `-c`/`--config` (the option's value, when it has a place).
     Named(Option<Span>),
-    /// An auto-detected start passes `-c /opt/startup/gunicorn.conf.py` (inference, item 21).
+    /// An auto-detected start passes `-c /opt/startup/gunicorn.conf.py` (inference, docs/platform.md, "Gunicorn configuration file").
     IgnoredAutoStart,
     /// A custom command's `-c` names another file.
     IgnoredOtherConfig(Option<Span>),
@@ -225,7 +225,7 @@ pub enum SettingOrigin {
     EnvArgs(Source),
     /// The repository's config file.
     ConfigFile(FileId),
-    /// The arguments the platform gives an auto-detected start (behaviour item 20).
+    /// The arguments the platform gives an auto-detected start (docs/platform.md, "The gunicorn command").
     Platform,
 }
 

@@ -56,7 +56,7 @@ pub enum Availability {
     Repo,
     /// Installed by a requirement (its normalised distribution name).
     Requirement { distribution: String },
-    /// Installed globally in the App Service image (behaviour item 13: gunicorn and Flask).
+    /// Installed globally in the App Service image (docs/platform.md, "The Python image": gunicorn and Flask).
     Preinstalled,
     /// A standard-library module removed in this Python version.
     RemovedFromStdlib { version: String },
@@ -66,7 +66,7 @@ pub enum Availability {
     Missing,
 }
 
-/// The packages the App Service Python image installs globally (behaviour item 13: gunicorn and
+/// The packages the App Service Python image installs globally (docs/platform.md, "The Python image": gunicorn and
 /// Flask), with the packages they depend on, which pip installs with them (inference: the image's
 /// `pip install gunicorn flask` brings Flask's dependencies).
 pub const PREINSTALLED: &[&str] = &[
@@ -356,7 +356,7 @@ impl<'p, 'a> Resolver<'p, 'a> {
         }
         // The image's global gunicorn and Flask are visible only in a virtual environment made with
         // `--system-site-packages`, which Oryx passes when it installs from a requirements file
-        // (behaviour item 8); a setup.py or pyproject build gets a bare environment.
+        // (docs/platform.md, "The virtual environment"); a setup.py or pyproject build gets a bare environment.
         if PREINSTALLED.contains(&top.to_ascii_lowercase().as_str())
             && platform.requirements.kind
                 == crate::platform::requirements::DependencyKind::RequirementsTxt

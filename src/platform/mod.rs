@@ -54,14 +54,14 @@ impl<'a> Platform<'a> {
         let app_settings = sources.app_settings();
         let python = sources.python_runtime(&app_settings);
         project.set_python_version(python.version);
-        let startup = Startup::detect(project, sources.startup_command(), python.version);
         let build = build::BuildHooks::detect(project, &app_settings);
         let pyproject = pyproject::Pyproject::read(project);
         let requirements = requirements::Requirements::detect(project, &app_settings);
+        let oryx = oryx::OryxPlan::detect(project, &app_settings, &python, &requirements, &build);
+        let startup = Startup::detect_with(project, sources.startup_inputs(&python, oryx.runs));
         let gunicorn = gunicorn::GunicornConfig::detect_with(project, &startup, &app_settings);
         let django = DjangoSettings::resolve(project, &app_settings, startup.entry.as_ref());
         let django_collectstatic = DjangoSettings::resolve_for_manage_py(project, &app_settings);
-        let oryx = oryx::OryxPlan::detect(project, &app_settings, &python, &requirements, &build);
         Platform {
             project,
             sources,

@@ -1,6 +1,6 @@
 //! What the deployment build (Kudu running Oryx) will do with the app, and why.
 //!
-//! The order of a build (behaviour items 1-12 of `appservice-behaviour.md`):
+//! The order of a build (docs/platform.md, "Build"):
 //! 1. Kudu decides whether to build at all: `WEBSITE_RUN_FROM_PACKAGE=1` or a URL means no build;
 //!    `SCM_DO_BUILD_DURING_DEPLOYMENT` `true`/`1` builds, any other value does not; unset, a Git deployment
 //!    builds and a zip deployment does not (KuduLite `DeploymentSettingsExtension.cs`,
@@ -12,24 +12,24 @@
 //!    `/home/site/wwwroot/output.tar.gz`, which the container extracts to `/tmp/<id>` at start-up.
 //!
 //! Settings Kudu reads (`SCM_DO_BUILD_DURING_DEPLOYMENT`, `WEBSITE_RUN_FROM_PACKAGE`) come from the app
-//! settings and `.deployment`, never from `build.env`, which only Oryx reads (behaviour item 5).
+//! settings and `.deployment`, never from `build.env`, which only Oryx reads (docs/platform.md, "The build.env file").
 
 use ruff_text_size::{TextRange, TextSize};
 use serde::Serialize;
 
-use crate::platform::app_settings::{AppSettings, Setting, Source};
+use crate::platform::app_settings::{AppSettings, BoolParser, InvalidBoolean, Setting, Source};
 use crate::platform::build::{self, BUILD_VENV, BuildHooks, Phase};
 use crate::platform::requirements::{DependencyKind, NOT_INSTALLING_MESSAGE, Requirements};
 use crate::platform::runtime::PythonRuntime;
 use crate::project::{FileId, Project, PythonVersion, Span};
 
-/// The virtual environment Oryx creates (`-p virtualenv_name=antenv`, behaviour item 2).
+/// The virtual environment Oryx creates (`-p virtualenv_name=antenv`, docs/platform.md, "How Kudu runs Oryx").
 pub const VENV_NAME: &str = BUILD_VENV;
-/// Where the compressed build output goes (behaviour item 12).
+/// Where the compressed build output goes (docs/platform.md, "Build output").
 pub const OUTPUT_ARCHIVE: &str = "/home/site/wwwroot/output.tar.gz";
-/// The command Oryx runs for a Django app (behaviour item 11).
+/// The command Oryx runs for a Django app (docs/platform.md, "collectstatic").
 pub const COLLECTSTATIC_COMMAND: &str = "python manage.py collectstatic --noinput";
-/// Where the hooks, the install and `collectstatic` run (behaviour item 6).
+/// Where the hooks, the install and `collectstatic` run (docs/platform.md, "Build order").
 pub const RUNS_IN: &str = "$SOURCE_DIR: the root of a /tmp/<id> copy of the app";
 
 /// Whether the deployment runs the Oryx build.
@@ -65,7 +65,7 @@ pub enum TriggerCause {
     Default,
 }
 
-/// What is wrong with `CUSTOM_REQUIREMENTSTXT_PATH` (Oryx stops the build, behaviour item 10).
+/// What is wrong with `CUSTOM_REQUIREMENTSTXT_PATH` (Oryx stops the build, docs/platform.md, "Custom requirements path").
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CustomPathProblem {
     /// An absolute path: Oryx wants one relative to the repository root.
@@ -136,73 +136,6 @@ pub struct Collectstatic {
     pub grep_path: String,
 }
 
-/// A boolean setting whose value the program that reads it cannot parse.
-#[derive(Debug, Clone)]
-pub struct InvalidBoolean {
-    pub setting: Setting,
-    pub reader: BoolReader,
-}
-
-/// Which program reads a boolean setting, and so which spellings it accepts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BoolReader {
-    /// Oryx's `GetBooleanValue` (.NET `bool.TryParse`): `true`/`false` in any case; anything else
-    /// throws and the build fails (`DISABLE_COLLECTSTATIC`).
-    OryxBuild,
-    /// Kudu's `StringUtils.IsTrueLike`: `true` (any case) or `1`; anything else is false
-    /// (`SCM_DO_BUILD_DURING_DEPLOYMENT`).
-    Kudu,
-    /// Oryx's start-up script generator (Go `strconv.ParseBool`): `1 t T TRUE true True 0 f F FALSE
-    /// false False`; anything else panics and no start-up script is written
-    /// (`PYTHON_ENABLE_GUNICORN_MULTIWORKERS`, read only for an auto-detected start).
-    StartupGenerator,
-}
-
-impl BoolReader {
-    /// Whether `value` is a spelling this reader accepts.
-    pub fn accepts(self, value: &str) -> bool {
-        match self {
-            BoolReader::OryxBuild => {
-                let v = value.trim();
-                v.is_empty() || v.eq_ignore_ascii_case("true") || v.eq_ignore_ascii_case("false")
-            }
-            BoolReader::Kudu => {
-                value.is_empty()
-                    || value.eq_ignore_ascii_case("true")
-                    || value.eq_ignore_ascii_case("false")
-                    || value == "1"
-                    || value == "0"
-            }
-            BoolReader::StartupGenerator => {
-                value.is_empty()
-                    || matches!(
-                        value,
-                        "1" | "t"
-                            | "T"
-                            | "TRUE"
-                            | "true"
-                            | "True"
-                            | "0"
-                            | "f"
-                            | "F"
-                            | "FALSE"
-                            | "false"
-                            | "False"
-                    )
-            }
-        }
-    }
-
-    /// The boolean a non-accepted value most likely meant (`yes`, `on`, `1` mean true).
-    pub fn intended(value: &str) -> bool {
-        let v = value.trim().to_ascii_lowercase();
-        !matches!(
-            v.as_str(),
-            "0" | "no" | "n" | "off" | "f" | "false" | "disable" | "disabled"
-        )
-    }
-}
-
 /// A virtual environment inside the app folder, which a deployment of the folder would upload.
 #[derive(Debug, Clone)]
 pub struct DeployedVenv {
@@ -246,9 +179,10 @@ pub struct OryxPlan {
     pub collectstatic: Collectstatic,
     /// The virtual environment the build creates and start-up activates: `antenv`.
     pub venv_name: &'static str,
-    /// The output is compressed to [`OUTPUT_ARCHIVE`] and extracted to `/tmp/<id>` at start-up.
+    /// The output is compressed to [`OUTPUT_ARCHIVE`] and extracted to `/tmp/<id>` at start-up (whenever the
+    /// build runs: Kudu passes `--compress-destination-dir`).
     pub compressed_output: bool,
-    /// Boolean settings with values their reader cannot parse.
+    /// The build's boolean settings whose values their program rejects or misreads.
     pub invalid_booleans: Vec<InvalidBoolean>,
     /// Virtual environments inside the app folder.
     pub deployed_venvs: Vec<DeployedVenv>,
@@ -277,14 +211,14 @@ impl OryxPlan {
             dependencies,
             collectstatic,
             venv_name: VENV_NAME,
-            compressed_output: true,
+            compressed_output: runs != BuildRuns::No,
             invalid_booleans,
             deployed_venvs: deployed_venvs(project),
         }
     }
 
     /// The pre- and post-build steps that run. A root `appsvc.yaml` that parses overrides the settings
-    /// (Oryx `DefaultBuildScriptGenerator.ProcessAppSvcYamlFile`, behaviour item 7); the configuration
+    /// (Oryx `DefaultBuildScriptGenerator.ProcessAppSvcYamlFile`, docs/platform.md, "Build hooks"); the configuration
     /// sources already give its `pre-build`/`post-build` as `PRE_BUILD_COMMAND`/`POST_BUILD_COMMAND`.
     pub fn build_steps(project: &Project, hooks: &BuildHooks) -> Vec<BuildStep> {
         hooks
@@ -349,7 +283,7 @@ fn trigger(
     if let Some(s) = kudu_setting(project, settings, "SCM_DO_BUILD_DURING_DEPLOYMENT") {
         let place = s.source.describe(project);
         let v = &s.value;
-        let (runs, why) = if v.eq_ignore_ascii_case("true") || v == "1" {
+        let (runs, why) = if BoolParser::Kudu.is_true(v) {
             (
                 BuildRuns::Yes,
                 "Kudu runs the Oryx build on every deployment",
@@ -435,27 +369,32 @@ fn dependencies(
     }
 }
 
+/// The build's boolean settings that their program rejects (Oryx's build), or reads as the opposite of
+/// what they say (Kudu). The start-up script generator's are [`crate::platform::Startup::invalid_booleans`].
 fn invalid_booleans(project: &Project, settings: &AppSettings) -> Vec<InvalidBoolean> {
     let mut out = Vec::new();
-    for (name, reader) in [
-        ("SCM_DO_BUILD_DURING_DEPLOYMENT", BoolReader::Kudu),
-        ("DISABLE_COLLECTSTATIC", BoolReader::OryxBuild),
-        (
-            "PYTHON_ENABLE_GUNICORN_MULTIWORKERS",
-            BoolReader::StartupGenerator,
-        ),
+    for (name, parser) in [
+        ("SCM_DO_BUILD_DURING_DEPLOYMENT", BoolParser::Kudu),
+        ("DISABLE_COLLECTSTATIC", BoolParser::DotNet),
     ] {
         let Some(setting) = settings.get(name) else {
             continue;
         };
-        // Kudu and the running container never see build.env.
-        if reader != BoolReader::OryxBuild && from_build_env(project, setting) {
+        // Kudu never sees build.env.
+        if parser == BoolParser::Kudu && from_build_env(project, setting) {
             continue;
         }
-        if !reader.accepts(&setting.value) {
+        let bad = match parser.parse(&setting.value) {
+            None => true,
+            // Kudu takes anything: it is wrong when it reads the opposite of what the value says.
+            Some(read) => {
+                parser == BoolParser::Kudu && read != BoolParser::intended(&setting.value)
+            }
+        };
+        if bad {
             out.push(InvalidBoolean {
                 setting: setting.clone(),
-                reader,
+                parser,
             });
         }
     }
@@ -507,7 +446,7 @@ fn collectstatic(
         );
     }
     if let Some(s) = settings.get("DISABLE_COLLECTSTATIC")
-        && s.value.trim().eq_ignore_ascii_case("true")
+        && BoolParser::DotNet.is_true(&s.value)
     {
         return skip(
             CollectstaticSkip::Disabled(s.clone()),
@@ -959,40 +898,32 @@ mod tests {
     }
 
     #[test]
-    fn boolean_readers() {
-        assert!(BoolReader::OryxBuild.accepts(" True "));
-        assert!(BoolReader::OryxBuild.accepts(""));
-        assert!(!BoolReader::OryxBuild.accepts("1"));
-        assert!(!BoolReader::OryxBuild.accepts("yes"));
-        assert!(BoolReader::Kudu.accepts("1") && BoolReader::Kudu.accepts("FALSE"));
-        assert!(!BoolReader::Kudu.accepts("yes") && !BoolReader::Kudu.accepts(" true"));
-        assert!(
-            BoolReader::StartupGenerator.accepts("TRUE")
-                && BoolReader::StartupGenerator.accepts("1")
-        );
-        assert!(
-            !BoolReader::StartupGenerator.accepts("tRue")
-                && !BoolReader::StartupGenerator.accepts("yes")
-        );
-        assert!(BoolReader::intended("1") && BoolReader::intended("yes"));
-        assert!(!BoolReader::intended("0") && !BoolReader::intended("off"));
-        let (_d, _p, plan) = plan(
+    fn invalid_build_booleans() {
+        let (_d, _p, built) = plan(
             &[(
                 "build.env",
                 b"DISABLE_COLLECTSTATIC=1\nPYTHON_ENABLE_GUNICORN_MULTIWORKERS=yes\n",
             )],
             &[("SCM_DO_BUILD_DURING_DEPLOYMENT", "on")],
         );
-        let names: Vec<&str> = plan
+        let names: Vec<(&str, BoolParser)> = built
             .invalid_booleans
             .iter()
-            .map(|b| b.setting.name.as_str())
+            .map(|b| (b.setting.name.as_str(), b.parser))
             .collect();
-        // The runtime never sees build.env.
+        // Start-up settings are the start-up model's.
         assert_eq!(
             names,
-            vec!["SCM_DO_BUILD_DURING_DEPLOYMENT", "DISABLE_COLLECTSTATIC"]
+            vec![
+                ("SCM_DO_BUILD_DURING_DEPLOYMENT", BoolParser::Kudu),
+                ("DISABLE_COLLECTSTATIC", BoolParser::DotNet)
+            ]
         );
+        // Kudu reads `no` and `0` as false, which is what they say.
+        for value in ["no", "0", "FALSE", "True"] {
+            let (_d, _p, built) = plan(&[], &[("SCM_DO_BUILD_DURING_DEPLOYMENT", value)]);
+            assert!(built.invalid_booleans.is_empty(), "{value}");
+        }
     }
 
     #[test]

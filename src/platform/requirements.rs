@@ -1,6 +1,6 @@
 //! The dependencies Oryx installs, read the way Oryx and pip read them.
 //!
-//! Which file Oryx installs from follows `PythonBashBuildSnippet.sh.tpl` (behaviour item 9): the
+//! Which file Oryx installs from follows `PythonBashBuildSnippet.sh.tpl` (docs/platform.md, "Installing dependencies"): the
 //! `CUSTOM_BUILD_COMMAND` setting replaces the install; else `requirements.txt` (or the file named by
 //! `CUSTOM_REQUIREMENTSTXT_PATH`) with `pip install -r`; else `setup.py` with `pip install .`; else
 //! `pyproject.toml` with `uv sync` when `uv.lock` is there, `poetry install --only main` otherwise; else
@@ -29,7 +29,7 @@ pub const NOT_INSTALLING_MESSAGE: &str =
 /// Includes followed at most this deep (pip itself has no limit and recurses until it fails).
 const MAX_INCLUDE_DEPTH: usize = 16;
 
-/// How Oryx installs the app's dependencies (first match wins, behaviour item 9).
+/// How Oryx installs the app's dependencies (first match wins, docs/platform.md, "Installing dependencies").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum DependencyKind {
@@ -302,7 +302,7 @@ impl Requirements {
         req.kind = if custom_build {
             DependencyKind::CustomBuildCommand
         } else if root_file.is_some() || req.custom_path {
-            // A custom path that does not exist fails the build (behaviour item 10): still this route.
+            // A custom path that does not exist fails the build (docs/platform.md, "Custom requirements path"): still this route.
             DependencyKind::RequirementsTxt
         } else if project.file("setup.py").is_some() {
             DependencyKind::SetupPy

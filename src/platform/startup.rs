@@ -1,12 +1,17 @@
-//! What the container runs at start-up: the custom command or the auto-detected entry module.
+//! What the container runs at start-up: the custom command or the auto-detected entry module, and what
+//! Oryx's start-up script does around it.
 //!
-//! The container's `init_container.sh` takes the startup command first (behaviour item 13): one word
-//! naming a file runs that file when it is a `.sh` script and otherwise uses only the file's first line
-//! as the command; any other text is the command. Without a command, Oryx's start-up script generator
-//! (`scriptgenerator.go`, `frameworks.go`; behaviour items 16-19) tries, in order: Django (the first
-//! immediate subfolder, by name, holding `wsgi.py`), FastAPI (Python 3.14 and later only), Flask (the
-//! first of `application.py`, `app.py`, `run.py`, `index.py`, `server.py`, `wsgi.py` at the root), and
-//! otherwise starts the default page.
+//! The container's `init_container.sh` takes the startup command first (docs/platform.md, "The startup
+//! command"): one word naming a file runs that file when it is a `.sh` script and otherwise uses only the
+//! file's first line as the command; any other text is the command. Oryx's start-up script generator
+//! (`src/startupscriptgenerator/src/python/scriptgenerator.go` and `frameworks.go` in microsoft/Oryx;
+//! docs/platform.md, "Start-up") then writes a script that, in order: extracts compressed build output,
+//! runs `PRE_RUN_COMMAND`, enters the app folder and defaults `HOST` and `PORT`, puts the Python of the
+//! version it was given first on `PATH`, sets up the app's packages (the virtual environment), runs the
+//! command, and appends `appsvc.yaml`'s `run` line. Without a command it detects, in order: Django (the
+//! first immediate subfolder, by name, holding `wsgi.py`), FastAPI (Python 3.14 and later, a text search),
+//! Flask (the first of `application.py`, `app.py`, `run.py`, `index.py`, `server.py`, `wsgi.py` at the
+//! root), and otherwise starts the default page.
 
 use std::cell::OnceCell;
 
@@ -14,15 +19,19 @@ use ruff_python_ast::{Expr, Stmt};
 use ruff_text_size::{TextRange, TextSize};
 use serde::Serialize;
 
-use crate::platform::app_settings::{AppSettings, Source};
+use crate::platform::app_settings::{AppSettings, BoolParser, InvalidBoolean, Setting, Source};
 use crate::platform::apps::{self, AppObject, Framework, ModuleNames, Resolved};
 use crate::platform::command::{ServerCommand, ServerKind, classify};
 use crate::platform::django::Evaluator;
 use crate::platform::modules::{EntryKind, EntryModule, resolve_module};
+use crate::platform::oryx::BuildRuns;
+use crate::platform::runtime::PythonRuntime;
 use crate::platform::shell;
+use crate::platform::sources::manifest::Manifest;
+use crate::platform::sources::values::AppsvcRun;
 use crate::project::{FileId, Project, PythonVersion, Span};
 
-/// The Flask entry files Oryx looks for at the root, in order (FW:134-159).
+/// The Flask entry files Oryx looks for at the root, in order (`frameworks.go` `flaskDetector`).
 pub const FLASK_FILES: &[&str] = &[
     "application.py",
     "app.py",
@@ -31,7 +40,7 @@ pub const FLASK_FILES: &[&str] = &[
     "server.py",
     "wsgi.py",
 ];
-/// The FastAPI entry files Oryx looks for at the root, in order (FW:180-218, behaviour item 19).
+/// The FastAPI entry files Oryx looks for at the root, in order (`frameworks.go` `fastAPIDetector`).
 pub const FASTAPI_FILES: &[&str] = &[
     "main.py",
     "app.py",
@@ -44,17 +53,27 @@ pub const FASTAPI_FILES: &[&str] = &[
 ];
 /// The only folder Oryx's Django detection skips: the virtual environment it builds.
 pub const ORYX_VENV: &str = "antenv";
-/// The worker class Oryx gives an auto-detected FastAPI app (behaviour item 19).
+/// The worker class Oryx gives an auto-detected FastAPI app (docs/platform.md, "FastAPI detection").
 pub const ORYX_ASGI_WORKER: &str = "uvicorn_worker.UvicornWorker";
 /// The worker class this tool suggests for an ASGI app (shipped with uvicorn itself).
 pub const SUGGESTED_ASGI_WORKER: &str = "uvicorn.workers.UvicornWorker";
-/// The port App Service's Python image sets in `PORT` (behaviour item 13).
+/// The port App Service's Python image sets in `PORT` (docs/platform.md, "The Python image").
 pub const DEFAULT_PORT: &str = "8000";
-/// The gunicorn configuration the image passes with `-c` to auto-detected starts (behaviour item 13).
+/// The gunicorn configuration the image passes with `-c` to auto-detected starts (docs/platform.md, "The
+/// Python image").
 pub const IMAGE_GUNICORN_CONF: &str = "/opt/startup/gunicorn.conf.py";
 /// Where the default page's app lives in the image, and its module (Oryx `main.go` defaults).
 pub const DEFAULT_SITE: &str = "/opt/defaultsite";
 pub const DEFAULT_SITE_MODULE: &str = "application:app";
+/// The setting that turns FastAPI detection off (Oryx `consts.PythonDisableFastAPIDetectionEnvVarName`).
+pub const DISABLE_FASTAPI_DETECTION: &str = "DISABLE_FASTAPI_DETECTION";
+/// The setting that gives an auto-detected start `--workers` (Oryx
+/// `consts.PythonEnableGunicornMultiWorkersEnvVarName`).
+pub const MULTIWORKERS: &str = "PYTHON_ENABLE_GUNICORN_MULTIWORKERS";
+/// The text Oryx's FastAPI detection searches a candidate file for (any of them), and the text that makes
+/// it a Flask file instead (`frameworks.go` `fastAPIDetector.detect`).
+pub const FASTAPI_TEXTS: &[&str] = &["from fastapi", "import fastapi"];
+pub const FLASK_TEXT: &str = "from flask";
 
 /// The startup command with its source.
 #[derive(Debug, Clone)]
@@ -84,6 +103,9 @@ pub enum StartupKind {
     /// Nothing to start: App Service's default page.
     #[default]
     Default,
+    /// The start-up script generator panics on a setting and writes no start-up script: nothing starts.
+    #[serde(rename = "none")]
+    NoScript,
 }
 
 impl StartupKind {
@@ -94,6 +116,7 @@ impl StartupKind {
             StartupKind::Flask => "flask",
             StartupKind::FastApi => "fastapi",
             StartupKind::Default => "default",
+            StartupKind::NoScript => "none",
         }
     }
 }
@@ -285,28 +308,190 @@ pub struct Startup {
     run: Option<usize>,
     /// Every immediate subfolder holding `wsgi.py`, in the order Oryx's Django detection tries them.
     pub wsgi_folders: Vec<(String, FileId)>,
-    /// A root file importing FastAPI that Oryx does not start because Python is older than 3.14.
+    /// A root file that Oryx's FastAPI detection would take, which it does not start because the detection
+    /// does not run ([`Startup::fastapi_gate`]).
     pub fastapi_skipped: Option<FileId>,
-    /// The Python version the detection used.
+    /// Whether FastAPI detection runs (only for an auto-detected start with no Django folder).
+    pub fastapi_gate: FastApiGate,
+    /// The Python version the start-up script is written for (`None`: a version Oryx cannot compare,
+    /// so it is not "3.14 or later").
     pub python: Option<PythonVersion>,
+    /// Where that version comes from.
+    pub python_source: PythonSource,
+    /// Boolean settings the start-up script generator reads and rejects, in the order it reads them: it
+    /// panics at the first and writes no start-up script ([`StartupKind::NoScript`]).
+    pub invalid_booleans: Vec<InvalidBoolean>,
+    /// `PRE_RUN_COMMAND`: it runs first, before `HOST`/`PORT` and the packages are set up.
+    pub pre_run: Option<Setting>,
+    /// How the app's packages are made importable.
+    pub packages: Packages,
+    /// The build output is compressed: it is extracted to `/tmp/<id>`, which is `$APP_PATH`.
+    pub compressed: bool,
+    /// The model assumes the deployment runs Oryx's build (whether it does is unknown).
+    pub assumes_build: bool,
+    /// `appsvc.yaml`'s `run` line, appended after the command (it runs when the command exits).
+    pub appended: Option<AppsvcRun>,
+    /// The app settings the container sees (not `build.env` or `.deployment`).
+    pub runtime: AppSettings,
     /// The command's source span holds exactly the command's text (ranges map one to one).
     command_is_verbatim: bool,
     apps: OnceCell<Vec<AppObject>>,
 }
 
+/// What the start-up model is built from.
+#[derive(Debug, Clone)]
+pub struct StartupInputs {
+    pub command: Option<StartupCommand>,
+    /// The site's Python version (the build's, and the image's `PYTHON_VERSION`).
+    pub site_python: PythonRuntime,
+    /// The app settings the container sees.
+    pub runtime: AppSettings,
+    /// `PRE_RUN_COMMAND` as the generator reads it (an app setting, else `build.env`).
+    pub pre_run: Option<Setting>,
+    /// The repository's `oryx-manifest.toml`.
+    pub manifest: Option<Manifest>,
+    /// `appsvc.yaml`'s `run` as the generator reads it.
+    pub appsvc_run: Option<AppsvcRun>,
+    /// Whether the deployment runs Oryx's build (which writes its own manifest).
+    pub build_runs: BuildRuns,
+}
+
+impl StartupInputs {
+    /// A built app with `command` on `python`, and nothing else configured.
+    pub fn new(command: Option<StartupCommand>, python: PythonVersion) -> StartupInputs {
+        StartupInputs {
+            command,
+            site_python: PythonRuntime {
+                version: python,
+                source: None,
+            },
+            runtime: AppSettings::default(),
+            pre_run: None,
+            manifest: None,
+            appsvc_run: None,
+            build_runs: BuildRuns::Yes,
+        }
+    }
+}
+
+/// Where the start-up's Python version comes from: the build manifest's `PythonVersion`, else the
+/// `PYTHON_VERSION` environment variable (`scriptgenerator.go` `GenerateEntrypointScript`).
+#[derive(Debug, Clone)]
+pub enum PythonSource {
+    /// The manifest Oryx's build writes: the version it built with, the site's (where that is set).
+    Build(Option<Source>),
+    /// `PythonVersion` in the repository's `oryx-manifest.toml`, as written.
+    Manifest { span: Span, written: String },
+    /// A `PYTHON_VERSION` app setting, which replaces the image's.
+    Setting(Setting),
+    /// The image's `PYTHON_VERSION`: the site's version (where that is set).
+    Site(Option<Source>),
+}
+
+impl Default for PythonSource {
+    fn default() -> PythonSource {
+        PythonSource::Site(None)
+    }
+}
+
+impl PythonSource {
+    /// Where the version is set, for `plan`.
+    pub fn describe(&self, project: &Project) -> String {
+        let site = |source: &Option<Source>| match source {
+            Some(source) => format!(
+                "the site's version, from {}",
+                describe_source(project, source)
+            ),
+            None => "the site's version, not set here (the newest App Service offers is assumed)"
+                .to_owned(),
+        };
+        match self {
+            PythonSource::Build(source) => {
+                format!("the oryx-manifest.toml the build writes: {}", site(source))
+            }
+            PythonSource::Manifest { span, .. } => format!(
+                "PythonVersion in the repository's {}, which comes before PYTHON_VERSION",
+                describe_source(project, &Source::File(*span))
+            ),
+            PythonSource::Setting(s) => format!(
+                "the PYTHON_VERSION app setting ({}), which replaces the image's",
+                describe_source(project, &s.source)
+            ),
+            PythonSource::Site(source) => format!("the image's PYTHON_VERSION: {}", site(source)),
+        }
+    }
+}
+
+/// Whether Oryx's FastAPI detection runs (`frameworks.go` `DetectFramework`).
+#[derive(Debug, Clone, Default)]
+pub enum FastApiGate {
+    /// It runs.
+    #[default]
+    Runs,
+    /// Python is older than 3.14 (or a version Oryx cannot compare).
+    TooOld,
+    /// `DISABLE_FASTAPI_DETECTION` is true.
+    Disabled(Setting),
+    /// `DISABLE_FASTAPI_DETECTION` is not a Go boolean: the generator panics.
+    Rejected(Setting),
+    /// Not reached: a startup command is set, or Django detection found a folder first.
+    NotReached,
+}
+
+/// How the start-up script makes the app's packages importable (`scriptgenerator.go`
+/// `getPackageSetupCommand` and `getVenvHandlingScript`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Packages {
+    /// The virtual environment's site-packages go on `PYTHONPATH`, then it is activated: the output was
+    /// compressed, or the manifest names the build's source folder (then a link to it is made first).
+    Activated { venv: String, because: &'static str },
+    /// Only the virtual environment's site-packages go on `PYTHONPATH`; it is not activated (no manifest
+    /// says how it was built), so its `bin/` is not on `PATH`.
+    OnPythonPath { venv: String },
+    /// No virtual environment folder: the script prints a warning and uses `__oryx_packages__` (found).
+    PackageDir { venv: String },
+    /// No virtual environment folder and no `__oryx_packages__`: only the image's packages.
+    #[default]
+    Missing,
+}
+
 impl Startup {
+    /// The start-up of a built app with `command` on `python` (tests).
+    #[cfg(test)]
     pub fn detect(
         project: &Project,
         command: Option<StartupCommand>,
         python: PythonVersion,
     ) -> Startup {
+        Startup::detect_with(project, StartupInputs::new(command, python))
+    }
+
+    pub fn detect_with(project: &Project, inputs: StartupInputs) -> Startup {
+        // A repository that ships its build output is deployed as it is; otherwise, when the build may run,
+        // the model assumes it does (without it nothing is installed, which AZ113 reports).
+        let built = match inputs.build_runs {
+            BuildRuns::Yes => true,
+            BuildRuns::No => false,
+            BuildRuns::Unknown => inputs.manifest.is_none(),
+        };
+        let manifest = inputs.manifest.as_ref().filter(|_| !built);
+        let (python, python_source) = startup_python(&inputs, manifest, built);
+        let compressed = built || manifest.is_some_and(Manifest::compressed);
         let mut startup = Startup {
-            command,
-            python: Some(python),
+            command: inputs.command.clone(),
+            python,
+            python_source,
             wsgi_folders: wsgi_folders(project),
+            pre_run: inputs.pre_run.clone(),
+            packages: packages(project, manifest, built),
+            compressed,
+            assumes_build: built && inputs.build_runs == BuildRuns::Unknown,
+            appended: inputs.appsvc_run.clone().filter(|r| !r.command.is_empty()),
+            runtime: inputs.runtime.clone(),
             ..Startup::default()
         };
-        if let Some(cmd) = startup.command.clone() {
+        if let Some(cmd) = inputs.command {
+            startup.fastapi_gate = FastApiGate::NotReached;
             startup.kind = StartupKind::Custom;
             startup.command_is_verbatim = cmd.source.span().is_some_and(|span| {
                 project
@@ -352,14 +537,29 @@ impl Startup {
                         .push(script_text(project, file, name.ends_with(".sh")));
                 }
             }
-            startup.auto_detect(project, python);
+            startup.auto_detect(project);
         }
         startup
     }
 
-    /// Oryx's auto-detection when there is no custom command.
-    fn auto_detect(&mut self, project: &Project, python: PythonVersion) {
+    /// Oryx's auto-detection when there is no custom command, and the settings its generator then reads.
+    fn auto_detect(&mut self, project: &Project) {
+        let read_multiworkers = |startup: &mut Startup| {
+            if let Some(s) = startup.runtime.get(MULTIWORKERS)
+                && BoolParser::Go.parse(&s.value).is_none()
+            {
+                startup.invalid_booleans.push(InvalidBoolean {
+                    setting: s.clone(),
+                    parser: BoolParser::Go,
+                });
+            }
+            if !startup.invalid_booleans.is_empty() {
+                startup.kind = StartupKind::NoScript;
+                startup.entry = None;
+            }
+        };
         if let Some((dir, file)) = self.wsgi_folders.first() {
+            self.fastapi_gate = FastApiGate::NotReached;
             self.kind = StartupKind::Django;
             self.entry = Some(EntryModule {
                 kind: EntryKind::Django,
@@ -368,12 +568,32 @@ impl Startup {
                 attribute: "application".to_owned(),
                 import_root: String::new(),
             });
+            read_multiworkers(self);
             return;
         }
+        self.fastapi_gate = if self.python.is_none_or(|v| v < PythonVersion::PY314) {
+            FastApiGate::TooOld
+        } else {
+            match self.runtime.get(DISABLE_FASTAPI_DETECTION) {
+                Some(s) => match BoolParser::Go.parse(&s.value) {
+                    Some(true) => FastApiGate::Disabled(s.clone()),
+                    Some(false) => FastApiGate::Runs,
+                    None => FastApiGate::Rejected(s.clone()),
+                },
+                None => FastApiGate::Runs,
+            }
+        };
+        if let FastApiGate::Rejected(s) = &self.fastapi_gate {
+            self.invalid_booleans.push(InvalidBoolean {
+                setting: s.clone(),
+                parser: BoolParser::Go,
+            });
+        }
         if let Some((name, file)) = fastapi_file(project) {
-            if python >= PythonVersion::PY314 {
+            if matches!(self.fastapi_gate, FastApiGate::Runs) {
                 self.kind = StartupKind::FastApi;
                 self.entry = Some(root_entry(EntryKind::FastApi, file, name, "app"));
+                read_multiworkers(self);
                 return;
             }
             self.fastapi_skipped = Some(file);
@@ -384,6 +604,100 @@ impl Startup {
         {
             self.kind = StartupKind::Flask;
             self.entry = Some(root_entry(EntryKind::Flask, file, name, "app"));
+        }
+        // The default page is started with gunicorn too, so it reads the setting as well.
+        read_multiworkers(self);
+    }
+
+    /// Why Oryx's FastAPI detection did not start `file` (a root file of [`FASTAPI_FILES`]), for a note.
+    pub fn fastapi_not_detected(&self, project: &Project, file: FileId) -> Option<String> {
+        let rel = project.rel_path(file);
+        if !FASTAPI_FILES.contains(&rel) {
+            return None;
+        }
+        Some(match &self.fastapi_gate {
+            FastApiGate::TooOld | FastApiGate::Disabled(_) | FastApiGate::Rejected(_) => {
+                self.fastapi_gate_note(project)
+            }
+            FastApiGate::NotReached => return None,
+            FastApiGate::Runs => {
+                let text = FastApiText::of(project, file);
+                if !text.imports {
+                    format!(
+                        "Oryx's FastAPI detection searches `{rel}` for the text `from fastapi` or `import fastapi`, which it does not hold"
+                    )
+                } else if text.flask {
+                    format!(
+                        "`{rel}` holds the text `from flask` (Oryx's FastAPI detection searches the text, comments and strings included), so Oryx's FastAPI detection passes over it"
+                    )
+                } else {
+                    return None;
+                }
+            }
+        })
+    }
+
+    /// A root FastAPI file that imports fastapi, which the running FastAPI detection passes over because
+    /// of its text (no `from fastapi`/`import fastapi` as written, or a `from flask` somewhere), and why.
+    pub fn fastapi_passed_over(&self, project: &Project) -> Option<(FileId, String)> {
+        if !matches!(self.fastapi_gate, FastApiGate::Runs) || self.kind == StartupKind::FastApi {
+            return None;
+        }
+        FASTAPI_FILES.iter().find_map(|name| {
+            let file = project.file(name)?;
+            let imports = apps::imports_module(project, file, |m| {
+                m == "fastapi" || m.starts_with("fastapi.")
+            });
+            if !imports {
+                return None;
+            }
+            Some((file, self.fastapi_not_detected(project, file)?))
+        })
+    }
+
+    /// Why FastAPI detection does not run, for a note ("" when it runs).
+    pub fn fastapi_gate_note(&self, project: &Project) -> String {
+        match &self.fastapi_gate {
+            FastApiGate::TooOld => format!(
+                "Oryx detects FastAPI apps only on Python 3.14 or later (this app's start-up Python is {}{})",
+                self.python_text(),
+                self.python_origin(project)
+                    .map(|o| format!(", from {o}"))
+                    .unwrap_or_default()
+            ),
+            FastApiGate::Disabled(s) => format!(
+                "{DISABLE_FASTAPI_DETECTION}={} ({}) turns Oryx's FastAPI detection off",
+                s.value,
+                s.source.describe(project)
+            ),
+            FastApiGate::Rejected(s) => format!(
+                "{DISABLE_FASTAPI_DETECTION}={} ({}) is not a boolean Go's strconv.ParseBool takes, so the start-up script generator panics",
+                s.value,
+                s.source.describe(project)
+            ),
+            FastApiGate::Runs | FastApiGate::NotReached => String::new(),
+        }
+    }
+
+    /// Where the start-up Python is set, in a few words (`None`: nowhere known, the newest is assumed).
+    pub fn python_origin(&self, project: &Project) -> Option<String> {
+        match &self.python_source {
+            PythonSource::Build(source) | PythonSource::Site(source) => {
+                source.as_ref().map(|s| s.describe(project))
+            }
+            PythonSource::Manifest { span, .. } => Some(project.rel_path(span.file).to_owned()),
+            PythonSource::Setting(s) => {
+                Some(format!("PYTHON_VERSION in {}", s.source.describe(project)))
+            }
+        }
+    }
+
+    /// The start-up Python as written where it is set (`3.12`, a manifest's `3.12.9`).
+    pub fn python_text(&self) -> String {
+        match &self.python_source {
+            PythonSource::Manifest { written, .. } => written.clone(),
+            PythonSource::Setting(s) => s.value.trim().to_owned(),
+            _ => self.python.map_or_else(String::new, |v| v.to_string()),
         }
     }
 
@@ -454,11 +768,96 @@ impl Startup {
 
     /// What will run, for `plan`.
     pub fn plan(&self, project: &Project, settings: &AppSettings) -> StartupPlan {
+        let mut plan = self.command_plan(project, settings);
+        plan.python_version = self.python_text();
+        plan.python_version_source = self.python_source.describe(project);
+        plan.steps = self.steps(project);
+        plan.appended_command = self.appended.as_ref().map(|r| r.command.clone());
+        plan
+    }
+
+    /// What the start-up script does, in order (`scriptgenerator.go` `GenerateEntrypointScript`); empty
+    /// when no script is written.
+    pub fn steps(&self, project: &Project) -> Vec<String> {
+        if self.kind == StartupKind::NoScript {
+            return Vec::new();
+        }
+        let mut steps = Vec::new();
+        if self.compressed {
+            let when = if self.assumes_build {
+                "when the deployment builds (assumed here), "
+            } else {
+                ""
+            };
+            steps.push(format!(
+                "{when}extract the compressed build output to /tmp/<id>, which becomes $APP_PATH"
+            ));
+        }
+        if let Some(pre) = &self.pre_run {
+            steps.push(format!(
+                "run PRE_RUN_COMMAND `{}` ({}) in $APP_PATH, before HOST, PORT and the packages are set up",
+                pre.value,
+                describe_source(project, &pre.source)
+            ));
+        }
+        steps.push(
+            "cd $APP_PATH; set HOST=0.0.0.0 and PORT=80 where they are not set (the image sets PORT=8000)"
+                .to_owned(),
+        );
+        steps.push(format!(
+            "put /opt/python/{}/bin first on PATH",
+            self.python_text()
+        ));
+        steps.push(match &self.packages {
+            Packages::Activated { venv, because } => format!(
+                "add {venv}'s site-packages to PYTHONPATH, then activate {venv} ({because})"
+            ),
+            Packages::OnPythonPath { venv } => format!(
+                "add {venv}'s site-packages to PYTHONPATH without activating it (no compressed build output): its bin/ is not on PATH"
+            ),
+            Packages::PackageDir { venv } => format!(
+                "warn that there is no {venv} folder, then put __oryx_packages__ on the module path"
+            ),
+            Packages::Missing => {
+                "warn that there is no antenv folder and go on with only the image's packages".to_owned()
+            }
+        });
+        steps.push("run the command".to_owned());
+        if let Some(run) = &self.appended {
+            steps.push(format!(
+                "then appsvc.yaml's run line, appended as {:?} ({}): it runs only if the command exits",
+                run.command,
+                describe_source(project, &Source::File(run.span))
+            ));
+        }
+        steps
+    }
+
+    fn command_plan(&self, project: &Project, settings: &AppSettings) -> StartupPlan {
         let entry = self.entry.as_ref();
-        let auto = |module: String, asgi: bool| {
-            oryx_gunicorn_command(settings, &module, asgi, "$APP_PATH")
-        };
+        let runtime = &self.runtime;
+        let auto =
+            |module: String, asgi: bool| oryx_gunicorn_command(runtime, &module, asgi, "$APP_PATH");
         match self.kind {
+            StartupKind::NoScript => {
+                let reason = match self.invalid_booleans.first() {
+                    Some(bad) => format!(
+                        "the start-up script generator reads {}={} ({}) with Go's strconv.ParseBool, which takes only {}: it panics and writes no start-up script, so the container does not start",
+                        bad.setting.name,
+                        bad.setting.value,
+                        describe_source(project, &bad.setting.source),
+                        BoolParser::Go.spellings()
+                    ),
+                    None => "the start-up script generator writes no start-up script".to_owned(),
+                };
+                StartupPlan {
+                    kind: self.kind,
+                    command: "none (no start-up script)".to_owned(),
+                    source: "auto-detection".to_owned(),
+                    reason,
+                    ..StartupPlan::default()
+                }
+            }
             StartupKind::Custom => {
                 let cmd = self.command.as_ref();
                 let given = cmd.map(|c| c.command.trim().to_owned()).unwrap_or_default();
@@ -504,7 +903,7 @@ impl Startup {
                     source: cmd.map_or_else(String::new, |c| describe_source(project, &c.source)),
                     reason,
                     startup_file: self.startup_file.as_ref().map(|s| s.path.clone()),
-                    suggested_command: None,
+                    ..StartupPlan::default()
                 }
             }
             StartupKind::Django => {
@@ -556,15 +955,31 @@ impl Startup {
             StartupKind::FastApi => {
                 let entry = entry.expect("a FastAPI start has an entry");
                 let reason = format!(
-                    "`{}` imports fastapi and Python is {} (FastAPI detection needs 3.14 or later)",
+                    "`{}` is the first of {} at the root whose text holds `from fastapi` or `import fastapi` and not `from flask`, and the start-up Python is {} (FastAPI detection runs on 3.14 or later)",
                     project.rel_path(entry.file),
-                    self.python.map_or_else(String::new, |v| v.to_string())
+                    quoted_list(FASTAPI_FILES, ""),
+                    self.python_text()
                 );
-                self.auto_plan(
+                let mut plan = self.auto_plan(
                     auto(format!("{}:{}", entry.module, entry.attribute), true),
                     entry,
                     reason,
-                )
+                );
+                // The text search can pick a WSGI app, which the uvicorn worker cannot serve.
+                if let Some(framework) = resolve_name_framework(project, entry.file, "app")
+                    && !framework.is_asgi()
+                {
+                    plan.reason.push_str(&format!(
+                        "; but `app` there is a {} app (WSGI), which the uvicorn worker cannot serve",
+                        framework.label()
+                    ));
+                    plan.suggested_command = Some(apps::gunicorn_command(
+                        "",
+                        false,
+                        &format!("{}:app", entry.module),
+                    ));
+                }
+                plan
             }
             StartupKind::Flask => {
                 let entry = entry.expect("a Flask start has an entry");
@@ -578,6 +993,9 @@ impl Startup {
                         "; {}",
                         self.fastapi_skipped_note(project, skipped)
                     ));
+                }
+                if let Some((_, why)) = self.fastapi_passed_over(project) {
+                    reason.push_str(&format!("; {why}"));
                 }
                 self.auto_plan(
                     auto(format!("{}:{}", entry.module, entry.attribute), false),
@@ -596,6 +1014,9 @@ impl Startup {
                         self.fastapi_skipped_note(project, skipped)
                     ));
                 }
+                if let Some((_, why)) = self.fastapi_passed_over(project) {
+                    reason.push_str(&format!("; {why}"));
+                }
                 let app = self.app_objects(project).first();
                 if let Some(app) = app {
                     reason.push_str(&format!(
@@ -607,7 +1028,7 @@ impl Startup {
                 StartupPlan {
                     kind: self.kind,
                     command: oryx_gunicorn_command(
-                        settings,
+                        runtime,
                         DEFAULT_SITE_MODULE,
                         false,
                         DEFAULT_SITE,
@@ -618,6 +1039,7 @@ impl Startup {
                     reason,
                     startup_file: None,
                     suggested_command: app.map(AppObject::startup_command),
+                    ..StartupPlan::default()
                 }
             }
         }
@@ -631,17 +1053,16 @@ impl Startup {
             attribute: Some(entry.attribute.clone()),
             source: "auto-detection".to_owned(),
             reason,
-            startup_file: None,
-            suggested_command: None,
+            ..StartupPlan::default()
         }
     }
 
-    /// "`main.py` imports fastapi, but FastAPI detection needs Python 3.14 or later (the app's is 3.12)".
+    /// "`main.py` imports fastapi, but Oryx detects FastAPI apps only on Python 3.14 or later (...)".
     pub fn fastapi_skipped_note(&self, project: &Project, file: FileId) -> String {
         format!(
-            "`{}` imports fastapi, but Oryx detects FastAPI apps only on Python 3.14 or later (this app's is {})",
+            "`{}` imports fastapi, but {}",
             project.rel_path(file),
-            self.python.map_or_else(String::new, |v| v.to_string())
+            self.fastapi_gate_note(project)
         )
     }
 
@@ -745,9 +1166,14 @@ impl Startup {
         {
             return None;
         }
-        let python = self.python.unwrap_or(PythonVersion::PY314);
+        // Without the folder, FastAPI detection would run when the version and the setting allow it.
+        let fastapi_runs = self.python.is_some_and(|v| v >= PythonVersion::PY314)
+            && self
+                .runtime
+                .get(DISABLE_FASTAPI_DETECTION)
+                .is_none_or(|s| BoolParser::Go.parse(&s.value) == Some(false));
         let root_entry_file = fastapi_file(project)
-            .filter(|_| python >= PythonVersion::PY314)
+            .filter(|_| fastapi_runs)
             .map(|(name, file)| (name, file, true))
             .or_else(|| {
                 FLASK_FILES
@@ -855,9 +1281,14 @@ pub enum WrongWsgi {
 }
 
 /// The start-up part of `plan`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct StartupPlan {
     pub kind: StartupKind,
+    /// The Python version the start-up script is written for, and where it comes from.
+    pub python_version: String,
+    pub python_version_source: String,
+    /// What the start-up script does, in order (empty when none is written).
+    pub steps: Vec<String>,
     /// The command that runs: the custom command (a startup file's first line), or the gunicorn
     /// command Oryx composes for an auto-detected app (its `GUNICORN_CMD_ARGS` written out as options).
     pub command: String,
@@ -872,14 +1303,19 @@ pub struct StartupPlan {
     /// A startup command that would start the app this tool found, when what runs is not the app
     /// (the default page, or a `wsgi.py` that is not the project's).
     pub suggested_command: Option<String>,
+    /// `appsvc.yaml`'s `run` line as appended after the command.
+    pub appended_command: Option<String>,
+    /// How that differs from what the YAML says, when it does.
+    pub appended_note: Option<String>,
 }
 
-/// The gunicorn command Oryx runs for an auto-detected module (SG `buildGunicornCommandForModule`,
-/// behaviour item 20), with its `GUNICORN_CMD_ARGS` written out as options: `--timeout 600`, logs to
-/// stdout, the image's `-c` config, `--workers` when `PYTHON_ENABLE_GUNICORN_MULTIWORKERS` is true, the
-/// bind address (`0.0.0.0:$PORT`, what gunicorn binds with `PORT` set even without `--bind`) and
-/// `--chdir` to the app's folder (`$APP_PATH`: `/tmp/<id>` when Oryx built the app, else
-/// `/home/site/wwwroot`).
+/// The gunicorn command Oryx runs for an auto-detected module (`scriptgenerator.go`
+/// `buildGunicornCommandForModule`; docs/platform.md, "The gunicorn command"), with its `GUNICORN_CMD_ARGS`
+/// written out as options: `--timeout 600`, logs to stdout, the image's `-c` config, `--workers` when
+/// `PYTHON_ENABLE_GUNICORN_MULTIWORKERS` is true to Go's `strconv.ParseBool` (`t` included), the bind
+/// address (`0.0.0.0:$PORT`, what gunicorn binds with `PORT` set even without `--bind`) and `--chdir` to
+/// the app's folder (`$APP_PATH`: `/tmp/<id>` when Oryx built the app, else `/home/site/wwwroot`).
+/// `settings` are the ones the container sees.
 pub fn oryx_gunicorn_command(
     settings: &AppSettings,
     module: &str,
@@ -893,8 +1329,8 @@ pub fn oryx_gunicorn_command(
         "gunicorn --bind=0.0.0.0:{port} --timeout 600 --access-logfile '-' --error-logfile '-' -c {IMAGE_GUNICORN_CONF}"
     );
     let multi = settings
-        .get("PYTHON_ENABLE_GUNICORN_MULTIWORKERS")
-        .is_some_and(|s| matches!(s.value.trim().to_ascii_lowercase().as_str(), "true" | "1"));
+        .get(MULTIWORKERS)
+        .is_some_and(|s| BoolParser::Go.is_true(&s.value));
     if multi {
         let workers = settings
             .get("PYTHON_GUNICORN_CUSTOM_WORKER_NUM")
@@ -947,18 +1383,106 @@ pub fn wsgi_folders(project: &Project) -> Vec<(String, FileId)> {
     folders
 }
 
-/// The first of Oryx's FastAPI file names at the root that imports `fastapi` and has no
-/// `from flask...` import (behaviour item 19). Both are read from the parsed imports; a
-/// `from flask_cors import ...` counts as `from flask` too, as a text search for it would (inference).
+/// What Oryx's FastAPI detection finds in a file's text: it reads the bytes and searches them, so a
+/// comment, a string or a longer name (`from fastapi_users import ...`) counts, and `import flask` does not
+/// exclude (`frameworks.go` `fastAPIDetector.detect`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FastApiText {
+    /// `from fastapi` or `import fastapi` is in the text.
+    pub imports: bool,
+    /// `from flask` is in the text.
+    pub flask: bool,
+}
+
+impl FastApiText {
+    pub fn of(project: &Project, file: FileId) -> FastApiText {
+        let bytes = project.bytes(file).unwrap_or_default();
+        let has = |needle: &str| bytes.windows(needle.len()).any(|w| w == needle.as_bytes());
+        FastApiText {
+            imports: FASTAPI_TEXTS.iter().any(|t| has(t)),
+            flask: has(FLASK_TEXT),
+        }
+    }
+
+    /// Oryx takes the file for a FastAPI app.
+    pub fn detected(self) -> bool {
+        self.imports && !self.flask
+    }
+}
+
+/// The first of Oryx's FastAPI file names at the root whose text Oryx's FastAPI detection takes.
 pub fn fastapi_file(project: &Project) -> Option<(&'static str, FileId)> {
     FASTAPI_FILES.iter().find_map(|name| {
         let file = project.file(name)?;
-        let fastapi = apps::imports_module(project, file, |m| {
-            m == "fastapi" || m.starts_with("fastapi.")
-        });
-        let flask = apps::imports_from(project, file, |m| m.starts_with("flask"));
-        (fastapi && !flask).then_some((*name, file))
+        FastApiText::of(project, file)
+            .detected()
+            .then_some((*name, file))
     })
+}
+
+/// The start-up's Python version and where it comes from: the build's manifest (the site's version), the
+/// repository's manifest, a `PYTHON_VERSION` app setting, or the image's (the site's version).
+fn startup_python(
+    inputs: &StartupInputs,
+    manifest: Option<&Manifest>,
+    built: bool,
+) -> (Option<PythonVersion>, PythonSource) {
+    let site = &inputs.site_python;
+    if built {
+        return (Some(site.version), PythonSource::Build(site.source.clone()));
+    }
+    if let Some(v) = manifest.and_then(Manifest::python_version) {
+        return (
+            crate::project::parse_python_version(v.value),
+            PythonSource::Manifest {
+                span: v.span,
+                written: v.value.to_owned(),
+            },
+        );
+    }
+    if let Some(s) = inputs
+        .runtime
+        .get("PYTHON_VERSION")
+        .filter(|s| !s.value.is_empty())
+    {
+        return (
+            crate::project::parse_python_version(&s.value),
+            PythonSource::Setting(s.clone()),
+        );
+    }
+    (Some(site.version), PythonSource::Site(site.source.clone()))
+}
+
+/// How the script sets up the app's packages. The virtual environment is the manifest's `VirtualEnvName`,
+/// else `antenv` (what the build creates; the image passes it as `-virtualEnvName`, inference).
+fn packages(project: &Project, manifest: Option<&Manifest>, built: bool) -> Packages {
+    if built {
+        return Packages::Activated {
+            venv: ORYX_VENV.to_owned(),
+            because: "the build's output is compressed",
+        };
+    }
+    let venv = manifest
+        .and_then(Manifest::venv_name)
+        .unwrap_or(ORYX_VENV)
+        .to_owned();
+    if project.root().join(&venv).is_dir() {
+        match manifest {
+            Some(m) if m.compressed() => Packages::Activated {
+                venv,
+                because: "oryx-manifest.toml says the output is compressed",
+            },
+            Some(m) if m.build_source_dir().is_some() => Packages::Activated {
+                venv,
+                because: "oryx-manifest.toml names the folder the build ran in, which a link recreates first",
+            },
+            _ => Packages::OnPythonPath { venv },
+        }
+    } else if project.root().join("__oryx_packages__").is_dir() {
+        Packages::PackageDir { venv }
+    } else {
+        Packages::Missing
+    }
 }
 
 fn root_entry(kind: EntryKind, file: FileId, name: &str, attribute: &str) -> EntryModule {
@@ -971,7 +1495,7 @@ fn root_entry(kind: EntryKind, file: FileId, name: &str, attribute: &str) -> Ent
     }
 }
 
-/// The startup file a command names (behaviour item 13).
+/// The startup file a command names (docs/platform.md, "The startup command").
 fn startup_file(project: &Project, command: &str) -> Option<StartupFile> {
     let words: Vec<shell::Word> = shell::words(command);
     let plain = words.iter().all(|w| !w.operator);
@@ -998,7 +1522,7 @@ fn startup_file(project: &Project, command: &str) -> Option<StartupFile> {
     })
 }
 
-/// What a startup file runs: the whole file, or only its first line (behaviour item 13).
+/// What a startup file runs: the whole file, or only its first line (docs/platform.md, "The startup command").
 fn script_text(project: &Project, file: FileId, whole: bool) -> RunText {
     let text = match project.text(file) {
         Ok(text) if whole => text.text.clone(),
@@ -1381,19 +1905,108 @@ mod tests {
         assert_eq!(s.entry.as_ref().unwrap().module, "app");
         assert!(s.fastapi_skipped.is_some());
 
-        // `from flask` disqualifies a FastAPI file; a comment naming fastapi does not count.
+        // Detection is a text search: `from flask` anywhere disqualifies a file (even in a comment or as
+        // `from flask_cors`), `import flask` does not; `from fastapi`/`import fastapi` anywhere counts
+        // (a comment, a string, `from fastapi_users`), a bare mention of fastapi does not.
         let (_d, p) = project(&[
-            ("main.py", "import fastapi\nfrom flask import Flask\n"),
-            ("server.py", "# fastapi\nimport os\n"),
+            ("main.py", "import fastapi\n# from flask_cors import CORS\n"),
+            ("app.py", "# fastapi\nimport os\n"),
+            (
+                "application.py",
+                "import flask\nHELP = 'import fastapi to serve'\n",
+            ),
         ]);
         let s = Startup::detect(&p, None, PythonVersion::PY314);
-        assert_eq!(s.kind, StartupKind::Flask);
-        assert_eq!(s.entry.as_ref().unwrap().module, "server");
+        assert_eq!(s.kind, StartupKind::FastApi);
+        assert_eq!(s.entry.as_ref().unwrap().module, "application");
+        let (_d, p) = project(&[("server.py", "from fastapi_users import FastAPIUsers\n")]);
+        let s = Startup::detect(&p, None, PythonVersion::PY314);
+        assert_eq!(s.kind, StartupKind::FastApi);
+        let (_d, p) = project(&[(
+            "main.py",
+            "from flask_cors import CORS\nfrom fastapi import FastAPI\n",
+        )]);
+        let s = Startup::detect(&p, None, PythonVersion::PY314);
+        assert_eq!(s.kind, StartupKind::Default);
 
         let (_d, p) = project(&[("hello.py", FLASK)]);
         let s = Startup::detect(&p, None, PythonVersion::PY314);
         assert_eq!(s.kind, StartupKind::Default);
         assert!(s.entry.is_none());
+    }
+
+    #[test]
+    fn what_oryx_reads_around_the_command() {
+        use crate::platform::sources::manifest::Manifest;
+        let setting = |name: &str, value: &str| Setting {
+            name: name.to_owned(),
+            value: value.to_owned(),
+            source: Source::flag("--app-setting"),
+            value_span: None,
+        };
+        let (_d, p) = project(&[
+            ("main.py", FASTAPI),
+            (
+                "oryx-manifest.toml",
+                "PythonVersion=\"3.12.9\"\nVirtualEnvName=\"antenv\"\nCompressDestinationDir=\"false\"\n",
+            ),
+            ("antenv/pyvenv.cfg", ""),
+        ]);
+        let mut inputs = StartupInputs::new(None, PythonVersion::PY314);
+        inputs.manifest = Manifest::load(&p);
+        // The build rewrites the manifest: the site's version and an activated `antenv`.
+        let built = Startup::detect_with(&p, inputs.clone());
+        assert_eq!(built.python, Some(PythonVersion::PY314));
+        assert_eq!(built.kind, StartupKind::FastApi);
+        assert!(matches!(built.packages, Packages::Activated { .. }));
+        // Deployed as it is: the manifest's 3.12 turns FastAPI detection off, and an uncompressed
+        // output with no build folder named is not activated.
+        inputs.build_runs = BuildRuns::No;
+        let shipped = Startup::detect_with(&p, inputs.clone());
+        assert_eq!(shipped.python, Some(PythonVersion::PY312));
+        assert_eq!(shipped.python_text(), "3.12.9");
+        assert!(matches!(shipped.fastapi_gate, FastApiGate::TooOld));
+        assert_eq!(shipped.kind, StartupKind::Default);
+        assert!(matches!(shipped.packages, Packages::OnPythonPath { .. }));
+        assert!(!shipped.compressed);
+        // Without a manifest, a `PYTHON_VERSION` app setting replaces the image's.
+        inputs.manifest = None;
+        inputs.runtime.insert(setting("PYTHON_VERSION", "3.13"));
+        let env = Startup::detect_with(&p, inputs.clone());
+        assert_eq!(env.python, Some(PythonVersion::PY313));
+
+        // DISABLE_FASTAPI_DETECTION: Go booleans; a value Go rejects writes no script.
+        let mut inputs = StartupInputs::new(None, PythonVersion::PY314);
+        inputs
+            .runtime
+            .insert(setting(DISABLE_FASTAPI_DETECTION, "t"));
+        assert_eq!(
+            Startup::detect_with(&p, inputs.clone()).kind,
+            StartupKind::Default
+        );
+        inputs
+            .runtime
+            .insert(setting(DISABLE_FASTAPI_DETECTION, "yes"));
+        let panics = Startup::detect_with(&p, inputs.clone());
+        assert_eq!(panics.kind, StartupKind::NoScript);
+        assert!(panics.entry.is_none() && panics.steps(&p).is_empty());
+        assert_eq!(panics.invalid_booleans.len(), 1);
+
+        // PRE_RUN_COMMAND runs before HOST/PORT and the packages; multi-workers take `t`.
+        let mut inputs = StartupInputs::new(None, PythonVersion::PY314);
+        inputs.pre_run = Some(setting("PRE_RUN_COMMAND", "sh prep.sh"));
+        inputs.runtime.insert(setting(MULTIWORKERS, "t"));
+        let s = Startup::detect_with(&p, inputs);
+        let steps = s.steps(&p);
+        let at = |needle: &str| steps.iter().position(|x| x.contains(needle)).unwrap();
+        assert!(at("PRE_RUN_COMMAND") < at("HOST=0.0.0.0"));
+        assert!(at("HOST=0.0.0.0") < at("site-packages"));
+        let plan = s.plan(&p, &AppSettings::default());
+        assert!(
+            plan.command.contains("--workers=<2 x CPUs + 1>"),
+            "{}",
+            plan.command
+        );
     }
 
     #[test]
@@ -1567,7 +2180,9 @@ mod tests {
                 .ends_with("--chdir=/opt/defaultsite application:app")
         );
         assert!(
-            plan.reason.contains("`main.py` imports fastapi"),
+            plan.reason.contains(
+                "`main.py` imports fastapi, but Oryx detects FastAPI apps only on Python 3.14"
+            ),
             "{}",
             plan.reason
         );

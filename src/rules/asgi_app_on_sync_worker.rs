@@ -7,10 +7,8 @@ use crate::platform::EntryKind;
 use crate::platform::apps::{self, Framework, Resolved, gunicorn_command};
 use crate::platform::command::ServerKind;
 use crate::platform::startup::{
-    FASTAPI_FILES, SUGGESTED_ASGI_WORKER, ServerAt, StartupKind, WorkerClass, entry_object,
-    worker_class,
+    SUGGESTED_ASGI_WORKER, ServerAt, StartupKind, WorkerClass, entry_object, worker_class,
 };
-use crate::project::PythonVersion;
 use crate::rules::{Category, Context, RuleMeta, fixes};
 
 pub static META: RuleMeta = RuleMeta {
@@ -36,7 +34,7 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 }
             }
         }
-        StartupKind::FastApi | StartupKind::Default => {}
+        StartupKind::FastApi | StartupKind::Default | StartupKind::NoScript => {}
     }
 }
 
@@ -69,24 +67,10 @@ fn auto_detected(ctx: &Context, out: &mut Vec<Diagnostic>) {
     )
     .label(format!("an ASGI app: it needs `-k {SUGGESTED_ASGI_WORKER}`"))
     .help(fixes::set_startup_help(&gunicorn_command("", true, &target)));
-    let version = ctx.python.version;
-    if framework == Framework::FastApi && FASTAPI_FILES.contains(&rel) {
-        if version < PythonVersion::PY314 {
-            let source = ctx
-                .python
-                .source
-                .as_ref()
-                .map(|s| format!(", from {}", s.describe(project)))
-                .unwrap_or_default();
-            d = d.note(format!(
-                "Oryx starts a root `{rel}` importing fastapi with a uvicorn worker only on Python 3.14 and later; \
-                 this app's Python is {version}{source}"
-            ));
-        } else {
-            d = d.note(format!(
-                "`{rel}` imports from flask too, so Oryx starts it as a Flask app"
-            ));
-        }
+    if framework == Framework::FastApi
+        && let Some(why) = ctx.startup.fastapi_not_detected(project, entry.file)
+    {
+        d = d.note(why);
     }
     out.push(d.note(SYNC_CALLS_WSGI));
 }

@@ -17,7 +17,7 @@ pub static META: RuleMeta = RuleMeta {
 
 const FLASK_DEV: &str = "Flask's documentation says its development server is not designed to be efficient, stable or secure";
 
-/// The arguments App Service gives gunicorn on an auto-detected start (behaviour item 20).
+/// The arguments App Service gives gunicorn on an auto-detected start (docs/platform.md, "The gunicorn command").
 const GUNICORN: &str = "gunicorn --bind=0.0.0.0:8000 --timeout 600";
 
 pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {

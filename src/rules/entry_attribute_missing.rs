@@ -52,7 +52,7 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 }
             }
         }
-        StartupKind::Default => {}
+        StartupKind::Default | StartupKind::NoScript => {}
     }
 }
 
@@ -185,7 +185,7 @@ fn startup_kind_note(entry: &EntryModule) -> Option<String> {
             entry.module
         ),
         EntryKind::FastApi => format!(
-            "Oryx starts a root file importing fastapi as `{}:app`",
+            "Oryx starts a root file whose text holds `from fastapi` or `import fastapi` as `{}:app`",
             entry.module
         ),
         EntryKind::Custom => return None,

@@ -88,7 +88,7 @@ pub fn set_python_version(project: &Project, source: &Source, version: &str) -> 
     };
     let path = project.rel_path(span.file);
     if path == "runtime.txt" {
-        // The site's version overrides runtime.txt on App Service (behaviour item 4): set both.
+        // The site's version overrides runtime.txt on App Service (docs/platform.md, "Python version of the build"): set both.
         return format!(
             "write `python-{version}` in runtime.txt and set the site's Python to match: `{AZ_SET_LINUX_FX} \"PYTHON|{version}\"`"
         );

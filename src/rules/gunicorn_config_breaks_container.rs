@@ -21,7 +21,7 @@ pub static META: RuleMeta = RuleMeta {
 pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let model = &ctx.gunicorn;
     // Only a custom gunicorn command reads the app's settings; an auto-detected start ignores the
-    // repository's gunicorn.conf.py (behaviour item 21).
+    // repository's gunicorn.conf.py (docs/platform.md, "Gunicorn configuration file").
     let Some(server) = model.command() else {
         return;
     };

@@ -16,7 +16,7 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 const WHERE_ORYX_LOOKS: &str = "without a startup command, App Service starts only `<folder>/wsgi.py` for the first folder \
-     at the app root holding one (Django), a root `main.py`, `app.py`, ... importing fastapi (Python 3.14 and later), \
+     at the app root holding one (Django), a root `main.py`, `app.py`, ... whose text holds `from fastapi` or `import fastapi` (Python 3.14 and later), \
      or the first of `application.py`, `app.py`, `run.py`, `index.py`, `server.py`, `wsgi.py` at the root as \
      `<name>:app` (Flask)";
 
@@ -73,6 +73,10 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                     "or set it to `{}`, which starts `{target}` directly",
                     app.startup_command()
                 ));
+            }
+            // A root FastAPI file the text search passes over (the skipped note below covers the rest).
+            if let Some((_, why)) = startup.fastapi_passed_over(project) {
+                d = d.note(why);
             }
             // A root Flask file named otherwise: renaming is the other fix.
             let rel = project.rel_path(app.file);

@@ -1,6 +1,7 @@
 //! AZ105 requirements-encoding
 
 use crate::diagnostic::Diagnostic;
+use crate::platform::app_settings::BoolParser;
 use crate::platform::requirements::{DependencyKind, Encoding};
 use crate::project::Span;
 use crate::rules::{Category, Context, Level, RuleMeta};
@@ -23,7 +24,7 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let collectstatic_disabled = ctx
         .app_settings
         .get("DISABLE_COLLECTSTATIC")
-        .is_some_and(|s| s.value.trim().eq_ignore_ascii_case("true"));
+        .is_some_and(|s| BoolParser::DotNet.is_true(&s.value));
     let django_app = project.file("manage.py").is_some();
     for file in &req.files {
         let path = project.rel_path(file.file);

@@ -13,7 +13,7 @@ pub static META: RuleMeta = RuleMeta {
     security_severity: None,
 };
 
-/// The root files Oryx installs from (behaviour item 9), and the settings that replace them.
+/// The root files Oryx installs from (docs/platform.md, "Installing dependencies"), and the settings that replace them.
 const ROOT_FILES: &[&str] = &["requirements.txt", "setup.py", "pyproject.toml"];
 const SETTINGS: &[&str] = &["CUSTOM_REQUIREMENTSTXT_PATH", "CUSTOM_BUILD_COMMAND"];
 /// Secondary labels shown at most; the rest are counted in a note.

@@ -62,7 +62,7 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     }
     for script in &ctx.startup.scripts {
         let rel_path = project.rel_path(script.file);
-        // Only the first line of a startup file that is not a shell script is used (behaviour item 13).
+        // Only the first line of a startup file that is not a shell script is used (docs/platform.md, "The startup command").
         let first_line_only = !rel_path.ends_with(".sh");
         for p in absolute_paths_in_file(project, script.file, first_line_only) {
             let Some(rel) = in_wwwroot(&p.path) else {

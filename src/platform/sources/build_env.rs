@@ -1,4 +1,4 @@
-//! `build.env` at the root: build settings Oryx reads before the environment (behaviour item 5).
+//! `build.env` at the root: build settings Oryx reads before the environment (docs/platform.md, "The build.env file").
 //!
 //! Oryx loads it with .NET's INI configuration provider (`AddIniFile(build.env)` followed by
 //! `AddEnvironmentVariables()` in `BuildCommand.cs`), whose rules this parser follows: lines are trimmed;

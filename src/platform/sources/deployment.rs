@@ -1,4 +1,4 @@
-//! `.deployment` at the root: Kudu's per-deployment settings (behaviour item 1).
+//! `.deployment` at the root: Kudu's per-deployment settings (docs/platform.md, "Whether the deployment builds").
 //!
 //! Kudu reads it with its own INI reader (`IniFile.cs`, used by `DeploymentSettingsProvider.cs`) and keeps
 //! only the `[config]` section. The reader's rules, followed here: lines are trimmed and blank ones skipped;

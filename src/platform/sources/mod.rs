@@ -3,7 +3,7 @@
 //! read, and infrastructure as code. `docs/configuration.md` describes the sources and the precedence for
 //! users.
 //!
-//! Precedence, highest first (behaviour items 1, 4, 5, 7, 14):
+//! Precedence, highest first (docs/platform.md, "Whether the deployment builds", "Python version of the build", "The build.env file", "Build hooks" and "The start-up script"):
 //! 1. `appsvc.yaml` `pre-build`/`post-build`, for `PRE_BUILD_COMMAND`/`POST_BUILD_COMMAND` only: Oryx
 //!    applies them over every app setting (and drops `*_SCRIPT_PATH`);
 //! 2. flags (`--app-setting`, `--startup-command`, `--python-version`; the last of a name wins);
@@ -20,6 +20,7 @@ pub mod bicep;
 pub mod build_env;
 pub mod deployment;
 mod iac;
+pub mod manifest;
 pub mod settings_file;
 pub mod terraform;
 pub mod values;
@@ -31,8 +32,9 @@ pub use values::{AppsvcYaml, Candidate, ConfigError, ConfigKey, DeploymentFile, 
 
 use crate::platform::app_settings::{AppSettings, Setting, Source};
 use crate::platform::inputs::Inputs;
+use crate::platform::oryx::BuildRuns;
 use crate::platform::runtime::{NEWEST_PYTHON, PythonRuntime};
-use crate::platform::startup::StartupCommand;
+use crate::platform::startup::{StartupCommand, StartupInputs};
 use crate::project::{FileId, Project, Span, parse_python_version};
 
 /// The configuration found for the app.
@@ -42,6 +44,8 @@ pub struct Sources {
     pub appsvc: Option<AppsvcYaml>,
     /// `.deployment` at the root, if any.
     pub deployment: Option<DeploymentFile>,
+    /// `oryx-manifest.toml` at the root, if any (the repository ships Oryx build output).
+    pub manifest: Option<manifest::Manifest>,
     /// Malformed lines of `build.env` (Oryx skips them, keeps them as written, or cannot load the file).
     pub build_env_errors: Vec<ConfigError>,
     /// Every value found, highest precedence first: for each key, the first candidate is the one that
@@ -184,6 +188,7 @@ impl Sources {
         Sources {
             appsvc,
             deployment,
+            manifest: manifest::Manifest::load(project),
             build_env_errors: build_env.errors,
             all,
             python_flag: inputs.python_version,
@@ -217,8 +222,33 @@ impl Sources {
 
     /// The app settings, highest precedence winning.
     pub fn app_settings(&self) -> AppSettings {
+        self.settings_from(|_| true)
+    }
+
+    /// The app settings the running container sees as environment variables: not `.deployment` (Kudu's),
+    /// `build.env` (Oryx's build's) or `appsvc.yaml`'s hooks (docs/platform.md, "App settings at start-up").
+    pub fn runtime_settings(&self) -> AppSettings {
+        self.settings_from(Origin::is_runtime)
+    }
+
+    /// `PRE_RUN_COMMAND` as the start-up script generator reads it (viper): a non-empty app setting, else
+    /// `build.env` at the app root.
+    pub fn pre_run_command(&self) -> Option<Setting> {
+        self.setting_candidates("PRE_RUN_COMMAND")
+            .find(|c| {
+                (c.origin.is_runtime() && !c.value.value.is_empty()) || c.origin == Origin::BuildEnv
+            })
+            .map(|c| Setting {
+                name: "PRE_RUN_COMMAND".to_owned(),
+                value: c.value.value.clone(),
+                source: c.value.source.clone(),
+                value_span: c.value.value_span,
+            })
+    }
+
+    fn settings_from(&self, keep: impl Fn(Origin) -> bool) -> AppSettings {
         let mut settings = AppSettings::default();
-        for candidate in &self.all {
+        for candidate in self.all.iter().filter(|c| keep(c.origin)) {
             let ConfigKey::AppSetting(name) = &candidate.key else {
                 continue;
             };
@@ -255,10 +285,28 @@ impl Sources {
             })
     }
 
+    /// What the start-up model reads: the startup command, the settings the container sees,
+    /// `PRE_RUN_COMMAND`, the repository's `oryx-manifest.toml` and `appsvc.yaml`'s `run` line.
+    pub fn startup_inputs(
+        &self,
+        site_python: &PythonRuntime,
+        build_runs: BuildRuns,
+    ) -> StartupInputs {
+        StartupInputs {
+            command: self.startup_command(),
+            site_python: site_python.clone(),
+            runtime: self.runtime_settings(),
+            pre_run: self.pre_run_command(),
+            manifest: self.manifest.clone(),
+            appsvc_run: self.appsvc.as_ref().and_then(|a| a.run.clone()),
+            build_runs,
+        }
+    }
+
     /// The Python version: `--python-version`, else the site's version (`linuxFxVersion` of
     /// `--app-settings-file`, then of the templates, or Terraform's `python_version`), else
     /// `PYTHON_VERSION`, else `runtime.txt`, else the newest. Kudu builds with `--platform-version` set to
-    /// the site's version, which Oryx puts above `PYTHON_VERSION` (behaviour items 2 and 4).
+    /// the site's version, which Oryx puts above `PYTHON_VERSION` (docs/platform.md, "How Kudu runs Oryx" and "Python version of the build").
     pub fn python_runtime(&self, app_settings: &AppSettings) -> PythonRuntime {
         if let Some(version) = self.python_flag {
             return PythonRuntime {

@@ -32,7 +32,20 @@ pub struct AppsvcYaml {
     pub error: Option<ConfigError>,
     pub pre_build: Option<Sourced>,
     pub post_build: Option<Sourced>,
-    pub run: Option<Sourced>,
+    /// `run` as Oryx's start-up script generator reads it: line by line, whether or not the YAML parses.
+    pub run: Option<AppsvcRun>,
+    /// `run` as YAML (what a reader of the file expects), when the file parses.
+    pub run_yaml: Option<Sourced>,
+}
+
+/// The `run` command of `appsvc.yaml` as Oryx's start-up reads it, appended to the start-up script.
+#[derive(Debug, Clone)]
+pub struct AppsvcRun {
+    /// The rest of the `run:` line, then a line break and each following line (each trimmed) up to one
+    /// holding `:`. Empty: nothing is appended.
+    pub command: String,
+    /// From `run:` to the end of the last line taken.
+    pub span: Span,
 }
 
 /// The root `.deployment` file Kudu reads.
@@ -92,6 +105,14 @@ impl Origin {
             Origin::BuildEnv => 5,
             Origin::RuntimeTxt => 6,
         }
+    }
+
+    /// An app setting of this origin is an environment variable of the running app.
+    pub fn is_runtime(self) -> bool {
+        !matches!(
+            self,
+            Origin::AppsvcYaml | Origin::Deployment | Origin::BuildEnv | Origin::RuntimeTxt
+        )
     }
 
     /// What the source is, for people: "Bicep template", "`.deployment`".
