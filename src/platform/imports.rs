@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use crate::platform::Platform;
 use crate::platform::django::Value;
+use crate::platform::requirements;
 use crate::project::walk::{Block, walk};
 use crate::project::{FileId, Project, PythonVersion, Span};
 
@@ -62,8 +63,12 @@ pub enum Availability {
     RemovedFromStdlib { version: String },
     /// A standard-library module added after the app's Python version.
     NewerStdlib { version: String },
-    /// Nothing provides it.
-    Missing,
+    /// Nothing installs it: every requirement's modules are known, or the distributions known to
+    /// install it are all absent. `distribution` is the most downloaded one known to install it, as
+    /// its project spells it (`None`: no known distribution installs it).
+    Missing { distribution: Option<String> },
+    /// No requirement is known to install it, but one whose modules are not known may.
+    Unknown,
 }
 
 /// The packages the App Service Python image installs globally (docs/platform.md, "The Python image": gunicorn and
@@ -341,6 +346,9 @@ impl<'p, 'a> Resolver<'p, 'a> {
                 if let Some(dist) = platform.requirements.provider(module) {
                     return Availability::Requirement { distribution: dist };
                 }
+                if platform.requirements.may_provide(module, true) {
+                    return Availability::Unknown;
+                }
                 return match status {
                     StdlibStatus::Removed(version) => Availability::RemovedFromStdlib { version },
                     StdlibStatus::Added(version) => Availability::NewerStdlib { version },
@@ -358,8 +366,7 @@ impl<'p, 'a> Resolver<'p, 'a> {
         // `--system-site-packages`, which Oryx passes when it installs from a requirements file
         // (docs/platform.md, "The virtual environment"); a setup.py or pyproject build gets a bare environment.
         if PREINSTALLED.contains(&top.to_ascii_lowercase().as_str())
-            && platform.requirements.kind
-                == crate::platform::requirements::DependencyKind::RequirementsTxt
+            && platform.requirements.kind == requirements::DependencyKind::RequirementsTxt
         {
             return Availability::Preinstalled;
         }
@@ -369,7 +376,14 @@ impl<'p, 'a> Resolver<'p, 'a> {
         {
             return Availability::Preinstalled;
         }
-        Availability::Missing
+        let distribution = requirements::suggested_distribution(module);
+        if platform
+            .requirements
+            .may_provide(module, distribution.is_some())
+        {
+            return Availability::Unknown;
+        }
+        Availability::Missing { distribution }
     }
 }
 
@@ -543,7 +557,9 @@ MIDDLEWARE = ['whitenoise.middleware.WhiteNoiseMiddleware']\n",
         );
         assert_eq!(
             resolver.availability("rest_framework"),
-            Availability::Missing
+            Availability::Missing {
+                distribution: Some("djangorestframework".into())
+            }
         );
         assert_eq!(resolver.availability("polls.apps"), Availability::Repo);
         assert_eq!(resolver.availability("os"), Availability::Stdlib);
@@ -555,7 +571,9 @@ MIDDLEWARE = ['whitenoise.middleware.WhiteNoiseMiddleware']\n",
         // The newest Python is assumed: its virtual environments have no setuptools.
         assert_eq!(
             resolver.availability("pkg_resources"),
-            Availability::Missing
+            Availability::Missing {
+                distribution: Some("setuptools".into())
+            }
         );
     }
 
@@ -577,7 +595,11 @@ MIDDLEWARE = ['whitenoise.middleware.WhiteNoiseMiddleware']\n",
         let platform = Platform::build(&p, &config);
         let resolver = Resolver::new(&platform);
         assert_eq!(resolver.availability("helpers"), Availability::Repo);
-        assert_eq!(resolver.availability("tools"), Availability::Missing);
+        // Flask's modules are known, and none is `tools`; no known distribution installs it.
+        assert_eq!(
+            resolver.availability("tools"),
+            Availability::Missing { distribution: None }
+        );
 
         let (_dir, p) = project(&[
             (

@@ -124,7 +124,27 @@ pub enum EntryKind {
     /// A line of options only (`--index-url ...`, `--prefer-binary`).
     Options,
     /// A line pip refuses: the build fails with this reason.
-    Invalid { reason: String, span: Span },
+    Invalid {
+        /// pip's complaint, close to its own words.
+        reason: String,
+        problem: LineProblem,
+        span: Span,
+    },
+}
+
+/// What is wrong with a line pip refuses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LineProblem {
+    /// `Django=4.2`, `x=>1`: `=` where a comparison operator was meant.
+    SingleEquals,
+    /// `gunicorn==`, `requests >=`: a comparison operator with no version after it.
+    OperatorWithoutVersion { name: String, operator: String },
+    /// `--upgrade`: an option requirements files do not accept.
+    UnknownOption { option: String },
+    /// `-r` with nothing after it.
+    MissingValue,
+    /// Anything else: not PEP 508, an invalid version, an unclosed `[`.
+    Other,
 }
 
 /// `-r FILE` or `-c FILE`.
@@ -471,6 +491,32 @@ impl Requirements {
             })
     }
 
+    /// Whether a requirement whose modules are not known may install `module`, which no requirement
+    /// is known to provide: then nobody can say it is missing. A requirement is known when the table of
+    /// what distributions install (`data/import_names.txt`) lists it. When `name_is_known` (the table
+    /// names distributions that install the module, or it is a standard-library name), an unknown
+    /// requirement may install it only when its name holds the module's (`psycopg2-binary` for
+    /// `psycopg2`); otherwise any unknown requirement may, and so may one without a name (a bare URL).
+    pub fn may_provide(&self, module: &str, name_is_known: bool) -> bool {
+        let nameless = self.requirements().any(|(_, _, r)| {
+            r.normalized.is_none()
+                && !matches!(
+                    &r.location,
+                    Some(Location::Path(LocalPath {
+                        target: PathTarget::InApp { .. },
+                        ..
+                    }))
+                )
+        });
+        let names = self.installed_names();
+        let mut unknown = names.iter().filter(|d| !is_known_distribution(d));
+        if name_is_known {
+            unknown.any(|d| name_suggests(d, module))
+        } else {
+            nameless || unknown.next().is_some()
+        }
+    }
+
     /// The local paths (folders in the app) that requirements install from: their packages are the
     /// app's own code.
     pub fn local_package_dirs(&self) -> Vec<String> {
@@ -598,7 +644,8 @@ pub fn normalize_name(name: &str) -> String {
     out
 }
 
-/// Namespace packages shared by many distributions: matched by their second component.
+/// Namespace packages shared by many distributions (`azure.identity` is azure-identity's): importing
+/// the bare namespace (`import azure`) is provided by any distribution named `azure-...`.
 pub const NAMESPACES: &[&str] = &[
     "azure",
     "google",
@@ -608,76 +655,97 @@ pub const NAMESPACES: &[&str] = &[
     "jaraco",
     "backports",
     "sphinxcontrib",
+    "ruamel",
 ];
 
-/// Whether the distribution `dist` (normalised) provides the module `module` (dotted).
-pub fn dist_provides(dist: &str, module: &str) -> bool {
-    let parts: Vec<&str> = module.split('.').collect();
-    let top = parts[0];
-    let as_dist = normalize_name(top);
-    // Known pairs, the longest dotted prefix first (`google.protobuf` before `google`).
-    let map = import_names();
-    for n in (1..=parts.len()).rev() {
-        if let Some(dists) = map.get(parts[..n].join(".").as_str()) {
-            if dists.iter().any(|d| d == dist) {
-                return true;
-            }
-            if n > 1 {
-                // A listed namespace exception: only its own distributions provide it.
-                return false;
-            }
-        }
-    }
-    if NAMESPACES.contains(&top) {
-        if dist == as_dist {
-            return true;
-        }
-        return match parts.get(1) {
-            Some(second) => {
-                let prefix = format!("{as_dist}-{}", normalize_name(second));
-                dist == prefix || dist.starts_with(&format!("{prefix}-"))
-            }
-            None => dist.starts_with(&format!("{as_dist}-")),
-        };
-    }
-    dist == as_dist
+/// The dotted prefixes of a module, the longest first (`a.b.c`, `a.b`, `a`).
+fn prefixes(module: &str) -> impl Iterator<Item = &str> {
+    let mut end = Some(module.len());
+    std::iter::from_fn(move || {
+        let e = end?;
+        let prefix = &module[..e];
+        end = prefix.rfind('.');
+        Some(prefix)
+    })
 }
 
-/// The distribution to suggest for a module that nothing provides (`rest_framework` →
-/// `djangorestframework`, `azure.identity` → `azure-identity`, `foo_bar` → `foo-bar`).
-pub fn suggested_distribution(module: &str) -> String {
-    let parts: Vec<&str> = module.split('.').collect();
-    let map = import_names();
-    for n in (1..=parts.len()).rev() {
-        if let Some(dists) = map.get(parts[..n].join(".").as_str())
-            && let Some(first) = dists.first()
-        {
-            return first.clone();
-        }
+/// Whether the distribution `dist` (normalised) provides the module `module` (dotted): by its name
+/// (the module, or a package holding it, is named after it: `flask_cors` / Flask-Cors,
+/// `azure.storage.blob` / azure-storage-blob), by the table of what known distributions install
+/// (`yaml` / PyYAML, `google.protobuf` / protobuf), or, for a bare namespace (`import azure`), by a
+/// name under that namespace.
+pub fn dist_provides(dist: &str, module: &str) -> bool {
+    if prefixes(module).any(|p| normalize_name(p) == dist) {
+        return true;
     }
-    if NAMESPACES.contains(&parts[0])
-        && let Some(second) = parts.get(1)
+    let table = import_table();
+    if let Some(entry) = table.get(dist)
+        && entry.modules.iter().any(|m| covers(m, module))
     {
-        return format!("{}-{}", parts[0], second.replace('_', "-"));
+        return true;
     }
-    parts[0].replace('_', "-")
+    NAMESPACES.contains(&module) && dist.starts_with(&format!("{module}-"))
+}
+
+/// Whether an installed module `installed` makes `module` importable: it is the module, a package
+/// holding it, or (for a namespace) a module inside it (`google.auth` makes `google` importable).
+fn covers(installed: &str, module: &str) -> bool {
+    let holds = |outer: &str, inner: &str| {
+        inner == outer
+            || inner
+                .strip_prefix(outer)
+                .is_some_and(|r| r.starts_with('.'))
+    };
+    holds(installed, module) || holds(module, installed)
+}
+
+/// Whether the table knows every module the distribution (normalised) installs.
+pub fn is_known_distribution(dist: &str) -> bool {
+    import_table().get(dist).is_some()
+}
+
+/// The known distributions that install `module`, the most downloaded first (normalised names).
+pub fn known_providers(module: &str) -> Vec<&'static str> {
+    import_table()
+        .entries
+        .iter()
+        .filter(|e| dist_provides(&e.normalized, module))
+        .map(|e| e.normalized.as_str())
+        .collect()
+}
+
+/// The distribution to suggest for a module that nothing installs: the most downloaded one the table
+/// knows to install it (`rest_framework` → djangorestframework, `pdfminer` → pdfminer.six), as its
+/// project spells it. `None` when the table knows none.
+pub fn suggested_distribution(module: &str) -> Option<String> {
+    known_providers(module).first().map(|d| display_name(d))
 }
 
 /// The distribution's name as its project spells it, when the table knows it (`Pillow`, `PyYAML`).
 pub fn display_name(normalized: &str) -> String {
-    static DISPLAY: OnceLock<HashMap<String, String>> = OnceLock::new();
-    let map = DISPLAY.get_or_init(|| {
-        let mut m = HashMap::new();
-        for line in table_lines(IMPORT_NAMES) {
-            for d in line.split_whitespace().skip(1) {
-                m.entry(normalize_name(d)).or_insert_with(|| d.to_owned());
-            }
-        }
-        m
-    });
-    map.get(normalized)
-        .cloned()
-        .unwrap_or_else(|| normalized.to_owned())
+    import_table()
+        .get(normalized)
+        .map_or_else(|| normalized.to_owned(), |e| e.spelling.clone())
+}
+
+/// Whether the unknown distribution `dist` (normalised) may install `module`: its name holds the
+/// module's name (letters and digits only), as forks and builds do (`psycopg2-binary`, `pillow-simd`,
+/// `django-cloudinary-storage-thelab`). For a namespace module the part after the namespace counts.
+fn name_suggests(dist: &str, module: &str) -> bool {
+    let mut parts = module.split('.');
+    let top = parts.next().unwrap_or(module);
+    let key = match parts.next() {
+        Some(second) if NAMESPACES.contains(&top) => second,
+        _ => top,
+    };
+    let squash = |s: &str| -> String {
+        s.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase())
+            .collect()
+    };
+    let key = squash(key);
+    !key.is_empty() && squash(dist).contains(&key)
 }
 
 const IMPORT_NAMES: &str = include_str!("data/import_names.txt");
@@ -689,18 +757,51 @@ fn table_lines(text: &str) -> impl Iterator<Item = &str> {
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
 }
 
-/// Import name → normalised distributions, from `data/import_names.txt`.
-fn import_names() -> &'static HashMap<String, Vec<String>> {
-    static MAP: OnceLock<HashMap<String, Vec<String>>> = OnceLock::new();
-    MAP.get_or_init(|| {
-        let mut map = HashMap::new();
+/// One line of `data/import_names.txt`: a distribution and the modules it installs that are not named
+/// after it.
+struct KnownDistribution {
+    normalized: String,
+    spelling: String,
+    modules: Vec<String>,
+}
+
+/// `data/import_names.txt`, generated by `scripts/gen_import_names.py`, in file order (most downloaded
+/// first).
+struct ImportTable {
+    entries: Vec<KnownDistribution>,
+    index: HashMap<String, usize>,
+}
+
+impl ImportTable {
+    fn get(&self, normalized: &str) -> Option<&KnownDistribution> {
+        self.index.get(normalized).map(|&i| &self.entries[i])
+    }
+}
+
+fn import_table() -> &'static ImportTable {
+    static TABLE: OnceLock<ImportTable> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table = ImportTable {
+            entries: Vec::new(),
+            index: HashMap::new(),
+        };
         for line in table_lines(IMPORT_NAMES) {
             let mut words = line.split_whitespace();
-            if let Some(import) = words.next() {
-                map.insert(import.to_owned(), words.map(normalize_name).collect());
+            let Some(spelling) = words.next() else {
+                continue;
+            };
+            let normalized = normalize_name(spelling);
+            if table.index.contains_key(&normalized) {
+                continue;
             }
+            table.index.insert(normalized.clone(), table.entries.len());
+            table.entries.push(KnownDistribution {
+                normalized,
+                spelling: spelling.to_owned(),
+                modules: words.map(str::to_owned).collect(),
+            });
         }
-        map
+        table
     })
 }
 
@@ -941,8 +1042,11 @@ const OPTIONS: &[(&str, Option<char>, bool)] = &[
     ("config-settings", Some('C'), true),
 ];
 
+/// pip's complaint about a line, and what is wrong with it.
+type Complaint = (String, LineProblem);
+
 /// Parse the options part of a line as optparse does; `Err` holds pip's complaint.
-fn parse_options(words: &[String]) -> Result<Vec<(String, Option<String>)>, String> {
+fn parse_options(words: &[String]) -> Result<Vec<(String, Option<String>)>, Complaint> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < words.len() {
@@ -962,8 +1066,17 @@ fn parse_options(words: &[String]) -> Result<Vec<(String, Option<String>)>, Stri
             let option = match (exact, candidates.as_slice()) {
                 (Some(o), _) => o,
                 (None, [o]) => *o,
-                (None, []) => return Err(format!("no such option: --{name}")),
-                (None, _) => return Err(format!("ambiguous option: --{name}")),
+                (None, []) => {
+                    return Err((
+                        format!("no such option: --{name}"),
+                        LineProblem::UnknownOption {
+                            option: format!("--{name}"),
+                        },
+                    ));
+                }
+                (None, _) => {
+                    return Err((format!("ambiguous option: --{name}"), LineProblem::Other));
+                }
             };
             if option.2 {
                 let value = match inline {
@@ -972,12 +1085,20 @@ fn parse_options(words: &[String]) -> Result<Vec<(String, Option<String>)>, Stri
                         i += 1;
                         words[i - 1].clone()
                     }
-                    None => return Err(format!("--{} option requires 1 argument", option.0)),
+                    None => {
+                        return Err((
+                            format!("--{} option requires 1 argument", option.0),
+                            LineProblem::MissingValue,
+                        ));
+                    }
                 };
                 out.push((option.0.to_owned(), Some(value)));
             } else {
                 if inline.is_some() {
-                    return Err(format!("--{} option does not take a value", option.0));
+                    return Err((
+                        format!("--{} option does not take a value", option.0),
+                        LineProblem::Other,
+                    ));
                 }
                 out.push((option.0.to_owned(), None));
             }
@@ -985,7 +1106,12 @@ fn parse_options(words: &[String]) -> Result<Vec<(String, Option<String>)>, Stri
             let mut chars = short.chars();
             let c = chars.next().unwrap_or('-');
             let Some(option) = OPTIONS.iter().find(|o| o.1 == Some(c)) else {
-                return Err(format!("no such option: -{c}"));
+                return Err((
+                    format!("no such option: -{c}"),
+                    LineProblem::UnknownOption {
+                        option: format!("-{c}"),
+                    },
+                ));
             };
             let rest: String = chars.collect();
             let value = if !rest.is_empty() {
@@ -994,7 +1120,10 @@ fn parse_options(words: &[String]) -> Result<Vec<(String, Option<String>)>, Stri
                 i += 1;
                 words[i - 1].clone()
             } else {
-                return Err(format!("-{c} option requires 1 argument"));
+                return Err((
+                    format!("-{c} option requires 1 argument"),
+                    LineProblem::MissingValue,
+                ));
             };
             out.push((option.0.to_owned(), Some(value)));
         }
@@ -1054,12 +1183,15 @@ fn parse_text(
         };
         let (args, opts) = break_args_options(body);
         let options = match shlex::split(opts) {
-            None => Err(format!("Could not split options: {opts}")),
+            None => Err((
+                format!("Could not split options: {opts}"),
+                LineProblem::Other,
+            )),
             Some(words) => parse_options(&words),
         };
         let options = match options {
             Ok(o) => o,
-            Err(reason) => {
+            Err((reason, problem)) => {
                 let at = args.len();
                 entries.push(Entry {
                     line: logical.line,
@@ -1067,6 +1199,7 @@ fn parse_text(
                     text: body.to_owned(),
                     kind: EntryKind::Invalid {
                         reason,
+                        problem,
                         span: span_of(at.min(body.len()), body.len()),
                     },
                     options: Vec::new(),
@@ -1257,8 +1390,18 @@ pub fn pep508_name(s: &str) -> Option<&str> {
 
 const OPERATORS: &[&str] = &["===", "~=", "==", "!=", "<=", ">=", "<", ">"];
 
-/// Check a version specifier list (`==1.0, <2`, `(>=1)`); `Err` holds pip's hint.
-fn check_specifier(spec: &str) -> Result<(), String> {
+/// Check a version specifier list (`==1.0, <2`, `(>=1)`); `Err` holds pip's hint and the problem
+/// (`name` is the requirement's, for [`LineProblem::OperatorWithoutVersion`]).
+///
+/// Only what every pip rejects is an error: pip before 24.1 (packaging 21) still accepted "legacy"
+/// specifiers such as `<=1.0.*`, later ones do not, so those pass here.
+fn check_specifier(name: &str, spec: &str) -> Result<(), Complaint> {
+    let single_equals = || {
+        (
+            "= is not a valid operator. Did you mean == ?".to_owned(),
+            LineProblem::SingleEquals,
+        )
+    };
     let spec = spec.trim();
     let spec = spec
         .strip_prefix('(')
@@ -1271,13 +1414,22 @@ fn check_specifier(spec: &str) -> Result<(), String> {
         let clause = clause.trim();
         let Some(op) = OPERATORS.iter().find(|op| clause.starts_with(**op)) else {
             if clause.starts_with('=') || clause.starts_with("=>") || clause.starts_with("=<") {
-                return Err("= is not a valid operator. Did you mean == ?".to_owned());
+                return Err(single_equals());
             }
-            return Err(format!("`{clause}` is not a version specifier"));
+            return Err((
+                format!("`{clause}` is not a version specifier"),
+                LineProblem::Other,
+            ));
         };
         let version = clause[op.len()..].trim();
         if version.is_empty() {
-            return Err(format!("`{clause}` has no version"));
+            return Err((
+                format!("`{clause}` has no version"),
+                LineProblem::OperatorWithoutVersion {
+                    name: name.to_owned(),
+                    operator: (*op).to_owned(),
+                },
+            ));
         }
         let ok = if *op == "===" {
             !version.contains(char::is_whitespace)
@@ -1288,12 +1440,34 @@ fn check_specifier(spec: &str) -> Result<(), String> {
         };
         if !ok {
             if version.starts_with('=') || op.ends_with('>') && version.starts_with('=') {
-                return Err("= is not a valid operator. Did you mean == ?".to_owned());
+                return Err(single_equals());
             }
-            return Err(format!("`{version}` is not a valid version"));
+            return Err((
+                format!("`{version}` is not a valid version"),
+                LineProblem::Other,
+            ));
+        }
+        if *op == "~=" && !compatible_release_ok(version) {
+            // PEP 440: `~=` needs at least two release numbers and takes no wildcard or local label.
+            return Err((
+                format!("`~={version}` needs a version with at least two parts, such as `~=2.1`"),
+                LineProblem::Other,
+            ));
         }
     }
     Ok(())
+}
+
+/// The version of a `~=` clause: release numbers (at least two), then only pre, post or dev labels.
+fn compatible_release_ok(version: &str) -> bool {
+    let v = version.trim_start_matches(['v', 'V']);
+    let v = v.split_once('!').map_or(v, |(_, rest)| rest);
+    let release: String = v
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
+    let release = release.trim_end_matches('.');
+    release.contains('.') && !version.contains(['*', '+'])
 }
 
 /// Parse the requirement part of a line (or an `-e` target). `span` maps offsets in `text` to spans.
@@ -1319,6 +1493,7 @@ fn parse_requirement(
     };
     let invalid = |reason: String| EntryKind::Invalid {
         reason,
+        problem: LineProblem::Other,
         span: span(0, text.len()),
     };
     let is_url = url_scheme(text).is_some();
@@ -1420,8 +1595,12 @@ fn parse_requirement(
                 .collect();
             rest = after[close + 1..].trim_start();
         }
-        if let Err(hint) = check_specifier(rest) {
-            return invalid(format!("Invalid requirement: '{body}' ({hint})"));
+        if let Err((hint, problem)) = check_specifier(name, rest) {
+            return EntryKind::Invalid {
+                reason: format!("Invalid requirement: '{body}' ({hint})"),
+                problem,
+                span: span(0, text.len()),
+            };
         }
         req.specifier = rest.trim().to_owned();
     }
@@ -2030,23 +2209,147 @@ C:\\Users\\me\\wheels\\x-1.0-py3-none-any.whl\n\
             r.provider("urllib3").as_deref(),
             Some("requests" | "azure-identity" | "azure-storage-blob")
         ));
+        // Found in the table, generated from what the distributions install.
+        let (_d, _p, r) = detect(
+            &[(
+                "requirements.txt",
+                b"django-cloudinary-storage==0.3.0
+pdfminer.six
+psycopg2-binary
+setuptools
+",
+            )],
+            &[],
+        );
+        for module in [
+            "cloudinary_storage.storage",
+            "pdfminer.high_level",
+            "psycopg2.extras",
+            "pkg_resources",
+            "distutils",
+        ] {
+            assert!(r.provides(module), "{module}");
+        }
+        assert!(
+            !r.provides("cloudinary"),
+            "the Cloudinary SDK is a dependency, not listed here"
+        );
     }
 
     #[test]
-    fn suggestions_use_the_distribution_map() {
+    fn suggestions_come_from_the_table_only() {
         assert_eq!(
-            suggested_distribution("rest_framework.authtoken"),
-            "djangorestframework"
+            suggested_distribution("rest_framework.authtoken").as_deref(),
+            Some("djangorestframework")
         );
-        assert_eq!(suggested_distribution("yaml"), "pyyaml");
+        assert_eq!(suggested_distribution("yaml").as_deref(), Some("PyYAML"));
+        assert_eq!(
+            suggested_distribution("cloudinary_storage").as_deref(),
+            Some("django-cloudinary-storage")
+        );
+        assert_eq!(
+            suggested_distribution("pdfminer.high_level").as_deref(),
+            Some("pdfminer.six")
+        );
+        // Several distributions install `psycopg2`: the most downloaded is suggested.
+        assert_eq!(
+            suggested_distribution("psycopg2").as_deref(),
+            Some("psycopg2-binary")
+        );
+        assert_eq!(
+            suggested_distribution("azure.identity.aio").as_deref(),
+            Some("azure-identity")
+        );
+        assert_eq!(
+            suggested_distribution("google.protobuf").as_deref(),
+            Some("protobuf")
+        );
+        assert_eq!(
+            suggested_distribution("requests").as_deref(),
+            Some("requests")
+        );
+        // Not guessed from the module's name.
+        assert_eq!(suggested_distribution("some_private_pkg"), None);
         assert_eq!(display_name("pyyaml"), "PyYAML");
-        assert_eq!(
-            suggested_distribution("azure.identity.aio"),
-            "azure-identity"
-        );
-        assert_eq!(suggested_distribution("google.protobuf"), "protobuf");
-        assert_eq!(suggested_distribution("some_pkg"), "some-pkg");
         assert_eq!(display_name("whatever"), "whatever");
+    }
+
+    #[test]
+    fn every_suggestion_installs_its_module() {
+        // Whatever the table suggests for a module provides that module.
+        for module in [
+            "yaml",
+            "PIL",
+            "bs4",
+            "jwt",
+            "dateutil",
+            "dotenv",
+            "google.auth",
+            "Crypto",
+        ] {
+            let dist = suggested_distribution(module).unwrap_or_else(|| panic!("{module}"));
+            assert!(
+                dist_provides(&normalize_name(&dist), module),
+                "{module}: {dist}"
+            );
+        }
+    }
+
+    #[test]
+    fn unknown_requirements_may_provide_what_is_not_known() {
+        let reqs = |text: &[u8]| detect(&[("requirements.txt", text)], &[]).2;
+        // Every requirement known: nothing else is installed.
+        let known = reqs(
+            b"Django==5.1
+requests
+",
+        );
+        assert!(is_known_distribution("django"));
+        assert!(!known.may_provide("some_private_pkg", false));
+        assert!(!known.may_provide("rest_framework", true));
+        // An unknown requirement may install any module nobody is known to install...
+        let unknown = reqs(
+            b"Django==5.1
+acme-internal-tools==1.0
+",
+        );
+        assert!(!is_known_distribution("acme-internal-tools"));
+        assert!(unknown.may_provide("some_private_pkg", false));
+        // ...but a module known to come from absent distributions only when its name says so.
+        assert!(!unknown.may_provide("rest_framework", true));
+        let fork = reqs(
+            b"Django==5.1
+djangorestframework-fork==3.0
+",
+        );
+        assert!(fork.may_provide("rest_framework", true));
+        // A bare URL names nothing.
+        let url = reqs(
+            b"Django==5.1
+git+https://example.com/org/tools.git
+",
+        );
+        assert!(url.may_provide("some_private_pkg", false));
+        assert!(!url.may_provide("rest_framework", true));
+        // The app's own folder is its code, not an unknown distribution.
+        let (_d, _p, own) = detect(
+            &[
+                (
+                    "requirements.txt",
+                    b"Django==5.1
+./libs/shared
+",
+                ),
+                (
+                    "libs/shared/setup.py",
+                    b"from setuptools import setup
+setup()
+",
+                ),
+            ],
+            &[],
+        );
+        assert!(!own.may_provide("some_private_pkg", false));
     }
 
     #[test]
@@ -2102,9 +2405,25 @@ C:\\Users\\me\\wheels\\x-1.0-py3-none-any.whl\n\
             "C:/Users/x/a.whl"
         );
         assert_eq!(file_url_path("file://localhost/home/x"), "/home/x");
-        assert!(check_specifier("==1.0.*").is_ok());
-        assert!(check_specifier("(>=1.0)").is_ok());
-        assert!(check_specifier("=>1.0").is_err());
+        assert!(check_specifier("x", "==1.0.*").is_ok());
+        assert!(check_specifier("x", "(>=1.0)").is_ok());
+        assert_eq!(
+            check_specifier("x", "=>1.0").unwrap_err().1,
+            LineProblem::SingleEquals
+        );
+        assert_eq!(
+            check_specifier("gunicorn", " == ").unwrap_err().1,
+            LineProblem::OperatorWithoutVersion {
+                name: "gunicorn".into(),
+                operator: "==".into()
+            }
+        );
+        // `~=` needs two release numbers in every pip; `<=1.0.*` only fails in pip 24.1 and later.
+        assert!(check_specifier("x", "~=2.1").is_ok());
+        assert!(check_specifier("x", "~=v2.1.0rc1").is_ok());
+        assert!(check_specifier("x", "~=2").is_err());
+        assert!(check_specifier("x", "~=2.1.*").is_err());
+        assert!(check_specifier("x", "<=1.0.*").is_ok());
         assert!(grep_django(b"-r base.txt\nDJANGO==5\n"));
         assert!(!grep_django(b"flask\n"));
     }

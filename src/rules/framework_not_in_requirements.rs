@@ -4,7 +4,7 @@ use crate::diagnostic::Diagnostic;
 use crate::platform::imports::{
     Availability, ImportOrigin, Resolver, StartupImport, startup_imports,
 };
-use crate::platform::requirements::{DependencyKind, display_name, suggested_distribution};
+use crate::platform::requirements::{DependencyKind, normalize_name};
 use crate::project::Project;
 use crate::rules::{Category, Context, RuleMeta};
 
@@ -54,7 +54,9 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             .filter(|o| o.top() == top && o.span.file != import.span.file)
             .collect();
         let d = match availability {
-            Availability::Missing => missing(ctx, project, import),
+            Availability::Missing { distribution } => {
+                missing(ctx, project, import, distribution.as_deref())
+            }
             Availability::RemovedFromStdlib { version } => removed(ctx, import, &version),
             Availability::NewerStdlib { version } => newer(ctx, import, &version),
             _ => continue,
@@ -77,32 +79,39 @@ fn what(import: &StartupImport) -> String {
     }
 }
 
-fn missing(ctx: &Context, project: &Project, import: &StartupImport) -> Diagnostic {
+fn missing(
+    ctx: &Context,
+    project: &Project,
+    import: &StartupImport,
+    dist: Option<&str>,
+) -> Diagnostic {
     let req = &ctx.requirements;
     let top = import.top();
-    let dist = display_name(&suggested_distribution(&import.module));
     let file_name = req
         .dependency_file
         .map(|f| project.rel_path(f).to_owned())
         .unwrap_or_else(|| req.requirements_path.clone());
-    let (nothing, help) = match req.kind {
-        DependencyKind::SetupPy => (
-            "`install_requires` in setup.py does not list it".to_owned(),
-            format!("add `'{dist}'` to `install_requires` in setup.py"),
+    let nothing = match req.kind {
+        DependencyKind::SetupPy => "`install_requires` in setup.py does not list it".to_owned(),
+        DependencyKind::PyprojectUv => "uv.lock does not install it".to_owned(),
+        DependencyKind::PyprojectPoetry => "pyproject.toml does not install it".to_owned(),
+        _ => format!("no requirement in {file_name} installs it"),
+    };
+    let help = match (req.kind, dist) {
+        (DependencyKind::SetupPy, Some(dist)) => {
+            format!("add `'{dist}'` to `install_requires` in setup.py")
+        }
+        (DependencyKind::PyprojectUv, Some(dist)) => {
+            format!("run `uv add {dist}` (it updates pyproject.toml and uv.lock) and commit both")
+        }
+        (DependencyKind::PyprojectPoetry, Some(dist)) => {
+            format!("run `poetry add {dist}` and commit pyproject.toml and poetry.lock")
+        }
+        (_, Some(dist)) => format!(
+            "add the line `{dist}` to {file_name}, pinned to the version you run locally (`pip freeze` prints it, e.g. `{dist}==<version>`)"
         ),
-        DependencyKind::PyprojectUv => (
-            "uv.lock does not install it".to_owned(),
-            format!("run `uv add {dist}` (it updates pyproject.toml and uv.lock) and commit both"),
-        ),
-        DependencyKind::PyprojectPoetry => (
-            "pyproject.toml does not install it".to_owned(),
-            format!("run `poetry add {dist}` and commit pyproject.toml and poetry.lock"),
-        ),
-        _ => (
-            format!("no requirement in {file_name} installs it"),
-            format!(
-                "add the line `{dist}` to {file_name}, pinned to the version you run locally (`pip freeze` prints it, e.g. `{dist}==<version>`)"
-            ),
+        (_, None) => format!(
+            "add the distribution that provides `{top}` to {file_name} (`pip show -f <distribution>` on your machine lists the modules each one installs), or commit `{top}` into the app if it is your own code"
         ),
     };
     let mut d = Diagnostic::new(
@@ -112,7 +121,9 @@ fn missing(ctx: &Context, project: &Project, import: &StartupImport) -> Diagnost
     )
     .label(format!("ModuleNotFoundError: No module named '{top}'"))
     .help(help);
-    if normalize(&dist) != normalize(top) {
+    if let Some(dist) = dist
+        && !named_after(&import.module, dist)
+    {
         d = d.note(format!(
             "`{top}` is provided by the distribution `{dist}` on PyPI"
         ));
@@ -120,8 +131,15 @@ fn missing(ctx: &Context, project: &Project, import: &StartupImport) -> Diagnost
     d.note("the app is started with only what the build installed (plus gunicorn and Flask, which the App Service image has): the worker fails to boot and the site returns 503")
 }
 
-fn normalize(s: &str) -> String {
-    crate::platform::requirements::normalize_name(s)
+/// Whether the module, or a package holding it, is named after the distribution (`azure.identity.aio`
+/// and azure-identity): then the note naming the distribution says nothing new.
+fn named_after(module: &str, dist: &str) -> bool {
+    let dist = normalize_name(dist);
+    module
+        .match_indices('.')
+        .map(|(i, _)| &module[..i])
+        .chain([module])
+        .any(|prefix| normalize_name(prefix) == dist)
 }
 
 fn removed(ctx: &Context, import: &StartupImport, version: &str) -> Diagnostic {

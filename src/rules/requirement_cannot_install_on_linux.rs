@@ -2,8 +2,8 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::platform::requirements::{
-    DependencyKind, EntryKind, IncludeTarget, Location, PathProblem, PathTarget, Requirement,
-    RequirementsFile, not_on_pypi, windows_only,
+    DependencyKind, EntryKind, IncludeTarget, LineProblem, Location, PathProblem, PathTarget,
+    Requirement, RequirementsFile, not_on_pypi, windows_only,
 };
 use crate::project::{Project, Span};
 use crate::rules::{Category, Context, RuleMeta};
@@ -34,8 +34,12 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         let path = project.rel_path(file.file);
         for entry in &file.entries {
             match &entry.kind {
-                EntryKind::Invalid { reason, span } => {
-                    out.push(invalid_line(path, &entry.text, reason, *span));
+                EntryKind::Invalid {
+                    reason,
+                    problem,
+                    span,
+                } => {
+                    out.push(invalid_line(path, &entry.text, reason, problem, *span));
                 }
                 EntryKind::Include(inc) => {
                     let flag = if inc.constraint { "-c" } else { "-r" };
@@ -79,18 +83,31 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn invalid_line(path: &str, text: &str, reason: &str, span: Span) -> Diagnostic {
-    let help = if reason.contains("Did you mean ==") {
-        format!("write `==` to pin a version: `{}`", fix_single_equals(text))
-    } else if let Some(option) = reason.strip_prefix("no such option: ") {
-        format!(
+fn invalid_line(
+    path: &str,
+    text: &str,
+    reason: &str,
+    problem: &LineProblem,
+    span: Span,
+) -> Diagnostic {
+    let help = match problem {
+        LineProblem::SingleEquals => {
+            format!("write `==` to pin a version: `{}`", fix_single_equals(text))
+        }
+        LineProblem::UnknownOption { option } => format!(
             "delete the line: `{option}` is an option of the `pip install` command, not of requirements files"
-        )
-    } else if reason.contains("requires 1 argument") {
-        "give the option its value on the same line (`-r other.txt`), or delete the line".to_owned()
-    } else {
-        "write one requirement a line as `name==version` (PEP 508), or delete the line; a comment needs a space before its `#`"
-            .to_owned()
+        ),
+        LineProblem::MissingValue => {
+            "give the option its value on the same line (`-r other.txt`), or delete the line"
+                .to_owned()
+        }
+        LineProblem::OperatorWithoutVersion { name, operator } => format!(
+            "write the version after `{operator}`: `{name}{operator}<version>` (`pip freeze` prints the one you run locally), or write `{name}` alone to install the newest release"
+        ),
+        LineProblem::Other => {
+            "write one requirement a line as `name==version` (PEP 508), or delete the line; a comment needs a space before its `#`"
+                .to_owned()
+        }
     };
     Diagnostic::new(
         &META,
@@ -301,6 +318,38 @@ mod tests {
                 |_| {}
             )
             .is_empty()
+        );
+    }
+
+    #[test]
+    fn an_operator_without_a_version_is_reported_with_both_fixes() {
+        let out = run(
+            &[
+                ("app.py", b""),
+                (
+                    "requirements.txt",
+                    b"Flask==3.0.3\ngunicorn==\nrequests >= \nwhitenoise~=6.8\n",
+                ),
+            ],
+            |_| {},
+        );
+        let messages: Vec<&str> = out.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            vec![
+                "pip cannot parse `gunicorn==` in requirements.txt",
+                "pip cannot parse `requests >=` in requirements.txt",
+            ]
+        );
+        let help = out[0].help.as_deref().unwrap();
+        assert!(help.contains("`gunicorn==<version>`"), "{help}");
+        assert!(help.contains("write `gunicorn` alone"), "{help}");
+        assert!(
+            out[1]
+                .help
+                .as_deref()
+                .unwrap()
+                .contains("`requests>=<version>`")
         );
     }
 
