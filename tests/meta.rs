@@ -417,3 +417,39 @@ fn citations_of_docs_platform_name_existing_sections() {
         problems.join("\n")
     );
 }
+
+#[test]
+fn nothing_cites_the_unpublished_behaviour_notes() {
+    // Platform facts are cited from docs/platform.md (in this repository) or public sources, never by the
+    // item numbers of a document users cannot read.
+    let mut files: Vec<PathBuf> = vec![root().join("README.md")];
+    for dir in ["src", "lints", "docs"] {
+        let mut stack = vec![root().join(dir)];
+        while let Some(d) = stack.pop() {
+            for entry in std::fs::read_dir(&d).unwrap().filter_map(Result::ok) {
+                let path = entry.path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs" || e == "md") {
+                    files.push(path);
+                }
+            }
+        }
+    }
+    let mut found = Vec::new();
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            let lower = line.to_lowercase();
+            if lower.contains("behaviour item")
+                || lower.contains("behaviour notes")
+                || lower.contains(", d25")
+                || lower.contains("(d25")
+                || lower.contains("failure mode ")
+            {
+                found.push(format!("{}:{}: {}", path.display(), n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(found.is_empty(), "cite docs/platform.md instead:\n{}", found.join("\n"));
+}
