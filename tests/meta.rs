@@ -451,5 +451,9 @@ fn nothing_cites_the_unpublished_behaviour_notes() {
             }
         }
     }
-    assert!(found.is_empty(), "cite docs/platform.md instead:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "cite docs/platform.md instead:\n{}",
+        found.join("\n")
+    );
 }
