@@ -56,7 +56,7 @@ impl<'a> Platform<'a> {
         project.set_python_version(python.version);
         let build = build::BuildHooks::detect(project, &app_settings);
         let pyproject = pyproject::Pyproject::read(project);
-        let requirements = requirements::Requirements::detect(project, &app_settings);
+        let requirements = requirements::Requirements::detect(project, &app_settings, &pyproject);
         let oryx = oryx::OryxPlan::detect(project, &app_settings, &python, &requirements, &build);
         let startup = Startup::detect_with(project, sources.startup_inputs(&python, oryx.runs));
         let gunicorn = gunicorn::GunicornConfig::detect_with(project, &startup, &app_settings);

@@ -671,7 +671,11 @@ mod tests {
             &project,
             &settings,
             &python,
-            &Requirements::detect(&project, &settings),
+            &Requirements::detect(
+                &project,
+                &settings,
+                &crate::platform::pyproject::Pyproject::read(&project),
+            ),
             &hooks,
         );
         (dir, project, plan)

@@ -20,6 +20,7 @@ use ruff_text_size::{TextRange, TextSize};
 use serde::Serialize;
 
 use crate::platform::app_settings::AppSettings;
+use crate::platform::pyproject::{Pyproject, lock_package_names};
 use crate::project::{DecodeError, FileId, Project, ReadError, Span};
 
 /// What Oryx logs when it finds nothing to install (the build carries on).
@@ -301,7 +302,11 @@ impl Default for Requirements {
 }
 
 impl Requirements {
-    pub fn detect(project: &Project, settings: &AppSettings) -> Requirements {
+    pub fn detect(
+        project: &Project,
+        settings: &AppSettings,
+        pyproject: &Pyproject,
+    ) -> Requirements {
         let mut req = Requirements::default();
         if let Some(custom) = settings
             .get("CUSTOM_REQUIREMENTSTXT_PATH")
@@ -318,7 +323,7 @@ impl Requirements {
         if let Some(file) = root_file {
             req.grep_django = project.bytes(file).ok().map(|b| grep_django(&b));
         }
-        let pyproject = project.file("pyproject.toml");
+        let pyproject_file = pyproject.file;
         req.kind = if custom_build {
             DependencyKind::CustomBuildCommand
         } else if root_file.is_some() || req.custom_path {
@@ -326,7 +331,7 @@ impl Requirements {
             DependencyKind::RequirementsTxt
         } else if project.file("setup.py").is_some() {
             DependencyKind::SetupPy
-        } else if pyproject.is_some() {
+        } else if pyproject_file.is_some() {
             if project.file("uv.lock").is_some() {
                 DependencyKind::PyprojectUv
             } else {
@@ -367,23 +372,23 @@ impl Requirements {
                     _ => false,
                 });
                 if installs_root {
-                    req.read_project_metadata(project, false);
+                    req.read_project_metadata(project, pyproject, false);
                 }
             }
             DependencyKind::SetupPy => {
                 req.dependency_file = project.file("setup.py");
-                req.read_project_metadata(project, false);
+                req.read_project_metadata(project, pyproject, false);
             }
             DependencyKind::PyprojectUv => {
-                req.dependency_file = pyproject;
+                req.dependency_file = pyproject_file;
                 req.read_lock(project, "uv.lock");
             }
             DependencyKind::PyprojectPoetry => {
-                req.dependency_file = pyproject;
+                req.dependency_file = pyproject_file;
                 if project.file("poetry.lock").is_some() {
                     req.read_lock(project, "poetry.lock");
                 } else {
-                    req.read_project_metadata(project, true);
+                    req.read_project_metadata(project, pyproject, true);
                 }
             }
             DependencyKind::None => {}
@@ -538,55 +543,45 @@ impl Requirements {
         let Some(file) = project.file(name) else {
             return;
         };
-        let Ok(text) = project.text(file) else {
-            self.unknown.push(format!("`{name}` cannot be read"));
-            return;
+        let names = match lock_package_names(project, file) {
+            Ok(names) => names,
+            Err(why) => {
+                self.unknown.push(why);
+                return;
+            }
         };
-        let toml = MiniToml::parse(&text.text);
-        let names: Vec<String> = toml
-            .values
-            .iter()
-            .filter(|v| v.table == "package" && v.key == "name")
-            .flat_map(|v| v.strings.clone())
-            .collect();
         if names.is_empty() {
             self.unknown
                 .push(format!("`{name}` lists no `[[package]]` names"));
         }
         for n in names {
-            self.declare(n, file);
+            self.declare(n.text, file);
         }
     }
 
     /// `[project] dependencies` and `[tool.poetry.dependencies]` of `pyproject.toml`, or the literal
     /// `install_requires` of `setup.py`.
-    fn read_project_metadata(&mut self, project: &Project, poetry: bool) {
+    fn read_project_metadata(&mut self, project: &Project, pyproject: &Pyproject, poetry: bool) {
         let mut found = false;
-        if let Some(file) = project.file("pyproject.toml")
-            && let Ok(text) = project.text(file)
-        {
-            let toml = MiniToml::parse(&text.text);
-            for v in &toml.values {
-                if v.table == "project" && v.key == "dependencies" {
-                    found = true;
-                    for s in &v.strings {
-                        if let Some(name) = pep508_name(s) {
-                            self.declare(name.to_owned(), file);
-                        }
-                    }
-                }
-                if poetry && v.table == "tool.poetry.dependencies" {
-                    found = true;
-                    if v.key != "python" {
-                        self.declare(v.key.clone(), file);
+        if let Some(file) = pyproject.file {
+            if let Some(why) = &pyproject.error {
+                self.unknown.push(why.clone());
+            }
+            if let Some(deps) = &pyproject.project_dependencies {
+                found = true;
+                for d in deps {
+                    if let Some(name) = pep508_name(&d.text) {
+                        self.declare(name.to_owned(), file);
                     }
                 }
             }
-            if toml.values.iter().any(|v| {
-                v.table == "project"
-                    && v.key == "dynamic"
-                    && v.strings.iter().any(|s| s == "dependencies")
-            }) {
+            if poetry && let Some(deps) = &pyproject.poetry_dependencies {
+                found = true;
+                for d in deps {
+                    self.declare(d.text.clone(), file);
+                }
+            }
+            if pyproject.dynamic_dependencies {
                 found = false;
             }
         }
@@ -1690,149 +1685,6 @@ fn setup_py_install_requires(project: &Project, file: FileId) -> Option<Vec<Stri
     None
 }
 
-/// One `key = value` of a TOML file with the strings in its value.
-#[derive(Debug, Clone)]
-struct TomlValue {
-    /// The table header it is under (`project`, `tool.poetry.dependencies`, `package`).
-    table: String,
-    key: String,
-    /// The string literals of the value (one for a string, each element's for an array).
-    strings: Vec<String>,
-}
-
-/// Just enough TOML for dependency lists: table headers, `key = value` with strings and arrays of
-/// strings (over several lines), comments. Inline tables and other values are skipped.
-struct MiniToml {
-    values: Vec<TomlValue>,
-}
-
-impl MiniToml {
-    fn parse(text: &str) -> MiniToml {
-        let mut values = Vec::new();
-        let mut table = String::new();
-        let mut lines = text.lines();
-        while let Some(line) = lines.next() {
-            let trimmed = line.trim();
-            if trimmed.is_empty() || trimmed.starts_with('#') {
-                continue;
-            }
-            if trimmed.starts_with('[') {
-                let inner = trimmed.trim_start_matches('[');
-                let inner = inner.split(']').next().unwrap_or("");
-                table = inner
-                    .split('.')
-                    .map(|p| p.trim().trim_matches('"').trim_matches('\''))
-                    .collect::<Vec<_>>()
-                    .join(".");
-                continue;
-            }
-            let Some((key, value)) = split_key_value(trimmed) else {
-                continue;
-            };
-            let mut value = value.to_owned();
-            // Gather the lines of a multi-line array.
-            let mut depth = bracket_depth(&value);
-            while depth > 0 {
-                let Some(next) = lines.next() else { break };
-                value.push('\n');
-                value.push_str(next);
-                depth = bracket_depth(&value);
-            }
-            values.push(TomlValue {
-                table: table.clone(),
-                key,
-                strings: toml_strings(&value),
-            });
-        }
-        MiniToml { values }
-    }
-}
-
-fn split_key_value(line: &str) -> Option<(String, &str)> {
-    let (key, value) = if let Some(rest) = line.strip_prefix('"') {
-        let end = rest.find('"')?;
-        let after = rest[end + 1..].trim_start().strip_prefix('=')?;
-        (rest[..end].to_owned(), after)
-    } else if let Some(rest) = line.strip_prefix('\'') {
-        let end = rest.find('\'')?;
-        let after = rest[end + 1..].trim_start().strip_prefix('=')?;
-        (rest[..end].to_owned(), after)
-    } else {
-        let (k, v) = line.split_once('=')?;
-        (k.trim().to_owned(), v)
-    };
-    Some((key, value.trim()))
-}
-
-/// Open `[`/`{` minus closed ones, outside strings and comments.
-fn bracket_depth(value: &str) -> i32 {
-    let mut depth = 0;
-    let mut chars = value.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' | '\'' => {
-                while let Some(d) = chars.next() {
-                    if d == '\\' && c == '"' {
-                        chars.next();
-                    } else if d == c {
-                        break;
-                    }
-                }
-            }
-            '#' => {
-                for d in chars.by_ref() {
-                    if d == '\n' {
-                        break;
-                    }
-                }
-            }
-            '[' | '{' => depth += 1,
-            ']' | '}' => depth -= 1,
-            _ => {}
-        }
-    }
-    depth
-}
-
-/// The string literals of a value, at the top level of its array (not inside inline tables).
-fn toml_strings(value: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut depth_braces = 0;
-    let mut chars = value.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' | '\'' => {
-                let mut s = String::new();
-                while let Some(d) = chars.next() {
-                    if d == '\\' && c == '"' {
-                        if let Some(e) = chars.next() {
-                            s.push(e);
-                        }
-                    } else if d == c {
-                        break;
-                    } else {
-                        s.push(d);
-                    }
-                }
-                if depth_braces == 0 {
-                    out.push(s);
-                }
-            }
-            '#' => {
-                for d in chars.by_ref() {
-                    if d == '\n' {
-                        break;
-                    }
-                }
-            }
-            '{' => depth_braces += 1,
-            '}' => depth_braces -= 1,
-            _ => {}
-        }
-    }
-    out
-}
-
 /// The requirement lines that name Windows-only distributions, for AZ104: normalised name → why.
 pub fn windows_only(normalized: &str) -> Option<&'static str> {
     WINDOWS_ONLY
@@ -1890,7 +1742,7 @@ mod tests {
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect();
         let s = crate::platform::sources::test_app_settings(&p, &flags);
-        let r = Requirements::detect(&p, &s);
+        let r = Requirements::detect(&p, &s, &crate::platform::pyproject::Pyproject::read(&p));
         (dir, p, r)
     }
 
