@@ -19,7 +19,7 @@ use serde::Serialize;
 
 use crate::platform::app_settings::{AppSettings, BoolParser, InvalidBoolean, Setting, Source};
 use crate::platform::build::{self, BUILD_VENV, BuildHooks, Phase};
-use crate::platform::requirements::{DependencyKind, NOT_INSTALLING_MESSAGE, Requirements};
+use crate::platform::requirements::{self, DependencyKind, NOT_INSTALLING_MESSAGE, Requirements};
 use crate::platform::runtime::PythonRuntime;
 use crate::project::{FileId, Project, PythonVersion, Span};
 
@@ -485,7 +485,7 @@ fn collectstatic(
         );
     };
     let bytes = project.bytes(file).unwrap_or_default();
-    if !names_django(&bytes) {
+    if !requirements::grep_django(&bytes) {
         let utf16 = bytes.starts_with(&[0xFF, 0xFE])
             || bytes.starts_with(&[0xFE, 0xFF])
             || bytes.iter().skip(1).step_by(2).take(64).all(|&b| b == 0) && bytes.len() > 1;
@@ -511,11 +511,6 @@ fn collectstatic(
         skip: None,
         grep_path,
     }
-}
-
-/// `grep -iq Django` on the raw bytes: the ASCII letters in any case, anywhere in the file.
-pub fn names_django(bytes: &[u8]) -> bool {
-    bytes.windows(6).any(|w| w.eq_ignore_ascii_case(b"django"))
 }
 
 fn in_venv(project: &Project, file: FileId) -> bool {
