@@ -164,7 +164,8 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    /// A finding at the rule's default level.
+    /// A finding at the level its rule's category sets. There is no way to give one finding another
+    /// level: a variant of a different severity is a rule of its own.
     pub fn new(rule: &'static RuleMeta, span: Option<Span>, message: impl Into<String>) -> Self {
         Diagnostic {
             rule,
@@ -177,12 +178,6 @@ impl Diagnostic {
             notes: Vec::new(),
             secrets: Vec::new(),
         }
-    }
-
-    #[must_use]
-    pub fn level(mut self, level: Level) -> Self {
-        self.level = level;
-        self
     }
 
     #[must_use]

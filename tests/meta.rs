@@ -139,7 +139,7 @@ fn readme_rule_table_is_current() {
 
 /// Fenced blocks of a page section whose info string names a file: (path, bytes). A third word
 /// `utf-16` writes the body as UTF-16 (little-endian, with a byte-order mark), as Windows PowerShell 5
-/// writes `pip freeze > requirements.txt`.
+/// writes `pip freeze > requirements.txt`; `latin-1` writes each character as one byte (ISO 8859-1).
 fn file_blocks(section: &str) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
     let mut lines = section.lines();
@@ -161,6 +161,10 @@ fn file_blocks(section: &str) -> Vec<(String, Vec<u8>)> {
                 Some("utf-16") => [0xFF, 0xFE]
                     .into_iter()
                     .chain(body.encode_utf16().flat_map(u16::to_le_bytes))
+                    .collect(),
+                Some("latin-1") => body
+                    .chars()
+                    .map(|c| u8::try_from(u32::from(c)).expect("a Latin-1 character"))
                     .collect(),
                 _ => body.into_bytes(),
             };
@@ -456,4 +460,119 @@ fn nothing_cites_the_unpublished_behaviour_notes() {
         "cite docs/platform.md instead:\n{}",
         found.join("\n")
     );
+}
+
+/// Run the built binary from the repository root (fixture `.args` name files relative to it): its stdout.
+fn run_binary(args: &[String]) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_appservice-preflight"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("the binary runs");
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "`{}` failed: {}",
+        args.join(" "),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8 output")
+}
+
+/// `check CASE [.args] --select CODE --format FORMAT`, for the binary.
+fn check_args(case: &Path, code: &str, format: &str) -> Vec<String> {
+    let mut args = vec!["check".to_owned(), case.display().to_string()];
+    if let Ok(extra) = std::fs::read_to_string(case.join(".args")) {
+        args.extend(shlex::split(extra.trim()).expect("`.args` is shell words"));
+    }
+    args.extend(["--select", code, "--format", format, "--color", "never"].map(str::to_owned));
+    args
+}
+
+/// One code, one level: for every code, the level `rules --format json` lists, the SARIF rule's
+/// `defaultConfiguration.level`, and the level of every finding of every bad fixture (text, JSON and SARIF
+/// results, from the real binary) are the one its category sets.
+#[test]
+fn every_code_has_one_level_everywhere() {
+    let listed: serde_json::Value = serde_json::from_str(&run_binary(&[
+        "rules".into(),
+        "--format".into(),
+        "json".into(),
+    ]))
+    .expect("`rules --format json` is JSON");
+    let listed = listed.as_array().expect("a list of rules");
+    assert_eq!(listed.len(), RULES.len(), "`rules` lists every rule once");
+    let mut checked = 0;
+    for r in RULES {
+        let level = r.category.default_level().as_str();
+        let entry = listed
+            .iter()
+            .find(|e| e["code"] == r.code)
+            .unwrap_or_else(|| panic!("{}: not in `rules --format json`", r.code));
+        assert_eq!(entry["level"], level, "{}: `rules` level", r.code);
+        assert_eq!(
+            entry["category"],
+            r.category.as_str(),
+            "{}: `rules` category",
+            r.code
+        );
+
+        for case in common::sub_dirs(&root().join("fixtures").join(r.code)) {
+            let name = case.file_name().unwrap().to_string_lossy().into_owned();
+            if !name.starts_with("bad") {
+                continue;
+            }
+            let at = format!("{}/{name}", r.code);
+
+            let sarif: serde_json::Value =
+                serde_json::from_str(&run_binary(&check_args(&case, r.code, "sarif")))
+                    .expect("SARIF is JSON");
+            let run = &sarif["runs"][0];
+            let descriptors = run["tool"]["driver"]["rules"].as_array().expect("rules");
+            let descriptor = descriptors
+                .iter()
+                .find(|d| d["id"] == r.code)
+                .unwrap_or_else(|| panic!("{at}: no SARIF rule {}", r.code));
+            assert_eq!(
+                descriptor["defaultConfiguration"]["level"], level,
+                "{at}: SARIF defaultConfiguration.level"
+            );
+            let results = run["results"].as_array().expect("results");
+            assert!(!results.is_empty(), "{at}: no SARIF result");
+            for result in results {
+                assert_eq!(result["ruleId"], r.code, "{at}: only the selected rule");
+                assert_eq!(result["level"], level, "{at}: SARIF result level");
+            }
+
+            let json: serde_json::Value =
+                serde_json::from_str(&run_binary(&check_args(&case, r.code, "json")))
+                    .expect("JSON output");
+            let findings = json.as_array().expect("a list of findings");
+            assert!(!findings.is_empty(), "{at}: no JSON finding");
+            for finding in findings {
+                assert_eq!(finding["level"], level, "{at}: JSON level");
+                assert_eq!(
+                    finding["category"],
+                    r.category.as_str(),
+                    "{at}: JSON category"
+                );
+            }
+
+            let text = run_binary(&check_args(&case, r.code, "text"));
+            let tag = format!("[{}]: ", r.code);
+            let heads: Vec<&str> = text.lines().filter(|l| l.contains(&tag)).collect();
+            assert_eq!(
+                heads.len(),
+                findings.len(),
+                "{at}: one text heading a finding"
+            );
+            for head in heads {
+                assert!(
+                    head.starts_with(&format!("{level}{tag}")),
+                    "{at}: the text prints `{head}`, not {level}"
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= RULES.len(), "every code has a bad fixture");
 }

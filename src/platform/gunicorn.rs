@@ -336,6 +336,9 @@ pub struct GunicornConfig {
     pub settings: Vec<GunicornSetting>,
     /// The servers the entry module starts at import time (outside `if __name__ == "__main__":`).
     pub entry_calls: Vec<ServerCall>,
+    /// The settings of a custom gunicorn command that act differently in App Service's container
+    /// (computed once; empty for any other start).
+    pub container_settings: Vec<ContainerSetting>,
 }
 
 impl GunicornConfig {
@@ -408,6 +411,7 @@ impl GunicornConfig {
             None => GunicornStart::None,
         };
         model.settings_and_config(project, app_settings);
+        model.container_settings = model.find_container_settings();
         if let Some(entry) = &startup.entry {
             let custom_non_server = entry.kind == EntryKind::Custom
                 && !model
@@ -439,6 +443,42 @@ impl GunicornConfig {
     /// The repository config file gunicorn loads, if it loads one.
     pub fn used_config_file(&self) -> Option<FileId> {
         self.config_file.filter(ConfigFile::used).map(|c| c.file)
+    }
+
+    /// The settings of a custom gunicorn command that have a [`ContainerEffect`] on every branch that
+    /// sets them. An auto-detected start ignores the repository's config file (item 21) and gets the
+    /// platform's own arguments, so it has none.
+    fn find_container_settings(&self) -> Vec<ContainerSetting> {
+        if self.command().is_none() {
+            return Vec::new();
+        }
+        let effects = [
+            ("daemon", ContainerEffect::Daemon),
+            ("chdir", ContainerEffect::AbsoluteChdir),
+            ("reload", ContainerEffect::Reload),
+            ("accesslog", ContainerEffect::LogFile),
+            ("errorlog", ContainerEffect::LogFile),
+        ];
+        let mut out = Vec::new();
+        for (name, effect) in effects {
+            // A value that has the effect only on some branch of the config file is not one.
+            let Some(found) = self
+                .get(name)
+                .into_iter()
+                .map(|s| {
+                    effect.shown(&s.value).map(|shown| ContainerSetting {
+                        effect,
+                        setting: s.clone(),
+                        shown,
+                    })
+                })
+                .collect::<Option<Vec<_>>>()
+            else {
+                continue;
+            };
+            out.extend(found);
+        }
+        out
     }
 
     /// The values of a setting that apply: those of its highest-precedence origin (command line over
@@ -595,31 +635,99 @@ fn startup_texts(project: &Project, startup: &Startup) -> Vec<StartupText> {
         .collect()
 }
 
+/// What a gunicorn setting does in App Service's container that it does not do on a server of one's own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContainerEffect {
+    /// `daemon`: gunicorn forks into the background and the process that started it exits.
+    Daemon,
+    /// `chdir` to an absolute folder: the app is not there on App Service (it runs from `/tmp/<id>`).
+    AbsoluteChdir,
+    /// `reload`: gunicorn watches the app's files and restarts its workers when one changes.
+    Reload,
+    /// `accesslog` or `errorlog` written to a file instead of the console the log stream shows.
+    LogFile,
+}
+
+impl ContainerEffect {
+    /// The value as a message shows it when the setting has this effect, else `None`.
+    fn shown(self, value: &Value) -> Option<String> {
+        match self {
+            ContainerEffect::Daemon | ContainerEffect::Reload => {
+                gunicorn_bool(value).filter(|on| *on).map(|_| "True".into())
+            }
+            ContainerEffect::AbsoluteChdir => value
+                .as_str()
+                .filter(|p| p.starts_with('/'))
+                .map(str::to_owned),
+            ContainerEffect::LogFile => value
+                .as_str()
+                .filter(|p| !matches!(p.trim(), "-" | "" | "/dev/stdout" | "/dev/stderr"))
+                .map(str::to_owned),
+        }
+    }
+}
+
+/// A setting with a [`ContainerEffect`]: its value on every branch that sets it has the effect.
+#[derive(Debug, Clone)]
+pub struct ContainerSetting {
+    pub effect: ContainerEffect,
+    pub setting: GunicornSetting,
+    /// The value as a message shows it: `True`, or the path.
+    pub shown: String,
+}
+
+/// Gunicorn's booleans: `True`/`False`, or the strings `true`/`false` (gunicorn `validate_bool`).
+pub fn gunicorn_bool(value: &Value) -> Option<bool> {
+    match value {
+        Value::Bool(b) => Some(*b),
+        Value::Str(s) => match s.value.trim().to_ascii_lowercase().as_str() {
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// Options that are flags (no value) among those mapped to settings.
 const FLAG_OPTIONS: &[&str] = &["--reload", "--daemon", "--preload", "--capture-output"];
 
+/// Command-line options and the gunicorn settings they set (an option's first entry is its usual spelling).
+const CLI_OPTIONS: &[(&str, &str)] = &[
+    ("--bind", "bind"),
+    ("--workers", "workers"),
+    ("--worker-class", "worker_class"),
+    ("--threads", "threads"),
+    ("--timeout", "timeout"),
+    ("--reload", "reload"),
+    ("--daemon", "daemon"),
+    ("--chdir", "chdir"),
+    ("--access-logfile", "accesslog"),
+    ("--error-logfile", "errorlog"),
+    ("--log-file", "errorlog"),
+    ("--log-level", "loglevel"),
+    ("--config", "config"),
+    ("--preload", "preload_app"),
+    ("--capture-output", "capture_output"),
+    ("--pythonpath", "pythonpath"),
+    ("--pid", "pidfile"),
+    ("--worker-tmp-dir", "worker_tmp_dir"),
+];
+
 /// The gunicorn setting a command-line option sets.
 fn cli_setting(option: &str) -> Option<&'static str> {
-    Some(match option {
-        "--bind" => "bind",
-        "--workers" => "workers",
-        "--worker-class" => "worker_class",
-        "--threads" => "threads",
-        "--timeout" => "timeout",
-        "--reload" => "reload",
-        "--daemon" => "daemon",
-        "--chdir" => "chdir",
-        "--access-logfile" => "accesslog",
-        "--error-logfile" | "--log-file" => "errorlog",
-        "--log-level" => "loglevel",
-        "--config" => "config",
-        "--preload" => "preload_app",
-        "--capture-output" => "capture_output",
-        "--pythonpath" => "pythonpath",
-        "--pid" => "pidfile",
-        "--worker-tmp-dir" => "worker_tmp_dir",
-        _ => return None,
-    })
+    CLI_OPTIONS
+        .iter()
+        .find(|(o, _)| *o == option)
+        .map(|(_, setting)| *setting)
+}
+
+/// The command-line option that gives a setting, for messages and fixes (`reload` is `--reload`).
+pub fn cli_option(setting: &str) -> Option<&'static str> {
+    CLI_OPTIONS
+        .iter()
+        .find(|(_, s)| *s == setting)
+        .map(|(option, _)| *option)
 }
 
 /// The settings read from a config file.
@@ -1588,6 +1696,51 @@ else:
         ));
         assert_eq!(values(&model, "workers"), ["8"]);
         assert_eq!(values(&model, "timeout"), ["30"]);
+    }
+
+    #[test]
+    fn container_settings_of_a_custom_command_only() {
+        let (_d, project) = project(&[
+            ("app.py", "app = None\n"),
+            (
+                "gunicorn.conf.py",
+                "import os\ndaemon = 'TRUE'\nchdir = 'src'\nreload = os.environ.get('DEV') == '1'\naccesslog = '-'\nerrorlog = 'logs/error.log'\n",
+            ),
+        ]);
+        let model = GunicornConfig::detect(&project, &with_command(&project, "gunicorn app:app"));
+        let found: Vec<(ContainerEffect, &str, &str)> = model
+            .container_settings
+            .iter()
+            .map(|c| (c.effect, c.setting.name, c.shown.as_str()))
+            .collect();
+        // A relative `chdir`, a `reload` that depends on the environment and a console log are not.
+        assert_eq!(
+            found,
+            [
+                (ContainerEffect::Daemon, "daemon", "True"),
+                (ContainerEffect::LogFile, "errorlog", "logs/error.log"),
+            ]
+        );
+        let model = GunicornConfig::detect(
+            &project,
+            &with_command(&project, "gunicorn --chdir /srv app:app"),
+        );
+        assert!(
+            model
+                .container_settings
+                .iter()
+                .any(|c| c.effect == ContainerEffect::AbsoluteChdir && c.shown == "/srv")
+        );
+        // An auto-detected start ignores the file.
+        let auto = GunicornConfig::detect(
+            &project,
+            &Startup::detect(&project, None, PythonVersion::PY312),
+        );
+        assert!(auto.container_settings.is_empty());
+        assert_eq!(gunicorn_bool(&str_value(" false ", None)), Some(false));
+        assert_eq!(gunicorn_bool(&Value::Int(1)), None);
+        assert_eq!(cli_option("errorlog"), Some("--error-logfile"));
+        assert_eq!(cli_setting("--log-file"), Some("errorlog"));
     }
 
     #[test]

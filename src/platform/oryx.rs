@@ -110,7 +110,7 @@ pub enum CollectstaticSkip {
     /// The deployment does not build (see [`OryxPlan::runs`]).
     BuildOff,
     /// The build stops before it gets there (`CUSTOM_REQUIREMENTSTXT_PATH` wrong, `DISABLE_COLLECTSTATIC`
-    /// not a boolean).
+    /// not a boolean, a requirements file pip cannot decode).
     BuildFails,
     /// `DISABLE_COLLECTSTATIC` is `true`.
     Disabled(Setting),
@@ -199,8 +199,14 @@ impl OryxPlan {
         let (runs, runs_reason, runs_cause, runs_setting) = trigger(project, settings);
         let dependencies = dependencies(project, settings, requirements);
         let invalid_booleans = invalid_booleans(project, settings);
-        let collectstatic =
-            collectstatic(project, settings, runs, &dependencies, &invalid_booleans);
+        let collectstatic = collectstatic(
+            project,
+            settings,
+            runs,
+            &dependencies,
+            requirements,
+            &invalid_booleans,
+        );
         OryxPlan {
             runs,
             runs_reason,
@@ -406,6 +412,7 @@ fn collectstatic(
     settings: &AppSettings,
     runs: BuildRuns,
     deps: &Dependencies,
+    requirements: &Requirements,
     invalid: &[InvalidBoolean],
 ) -> Collectstatic {
     let grep_path = deps.custom_path.as_ref().map_or_else(
@@ -442,6 +449,15 @@ fn collectstatic(
             format!(
                 "CUSTOM_REQUIREMENTSTXT_PATH={} names no file of the app: Oryx stops the build",
                 c.setting.value
+            ),
+        );
+    }
+    if let Some(bad) = requirements.undecodable() {
+        return skip(
+            CollectstaticSkip::BuildFails,
+            format!(
+                "pip cannot decode {}: the install fails and stops the build before `collectstatic`",
+                project.rel_path(bad.file)
             ),
         );
     }
@@ -872,6 +888,18 @@ mod tests {
             c.skip,
             Some(CollectstaticSkip::DjangoNotNamed { utf16: true, .. })
         ));
+        // Without the byte-order mark pip cannot decode it: the build fails before `collectstatic`.
+        let c = plan(
+            &[("manage.py", b""), ("requirements.txt", &utf16[2..])],
+            &[],
+        )
+        .2
+        .collectstatic;
+        assert!(
+            matches!(c.skip, Some(CollectstaticSkip::BuildFails)),
+            "{}",
+            c.reason
+        );
         // grep -i: any case, anywhere (even a comment or another package's name).
         let c = plan(
             &[

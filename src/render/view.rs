@@ -193,7 +193,7 @@ pub(crate) mod test_support {
             TextRange::at(TextSize::try_from(start).unwrap(), TextSize::of(needle))
         };
         let secret = Span::new(file, range(&format!("'{SECRET}'")));
-        let diagnostics = vec![
+        let mut diagnostics = vec![
             Diagnostic::new(
                 rules::find("AZ303").unwrap(),
                 Some(secret),
@@ -221,15 +221,15 @@ pub(crate) mod test_support {
                     TextRange::new(TextSize::new(4), TextSize::new(8)),
                 )),
                 "a note about 'é'",
-            )
-            .level(Level::Note),
+            ),
             Diagnostic::new(
                 rules::find("AZ107").unwrap(),
                 None,
                 "the startup command runs /home/site/wwwroot/start.sh",
-            )
-            .level(Level::Error),
+            ),
         ];
+        // The renderers show any level: one finding at `note`, as a per-rule level setting would make it.
+        diagnostics[2].level = Level::Note;
         let report = Report {
             project,
             diagnostics,

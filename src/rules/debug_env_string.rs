@@ -1,8 +1,8 @@
 //! AZ302: `DEBUG` is set to an environment string without converting it.
 
 use crate::diagnostic::Diagnostic;
-use crate::platform::django::{DebugValue, ReadApi, Value, debug_problem};
-use crate::rules::{Category, Context, RuleMeta, bad_in_every_branch, settings_place};
+use crate::platform::django::{DebugValue, ReadApi, Value};
+use crate::rules::{Category, Context, RuleMeta, settings_place};
 
 pub static META: RuleMeta = RuleMeta {
     code: "AZ302",
@@ -15,9 +15,8 @@ pub static META: RuleMeta = RuleMeta {
 
 pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let Some(django) = &ctx.django else { return };
-    let alternatives = django.get("DEBUG");
     // Every branch must be wrong in some way; this rule reports the branches that take a raw string.
-    for (assigned, problem) in bad_in_every_branch(&alternatives, debug_problem) {
+    for (assigned, problem) in django.debug_problems() {
         let DebugValue::RawString {
             var,
             span: read_span,
@@ -57,7 +56,7 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         out.push(
             Diagnostic::new(
                 &META,
-                Some(read_span),
+                Some(*read_span),
                 format!(
                     "DEBUG takes the environment string `{text}` unconverted, so {var}=False or {var}=0 turns debug on ({})",
                     settings_place(ctx, span)

@@ -1,14 +1,14 @@
-//! AZ301: `DEBUG` is on in production, or turns on when an app setting is missing.
+//! AZ301: `DEBUG` is on in the settings App Service loads.
 
 use crate::diagnostic::Diagnostic;
-use crate::platform::django::{DebugValue, debug_problem};
-use crate::rules::{Category, Context, Level, RuleMeta, bad_in_every_branch, settings_place};
+use crate::platform::django::DebugValue;
+use crate::rules::{Category, Context, RuleMeta, settings_place};
 
 pub static META: RuleMeta = RuleMeta {
     code: "AZ301",
     name: "django-debug-not-from-env",
     category: Category::Blocker,
-    summary: "`DEBUG` is on, or fails open, in the settings App Service loads",
+    summary: "`DEBUG` is on in the settings App Service loads",
     docs: include_str!("../../lints/AZ301.md"),
     security_severity: Some("7.5"),
 };
@@ -17,17 +17,11 @@ const HELP: &str = "read it from the environment, off unless set: `DEBUG = os.en
 
 pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let Some(django) = &ctx.django else { return };
-    let alternatives = django.get("DEBUG");
-    // Every branch must be wrong in some way; this rule reports the branches that are on or fail open.
-    let bad = bad_in_every_branch(&alternatives, debug_problem);
-    for (assigned, verdict) in bad {
+    // Every branch must be wrong in some way; this rule reports the branches that are on on App Service
+    // whatever its app settings say. AZ302 reports raw strings, AZ305 values that fail open.
+    for (assigned, verdict) in django.debug_problems() {
         let Some(span) = assigned.span else { continue };
         let place = settings_place(ctx, span);
-        let text = ctx
-            .project
-            .text(span.file)
-            .map(|t| t.slice(span.range).to_owned())
-            .unwrap_or_default();
         let diagnostic = match verdict {
             DebugValue::On { literal_true: true } => Diagnostic::new(
                 &META,
@@ -38,12 +32,14 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             DebugValue::On { .. } => Diagnostic::new(
                 &META,
                 Some(span),
-                format!("DEBUG is `{}`, which is true, and does not come from the environment ({place})", clip(&text)),
+                format!(
+                    "DEBUG is `{}`, which is true, and does not come from the environment ({place})",
+                    clipped(ctx, span)
+                ),
             )
-            .level(Level::Warning)
             .label("always true"),
             DebugValue::OnInThisEnvironment { var, span: read } => {
-                let why = match ctx.app_settings.get(&var) {
+                let why = match ctx.app_settings.get(var) {
                     Some(setting) => format!("the app setting {var} is `{}`", setting.value),
                     None if crate::platform::django::FOREIGN_VARS.contains(&var.as_str()) => {
                         format!("{var} is never set on App Service")
@@ -52,26 +48,27 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 };
                 Diagnostic::new(
                     &META,
-                    Some(read),
-                    format!("DEBUG is true on App Service because {why}: `{}` ({place})", clip(&text)),
+                    Some(*read),
+                    format!(
+                        "DEBUG is true on App Service because {why}: `{}` ({place})",
+                        clipped(ctx, span)
+                    ),
                 )
-                .level(Level::Warning)
                 .label("true on App Service")
             }
-            DebugValue::FailsOpen { var, span: read } => Diagnostic::new(
-                &META,
-                Some(read),
-                format!("DEBUG is on whenever the app setting {var} is missing: `{}` ({place})", clip(&text)),
-            )
-            .level(Level::Warning)
-            .label(format!("true when {var} is not set")),
             _ => continue,
         };
         out.push(diagnostic.help(HELP));
     }
 }
 
-fn clip(text: &str) -> String {
+/// The assigned expression on one line, cut at 80 characters.
+fn clipped(ctx: &Context, span: crate::project::Span) -> String {
+    let text = ctx
+        .project
+        .text(span.file)
+        .map(|t| t.slice(span.range).to_owned())
+        .unwrap_or_default();
     let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if one_line.chars().count() > 80 {
         format!("{}…", one_line.chars().take(79).collect::<String>())

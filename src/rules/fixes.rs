@@ -6,8 +6,12 @@
 
 use ruff_text_size::{TextRange, TextSize};
 
-use crate::platform::app_settings::Source;
-use crate::platform::gunicorn::{StartupText, TextOrigin};
+use crate::diagnostic::Diagnostic;
+use crate::platform::app_settings::{AppSettings, Source};
+use crate::platform::gunicorn::{
+    ConfigFileUse, ContainerSetting, GunicornConfig, SettingOrigin, StartupText, TextOrigin,
+    cli_option, removal_range,
+};
 use crate::platform::startup::{Startup, describe_source};
 use crate::project::Project;
 
@@ -209,6 +213,132 @@ pub fn edit_startup_text(
                 ),
             }
         }
+    }
+}
+
+/// How gunicorn is given a setting, for a message: "gunicorn.conf.py sets `reload = True`" (`in_file`),
+/// "gunicorn is started with `--reload`" or "the app setting GUNICORN_CMD_ARGS gives gunicorn `--reload`"
+/// (`in_command`).
+pub fn gunicorn_setting_said(
+    project: &Project,
+    origin: &SettingOrigin,
+    in_file: &str,
+    in_command: &str,
+) -> String {
+    match origin {
+        SettingOrigin::ConfigFile(file) => format!("{} sets `{in_file}`", project.rel_path(*file)),
+        SettingOrigin::EnvArgs(_) => {
+            format!("the app setting GUNICORN_CMD_ARGS gives gunicorn `{in_command}`")
+        }
+        SettingOrigin::Command | SettingOrigin::Platform => {
+            format!("gunicorn is started with `{in_command}`")
+        }
+    }
+}
+
+/// The change a gunicorn setting needs, for [`gunicorn_setting_help`].
+pub struct GunicornEdit<'a> {
+    /// The setting as the config file writes it (`reload = True`).
+    pub written: String,
+    /// The config-file line to write instead; `None` removes the line.
+    pub file_line: Option<String>,
+    /// The value to give the option on the command line instead; `None` removes the option.
+    pub value: Option<&'a str>,
+    /// Why, for the config-file and app-setting fixes.
+    pub reason: &'a str,
+}
+
+/// The exact fix of a setting of the custom gunicorn command where it is given: the line to write in (or
+/// remove from) the config file, the startup command or line with the option changed, or the
+/// `GUNICORN_CMD_ARGS` value to set.
+pub fn gunicorn_setting_help(
+    project: &Project,
+    gunicorn: &GunicornConfig,
+    app_settings: &AppSettings,
+    found: &ContainerSetting,
+    edit: &GunicornEdit,
+) -> String {
+    let setting = &found.setting;
+    let option = cli_option(setting.name).unwrap_or(setting.name);
+    match &setting.origin {
+        SettingOrigin::ConfigFile(file) => {
+            let path = project.rel_path(*file);
+            let (written, reason) = (&edit.written, edit.reason);
+            match &edit.file_line {
+                Some(line) => format!("write `{line}` in {path} instead of `{written}`: {reason}"),
+                None => format!("remove `{written}` from {path}: {reason}"),
+            }
+        }
+        SettingOrigin::Command => {
+            let Some((server, text)) = gunicorn
+                .command()
+                .and_then(|server| Some((server, gunicorn.texts.get(server.text)?)))
+            else {
+                return format!("remove `{option}` from the startup command");
+            };
+            let Some(given) = server.command.options.iter().find(|o| {
+                o.name == option || (setting.name == "errorlog" && o.name == "--log-file")
+            }) else {
+                return format!("remove `{option}` from the startup command");
+            };
+            let change = match (edit.value, &given.value) {
+                (Some(new), Some(value)) => (value.range, new.to_owned()),
+                (_, Some(value)) => (
+                    removal_range(&text.text, given.word.range.cover(value.range)),
+                    String::new(),
+                ),
+                (_, None) => (removal_range(&text.text, given.word.range), String::new()),
+            };
+            edit_startup_text(project, text, &[change])
+        }
+        SettingOrigin::EnvArgs(source) => {
+            let current = app_settings
+                .get("GUNICORN_CMD_ARGS")
+                .map(|s| s.value.clone())
+                .unwrap_or_default();
+            let fixed = match edit.value {
+                Some(new) => current.replacen(&found.shown, new, 1),
+                None => current
+                    .split_whitespace()
+                    .filter(|w| !w.starts_with(option) && *w != found.shown && *w != "-D")
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            };
+            set_app_setting_help(project, "GUNICORN_CMD_ARGS", &fixed, source)
+        }
+        SettingOrigin::Platform => String::new(),
+    }
+}
+
+/// A finding about a setting in the config file, with why gunicorn reads that file: a label on the
+/// startup command that makes it, else a note.
+pub fn with_gunicorn_config_reason(
+    project: &Project,
+    gunicorn: &GunicornConfig,
+    origin: &SettingOrigin,
+    d: Diagnostic,
+) -> Diagnostic {
+    let SettingOrigin::ConfigFile(file) = origin else {
+        return d;
+    };
+    let path = project.rel_path(*file);
+    let why = match gunicorn.config_file.map(|c| c.usage) {
+        Some(ConfigFileUse::Named(_)) => {
+            format!("gunicorn loads {path} because the startup command names it with `-c`")
+        }
+        _ => format!(
+            "gunicorn loads {path} from the folder it starts in because the startup command gives no `-c`"
+        ),
+    };
+    let command = gunicorn.command().and_then(|server| {
+        gunicorn
+            .texts
+            .get(server.text)?
+            .span(server.command.range())
+    });
+    match command {
+        Some(span) => d.secondary(span, why),
+        None => d.note(why),
     }
 }
 

@@ -14,10 +14,13 @@ mod custom_requirements_path_missing;
 mod debug_env_string;
 mod debug_not_from_env;
 mod dev_server_in_production;
+mod django_allowed_hosts_wildcard;
+mod django_debug_fails_open;
 mod entry_attribute_missing;
 mod fixes;
 mod framework_not_in_requirements;
 mod gunicorn_config_breaks_container;
+mod gunicorn_reload_or_log_file;
 mod install_at_startup;
 mod invalid_boolean_app_setting;
 mod invalid_build_config_file;
@@ -89,10 +92,13 @@ pub static RULES: &[Rule] = &[
     rule!(dev_server_in_production),
     rule!(install_at_startup),
     rule!(app_run_at_import),
+    rule!(gunicorn_reload_or_log_file),
     rule!(debug_not_from_env),
     rule!(debug_env_string),
     rule!(secret_key_hardcoded),
     rule!(allowed_hosts),
+    rule!(django_debug_fails_open),
+    rule!(django_allowed_hosts_wildcard),
 ];
 
 /// Run `rules` on the model: the findings in file and position order, each once.

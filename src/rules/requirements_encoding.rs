@@ -1,16 +1,15 @@
-//! AZ105 requirements-encoding
+//! AZ105 requirements-encoding: pip cannot decode a requirements file, so the build fails.
 
 use crate::diagnostic::Diagnostic;
-use crate::platform::app_settings::BoolParser;
 use crate::platform::requirements::{DependencyKind, Encoding};
 use crate::project::Span;
-use crate::rules::{Category, Context, Level, RuleMeta};
+use crate::rules::{Category, Context, RuleMeta};
 
 pub static META: RuleMeta = RuleMeta {
     code: "AZ105",
     name: "requirements-encoding",
-    category: Category::Risk,
-    summary: "The requirements file is UTF-16 or holds NUL bytes: `collectstatic` is skipped, or pip cannot read it",
+    category: Category::Blocker,
+    summary: "A requirements file pip cannot decode: UTF-16 without a byte-order mark, NUL bytes, or not UTF-8",
     docs: include_str!("../../lints/AZ105.md"),
     security_severity: None,
 };
@@ -21,41 +20,21 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         return;
     }
     let project = ctx.project;
-    let collectstatic_disabled = ctx
-        .app_settings
-        .get("DISABLE_COLLECTSTATIC")
-        .is_some_and(|s| BoolParser::DotNet.is_true(&s.value));
-    let django_app = project.file("manage.py").is_some();
     for file in &req.files {
         let path = project.rel_path(file.file);
         let is_root = file.included_from.is_none();
         let span = Some(Span::file_start(file.file));
         let d = match &file.encoding {
-            Encoding::Utf8 | Encoding::Unreadable { .. } => continue,
-            Encoding::Utf16 { bom: true, .. } => {
-                // pip decodes it; only Oryx's `grep -iq Django` on the root file is affected.
-                let names_django = file
-                    .entries
-                    .iter()
-                    .any(|e| e.text.to_ascii_lowercase().contains("django"));
-                if !is_root || !django_app || collectstatic_disabled || !names_django {
-                    continue;
-                }
-                Diagnostic::new(
-                    &META,
-                    span,
-                    format!("`{path}` is encoded as UTF-16, so the build's `grep -iq Django {path}` finds nothing and `collectstatic` is skipped"),
-                )
-                .label("UTF-16: every character is two bytes, `D\\0j\\0a\\0n\\0g\\0o\\0`")
-                .help(utf16_help(path))
-                .note("pip reads the file (it honours the byte-order mark), so the packages install; the static files are not collected, and the site is served without CSS unless they are committed")
+            // pip decodes a UTF-16 file with a byte-order mark; that Oryx's `grep -iq Django` cannot
+            // read it matters only when `collectstatic` is then skipped, which AZ106 reports.
+            Encoding::Utf8 | Encoding::Utf16 { bom: true, .. } | Encoding::Unreadable { .. } => {
+                continue;
             }
             Encoding::Utf16 { bom: false, .. } => Diagnostic::new(
                 &META,
                 span,
                 format!("`{path}` is UTF-16 without a byte-order mark, so pip reads it as UTF-8 and cannot parse any line"),
             )
-            .level(Level::Error)
             .label("pip: Invalid requirement, every character followed by a NUL byte")
             .help(utf16_help(path))
             .note("Oryx runs `pip install -r` with `set -e`: the deployment fails"),
@@ -64,7 +43,6 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 span,
                 format!("`{path}` has NUL bytes (the first at byte {offset}): part of it is UTF-16, so pip cannot parse those lines"),
             )
-            .level(Level::Error)
             .label("a file partly UTF-8 and partly UTF-16, e.g. after `echo pkg >> requirements.txt` in Windows PowerShell 5")
             .help(format!(
                 "delete the NUL bytes and the UTF-16 byte-order marks (bytes that never occur in UTF-8): `tr -d '\\000\\376\\377' < {path} > {path}.fixed && mv {path}.fixed {path}`"
@@ -75,7 +53,6 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 span,
                 format!("`{path}` is not UTF-8 (line {line}), so pip stops with UnicodeDecodeError"),
             )
-            .level(Level::Error)
             .label("probably Windows-1252 or Latin-1 text, e.g. an accented letter in a comment")
             .help(format!(
                 "re-encode it as UTF-8: `iconv -f WINDOWS-1252 -t UTF-8 {path} > {path}.utf8 && mv {path}.utf8 {path}`"
@@ -117,22 +94,13 @@ mod tests {
     }
 
     #[test]
-    fn utf16_with_a_bom_matters_only_for_collectstatic() {
+    fn utf16_with_a_bom_is_read_by_pip() {
         let reqs = utf16("Django==5.1\n", true);
-        let out = run(&[("manage.py", b""), ("requirements.txt", &reqs)], |_| {});
-        assert_eq!(out.len(), 1);
-        assert_eq!(out[0].level, Level::Warning);
-        assert!(run(&[("app.py", b""), ("requirements.txt", &reqs)], |_| {}).is_empty());
-        assert!(
-            run(&[("manage.py", b""), ("requirements.txt", &reqs)], |c| c
-                .app_settings
-                .push(("DISABLE_COLLECTSTATIC".into(), "true".into())))
-            .is_empty()
-        );
+        assert!(run(&[("manage.py", b""), ("requirements.txt", &reqs)], |_| {}).is_empty());
     }
 
     #[test]
-    fn files_pip_cannot_read_are_errors_even_when_included() {
+    fn files_pip_cannot_read_are_reported_even_when_included() {
         let no_bom = utf16("flask\n", false);
         let out = run(
             &[
@@ -143,7 +111,11 @@ mod tests {
             |_| {},
         );
         assert_eq!(out.len(), 1);
-        assert_eq!(out[0].level, Level::Error);
+        assert!(
+            out[0]
+                .message
+                .starts_with("`more.txt` is UTF-16 without a byte-order mark")
+        );
         assert_eq!(out[0].labels.len(), 1, "the include is shown");
     }
 }

@@ -1,7 +1,7 @@
 //! AZ110 virtualenv-in-deployment
 
 use crate::diagnostic::Diagnostic;
-use crate::rules::{Category, Context, Level, RuleMeta};
+use crate::rules::{Category, Context, RuleMeta};
 
 pub static META: RuleMeta = RuleMeta {
     code: "AZ110",
@@ -14,7 +14,13 @@ pub static META: RuleMeta = RuleMeta {
 
 pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let plan = &ctx.oryx;
-    for venv in &plan.deployed_venvs {
+    // A folder the root `.gitignore` excludes is left out by Git deployments, `az webapp up` (it skips
+    // folders whose name contains `env`) and `azd` (it skips virtual environments): not reported.
+    for venv in plan
+        .deployed_venvs
+        .iter()
+        .filter(|v| v.gitignored.is_none())
+    {
         let (shown, entry) = if venv.path.is_empty() {
             ("the app folder".to_owned(), String::new())
         } else {
@@ -36,8 +42,8 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 plan.venv_name
             ));
         }
-        let mut d = match venv.gitignored {
-            None if venv.path.is_empty() => Diagnostic::new(
+        let mut d = if venv.path.is_empty() {
+            Diagnostic::new(
                 &META,
                 None,
                 format!("the app folder is itself a virtual environment ({})", venv.evidence),
@@ -45,8 +51,9 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             .help(format!(
                 "create the virtual environment outside the app folder (`python -m venv ../.venv`) and delete `Lib/`, `lib/`, `Scripts/`, `bin/` and `pyvenv.cfg` from the app folder: the build installs {installs} into its own `{}`",
                 plan.venv_name
-            )),
-            None => Diagnostic::new(
+            ))
+        } else {
+            Diagnostic::new(
                 &META,
                 None,
                 format!("the virtual environment {shown} is inside the app folder and would be deployed"),
@@ -54,19 +61,7 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             .help(format!(
                 "delete {shown} from the app folder and add `{entry}` to .gitignore: the build installs {installs} into its own `{}`",
                 plan.venv_name
-            )),
-            Some(line) => Diagnostic::new(
-                &META,
-                Some(line),
-                format!(
-                    "the virtual environment {shown} is inside the app folder; .gitignore keeps it out of Git deployments only"
-                ),
-            )
-            .level(Level::Note)
-            .label("ignored by Git here, but not by a deployment that zips the folder")
-            .help(format!(
-                "keep it out of zip deployments too: create it outside the app folder, or delete {shown} before you zip or deploy the folder (`az webapp up`, `az webapp deploy`, an editor's deploy command)"
-            )),
+            ))
         };
         for note in notes {
             d = d.note(note);
@@ -77,11 +72,10 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::Level;
     use crate::rules::run_rule;
 
     #[test]
-    fn levels_follow_gitignore() {
+    fn a_folder_gitignore_excludes_is_not_reported() {
         let files: &[(&str, &[u8])] = &[
             ("app.py", b""),
             ("venv/pyvenv.cfg", b"home = /usr/bin\n"),
@@ -89,11 +83,9 @@ mod tests {
             (".gitignore", b".venv\n"),
         ];
         let found = run_rule(files, &[], None, super::check);
-        let levels: Vec<(Level, bool)> =
-            found.iter().map(|d| (d.level, d.span.is_some())).collect();
-        // Sorted as every run sorts: the finding without a place first.
-        assert_eq!(levels, vec![(Level::Error, false), (Level::Note, true)]);
-        assert!(found[0].message.contains("`venv/`"));
+        assert_eq!(found.len(), 1);
+        assert!(found[0].message.contains("`venv/`"), "{}", found[0].message);
+        assert!(found[0].span.is_none());
     }
 
     #[test]

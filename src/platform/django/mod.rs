@@ -48,6 +48,10 @@ pub struct DjangoSettings {
     pub settings: BTreeMap<String, Vec<Assigned>>,
     /// A loaded module could not be read or parsed whole: a setting it does not show may still be set.
     pub incomplete: bool,
+    /// Every value `DEBUG` can have, with what it means on App Service (computed once).
+    pub debug: Vec<(Assigned, DebugValue)>,
+    /// Every value `ALLOWED_HOSTS` can have, with what it lets through on App Service (computed once).
+    pub allowed_hosts: Vec<(Assigned, HostsValue)>,
 }
 
 impl DjangoSettings {
@@ -77,6 +81,29 @@ impl DjangoSettings {
             .map(|m| project.rel_path(m.file).to_owned())
             .collect::<Vec<_>>()
             .join(" or ")
+    }
+
+    /// The values of `DEBUG` when every one is wrong in some way ([`DebugValue::is_problem`]), else none:
+    /// a value that is wrong only on some unknown path is not a finding.
+    pub fn debug_problems(&self) -> &[(Assigned, DebugValue)] {
+        if self.debug.iter().all(|(_, v)| v.is_problem()) {
+            &self.debug
+        } else {
+            &[]
+        }
+    }
+
+    /// The values of `ALLOWED_HOSTS` when none of them is [`HostsValue::Fine`], else none.
+    pub fn allowed_hosts_problems(&self) -> &[(Assigned, HostsValue)] {
+        if self
+            .allowed_hosts
+            .iter()
+            .all(|(_, v)| !matches!(v, HostsValue::Fine))
+        {
+            &self.allowed_hosts
+        } else {
+            &[]
+        }
     }
 
     /// Whether the file is one of the settings modules App Service loads (not only inherited).
@@ -257,13 +284,32 @@ impl DjangoSettings {
             let parsed = project.python(f);
             parsed.read_error.is_some() || !parsed.errors.is_empty() || evaluator.module(f).opaque
         });
-        Some(DjangoSettings {
+        let mut django = DjangoSettings {
             modules,
             origin,
             loaded,
             settings,
             incomplete,
-        })
+            debug: Vec::new(),
+            allowed_hosts: Vec::new(),
+        };
+        django.debug = django
+            .get("DEBUG")
+            .into_iter()
+            .map(|a| {
+                let v = classify_debug(&a.value);
+                (a, v)
+            })
+            .collect();
+        django.allowed_hosts = django
+            .get("ALLOWED_HOSTS")
+            .into_iter()
+            .map(|a| {
+                let v = classify_allowed_hosts(&a.value);
+                (a, v)
+            })
+            .collect();
+        Some(django)
     }
 }
 
@@ -388,15 +434,112 @@ pub fn classify_debug(value: &Value) -> DebugValue {
     }
 }
 
-/// The classification of a `DEBUG` value when it is wrong in some way (on, failing open, or a raw string).
-pub fn debug_problem(value: &Value) -> Option<DebugValue> {
-    match classify_debug(value) {
-        v @ (DebugValue::On { .. }
-        | DebugValue::OnInThisEnvironment { .. }
-        | DebugValue::FailsOpen { .. }
-        | DebugValue::RawString { .. }) => Some(v),
-        _ => None,
+impl DebugValue {
+    /// Whether the value is wrong in some way: on, failing open, or a raw string.
+    pub fn is_problem(&self) -> bool {
+        matches!(
+            self,
+            DebugValue::On { .. }
+                | DebugValue::OnInThisEnvironment { .. }
+                | DebugValue::FailsOpen { .. }
+                | DebugValue::RawString { .. }
+        )
     }
+}
+
+/// Domains of other hosting platforms' default host names: never the App Service host.
+pub const FOREIGN_DOMAINS: &[&str] = &[
+    "herokuapp.com",
+    "onrender.com",
+    "up.railway.app",
+    "fly.dev",
+    "vercel.app",
+    "pythonanywhere.com",
+    "appspot.com",
+    "run.app",
+];
+
+/// Host names that only ever reach the machine itself.
+pub const LOCAL_HOSTS: &[&str] = &[
+    "localhost",
+    ".localhost",
+    "127.0.0.1",
+    "[::1]",
+    "::1",
+    "0.0.0.0",
+];
+
+/// What a value of `ALLOWED_HOSTS` lets through on App Service, whose requests carry the app's host name
+/// (`<app>.azurewebsites.net`, which App Service puts in `WEBSITE_HOSTNAME`, or a custom domain).
+#[derive(Debug, Clone, PartialEq)]
+pub enum HostsValue {
+    /// The list holds `'*'`: Django accepts every `Host` header. `span` is the `'*'` literal.
+    Wildcard { span: Option<Span> },
+    /// Nothing in it can be the app's host name: the list is empty or unset, or holds only local names
+    /// (`shown`, quoted) and reads of variables App Service never sets (`foreign`).
+    Unreachable {
+        shown: Vec<String>,
+        foreign: Vec<String>,
+    },
+    /// It can hold the app's host name (a domain written out, a value from an app setting), or it cannot
+    /// be told.
+    Fine,
+}
+
+/// Classify one value of `ALLOWED_HOSTS`.
+pub fn classify_allowed_hosts(value: &Value) -> HostsValue {
+    let items: Vec<&Value> = match value {
+        Value::Unset => Vec::new(),
+        Value::List(items) => items.iter().collect(),
+        Value::Env(_) | Value::EnvDerived(_) => {
+            let vars = value.env_vars();
+            return if vars.iter().all(|v| FOREIGN_VARS.contains(&v.as_str())) {
+                HostsValue::Unreachable {
+                    shown: Vec::new(),
+                    foreign: vars,
+                }
+            } else {
+                HostsValue::Fine
+            };
+        }
+        _ => return HostsValue::Fine,
+    };
+    // `'*'` lets every host through, whatever else the list holds.
+    if let Some(star) = items.iter().find_map(|item| match item {
+        Value::Str(s) if s.value == "*" => Some(s.span),
+        _ => None,
+    }) {
+        return HostsValue::Wildcard { span: star };
+    }
+    let mut shown = Vec::new();
+    let mut foreign = Vec::new();
+    for item in items {
+        match item {
+            // Another platform's host name (`myapp.herokuapp.com`) is never the App Service host.
+            Value::Str(s)
+                if FOREIGN_DOMAINS
+                    .iter()
+                    .any(|d| s.value.trim_start_matches('.').ends_with(d)) =>
+            {
+                shown.push(format!("'{}'", s.value))
+            }
+            Value::Str(s) if LOCAL_HOSTS.contains(&s.value.as_str()) => {
+                shown.push(format!("'{}'", s.value))
+            }
+            // A domain written out (the app's azurewebsites.net name, a custom domain) can be the host.
+            Value::Str(_) => return HostsValue::Fine,
+            Value::None => {}
+            other => {
+                let vars = other.env_vars();
+                if vars.is_empty() || !vars.iter().all(|v| FOREIGN_VARS.contains(&v.as_str())) {
+                    // Unknown, or driven by the environment App Service provides: fine.
+                    return HostsValue::Fine;
+                }
+                foreign.extend(vars);
+            }
+        }
+    }
+    HostsValue::Unreachable { shown, foreign }
 }
 
 #[cfg(test)]

@@ -325,3 +325,75 @@ fn manage_py_main_is_followed_for_its_environment_writes_only() {
     assert!(!manage_names.contains_key("DEBUG"));
     assert!(evaluator.module(module).names.contains_key("STATIC_ROOT"));
 }
+
+/// The classified values of `DEBUG` and `ALLOWED_HOSTS` of an app whose settings module is `settings`.
+fn classified(settings: &str) -> (Vec<DebugValue>, Vec<HostsValue>, bool, bool) {
+    let dir =
+        crate::project::write_test_app(&[("proj/wsgi.py", WSGI), ("proj/settings.py", settings)]);
+    let project = Project::discover(dir.path()).unwrap();
+    let platform = Platform::build(&project, &Inputs::default());
+    let django = platform.django.as_ref().unwrap();
+    (
+        django.debug.iter().map(|(_, v)| v.clone()).collect(),
+        django
+            .allowed_hosts
+            .iter()
+            .map(|(_, v)| v.clone())
+            .collect(),
+        !django.debug_problems().is_empty(),
+        !django.allowed_hosts_problems().is_empty(),
+    )
+}
+
+#[test]
+fn debug_is_classified_once_and_reported_only_when_every_branch_is_wrong() {
+    let (debug, _, problems, _) = classified("DEBUG = 1\n");
+    assert_eq!(
+        debug,
+        [DebugValue::On {
+            literal_true: false
+        }]
+    );
+    assert!(problems);
+    let (debug, _, problems, _) = classified(
+        "import os\nif os.environ.get('LOCAL'):\n    DEBUG = True\nelse:\n    DEBUG = False\n",
+    );
+    assert_eq!(debug.len(), 2, "{debug:?}");
+    assert!(!problems, "one branch is off");
+    let (debug, _, problems, _) =
+        classified("import os\nDEBUG = os.environ.get('DEBUG', 'True') == 'True'\n");
+    assert!(
+        matches!(debug[..], [DebugValue::FailsOpen { .. }]),
+        "{debug:?}"
+    );
+    assert!(problems);
+}
+
+#[test]
+fn allowed_hosts_wildcard_wins_over_every_other_entry() {
+    let (_, hosts, _, problems) =
+        classified("import os\nALLOWED_HOSTS = [os.environ['WEBSITE_HOSTNAME'], '*']\n");
+    assert!(
+        matches!(hosts[..], [HostsValue::Wildcard { span: Some(_) }]),
+        "{hosts:?}"
+    );
+    assert!(problems);
+    let (_, hosts, _, _) = classified("ALLOWED_HOSTS = ['localhost', 'myapp.onrender.com']\n");
+    assert_eq!(
+        hosts,
+        [HostsValue::Unreachable {
+            shown: vec!["'localhost'".into(), "'myapp.onrender.com'".into()],
+            foreign: Vec::new()
+        }]
+    );
+    let (_, hosts, _, problems) = classified(
+        "import os\nif os.environ.get('LOCAL'):\n    ALLOWED_HOSTS = ['*']\nelse:\n    ALLOWED_HOSTS = ['example.com']\n",
+    );
+    assert_eq!(hosts.len(), 2);
+    assert!(!problems, "a branch can serve the app");
+    let (_, hosts, _, _) = classified("DEBUG = False\n");
+    assert!(
+        matches!(hosts[..], [HostsValue::Unreachable { .. }]),
+        "never set"
+    );
+}

@@ -221,6 +221,16 @@ impl Requirements {
         self.files.first().filter(|f| f.included_from.is_none())
     }
 
+    /// The first requirements file pip reads but cannot decode: the install, and so the build, fails.
+    pub fn undecodable(&self) -> Option<&RequirementsFile> {
+        if self.kind != DependencyKind::RequirementsTxt {
+            return None;
+        }
+        self.files
+            .iter()
+            .find(|f| !f.encoding.pip_reads() && !matches!(f.encoding, Encoding::Unreadable { .. }))
+    }
+
     /// Every entry of every requirements file, with its file.
     pub fn entries(&self) -> impl Iterator<Item = (&RequirementsFile, &Entry)> {
         self.files
