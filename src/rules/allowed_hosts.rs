@@ -24,7 +24,7 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             .iter()
             .all(|(_, v)| matches!(v, DebugValue::On { .. } | DebugValue::RawString { .. }));
     // Every branch must be wrong in some way; this rule reports the branches no request can pass. A
-    // branch with `'*'` is AZ306's.
+    // branch with `'*'` is AZ318's.
     for (assigned, verdict) in django.allowed_hosts_problems() {
         let HostsValue::Unreachable { shown, foreign } = verdict else {
             continue;

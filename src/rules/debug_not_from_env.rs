@@ -18,7 +18,7 @@ const HELP: &str = "read it from the environment, off unless set: `DEBUG = os.en
 pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let Some(django) = &ctx.django else { return };
     // Every branch must be wrong in some way; this rule reports the branches that are on on App Service
-    // whatever its app settings say. AZ302 reports raw strings, AZ305 values that fail open.
+    // whatever its app settings say. AZ302 reports raw strings, AZ317 values that fail open.
     for (assigned, verdict) in django.debug_problems() {
         let Some(span) = assigned.span else { continue };
         let place = settings_place(ctx, span);

@@ -1,15 +1,15 @@
-//! AZ306: `ALLOWED_HOSTS` holds `'*'` in the settings App Service loads.
+//! AZ318: `ALLOWED_HOSTS` holds `'*'` in the settings App Service loads.
 
 use crate::diagnostic::Diagnostic;
 use crate::platform::django::HostsValue;
 use crate::rules::{Category, Context, RuleMeta, settings_place};
 
 pub static META: RuleMeta = RuleMeta {
-    code: "AZ306",
+    code: "AZ318",
     name: "django-allowed-hosts-wildcard",
     category: Category::Risk,
     summary: "`ALLOWED_HOSTS` holds `'*'`, so Django accepts any `Host` header",
-    docs: include_str!("../../lints/AZ306.md"),
+    docs: include_str!("../../lints/AZ318.md"),
     security_severity: Some("5.3"),
 };
 

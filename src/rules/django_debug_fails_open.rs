@@ -1,15 +1,15 @@
-//! AZ305: `DEBUG` is read from the environment but turns on when the app setting is missing.
+//! AZ317: `DEBUG` is read from the environment but turns on when the app setting is missing.
 
 use crate::diagnostic::Diagnostic;
 use crate::platform::django::DebugValue;
 use crate::rules::{Category, Context, RuleMeta, settings_place};
 
 pub static META: RuleMeta = RuleMeta {
-    code: "AZ305",
+    code: "AZ317",
     name: "django-debug-fails-open",
     category: Category::Risk,
     summary: "`DEBUG` is on whenever its app setting is missing",
-    docs: include_str!("../../lints/AZ305.md"),
+    docs: include_str!("../../lints/AZ317.md"),
     security_severity: Some("5.3"),
 };
 

@@ -20,7 +20,7 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let model = &ctx.gunicorn;
     // Only a custom gunicorn command reads the app's settings; an auto-detected start ignores the
     // repository's gunicorn.conf.py (docs/platform.md, "Gunicorn configuration file"). `reload` and log
-    // files are AZ212's.
+    // files are AZ213's.
     let Some(server) = model.command() else {
         return;
     };
@@ -155,7 +155,7 @@ mod tests {
     #[test]
     fn command_options_and_branches() {
         let files = [("app.py", "app = None\n")];
-        // `--reload` is AZ212's.
+        // `--reload` is AZ213's.
         assert_eq!(
             findings(
                 &files,

@@ -1,4 +1,4 @@
-//! AZ212 gunicorn-reload-or-log-file: the custom gunicorn command reloads on file changes or writes its
+//! AZ213 gunicorn-reload-or-log-file: the custom gunicorn command reloads on file changes or writes its
 //! logs to files, settings for a server of one's own that App Service does not need.
 
 use crate::diagnostic::Diagnostic;
@@ -7,11 +7,11 @@ use crate::rules::fixes::{self, GunicornEdit};
 use crate::rules::{Category, Context, RuleMeta};
 
 pub static META: RuleMeta = RuleMeta {
-    code: "AZ212",
+    code: "AZ213",
     name: "gunicorn-reload-or-log-file",
     category: Category::Advice,
     summary: "The gunicorn configuration reloads on file changes or writes its logs to files the log stream does not show",
-    docs: include_str!("../../lints/AZ212.md"),
+    docs: include_str!("../../lints/AZ213.md"),
     security_severity: None,
 };
 
