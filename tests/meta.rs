@@ -576,3 +576,19 @@ fn every_code_has_one_level_everywhere() {
     }
     assert!(checked >= RULES.len(), "every code has a bad fixture");
 }
+
+#[test]
+fn rule_files_are_named_after_their_rules() {
+    let dir = root().join("src/rules");
+    for r in RULES {
+        let file = format!("{}.rs", r.name.replace('-', "_"));
+        let path = dir.join(&file);
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|_| panic!("{}: expected the rule in src/rules/{file}", r.code));
+        assert!(
+            text.contains(&format!("code: \"{}\"", r.code)),
+            "src/rules/{file} does not declare {}",
+            r.code
+        );
+    }
+}

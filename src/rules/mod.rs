@@ -4,18 +4,19 @@ use crate::diagnostic::Diagnostic;
 pub use crate::diagnostic::{Category, Level, RuleMeta, doc_section};
 use crate::platform::Platform;
 
-mod allowed_hosts;
 mod app_run_at_import;
 mod asgi_app_on_sync_worker;
 mod build_automation_off;
 mod build_command_absolute_path;
 mod collectstatic_will_not_produce_static;
 mod custom_requirements_path_missing;
-mod debug_env_string;
-mod debug_not_from_env;
 mod dev_server_in_production;
+mod django_allowed_hosts_missing_website_hostname;
 mod django_allowed_hosts_wildcard;
+mod django_debug_env_string;
 mod django_debug_fails_open;
+mod django_debug_not_from_env;
+mod django_secret_key_hardcoded;
 mod entry_attribute_missing;
 mod fixes;
 mod framework_not_in_requirements;
@@ -26,15 +27,14 @@ mod invalid_boolean_app_setting;
 mod invalid_build_config_file;
 mod no_entry_point_detected;
 mod pyproject_without_requirements;
+mod python_syntax_error;
 mod requirement_cannot_install_on_linux;
 mod requirements_encoding;
 mod requirements_not_at_root;
 mod script_or_config_file_bytes;
-mod secret_key_hardcoded;
 mod server_not_reachable;
 mod startup_command_absolute_path;
 mod startup_target_missing;
-mod syntax_error;
 mod virtualenv_in_deployment;
 mod wrong_wsgi_detected;
 
@@ -67,7 +67,7 @@ macro_rules! rule {
 
 /// Every rule, in code order. Registering a rule is one `mod` line above and one entry here.
 pub static RULES: &[Rule] = &[
-    rule!(syntax_error),
+    rule!(python_syntax_error),
     rule!(requirements_not_at_root),
     rule!(pyproject_without_requirements),
     rule!(framework_not_in_requirements),
@@ -93,10 +93,10 @@ pub static RULES: &[Rule] = &[
     rule!(install_at_startup),
     rule!(app_run_at_import),
     rule!(gunicorn_reload_or_log_file),
-    rule!(debug_not_from_env),
-    rule!(debug_env_string),
-    rule!(secret_key_hardcoded),
-    rule!(allowed_hosts),
+    rule!(django_debug_not_from_env),
+    rule!(django_debug_env_string),
+    rule!(django_secret_key_hardcoded),
+    rule!(django_allowed_hosts_missing_website_hostname),
     rule!(django_debug_fails_open),
     rule!(django_allowed_hosts_wildcard),
 ];
