@@ -3,9 +3,8 @@
 use crate::diagnostic::Diagnostic;
 use crate::platform::build::{PlatformDir, platform_dir, relative_replacement};
 use crate::platform::django::Value;
-use crate::platform::gunicorn::{
-    ConfigFileUse, GunicornSetting, SettingOrigin, StartupServer, StartupText, removal_range,
-};
+use crate::platform::gunicorn::{ConfigFileUse, GunicornSetting, GunicornSettings, SettingOrigin};
+use crate::platform::startup::{Server, StartupText, removal_range};
 use crate::project::Project;
 use crate::rules::{Category, Context, Level, RuleMeta, fixes};
 
@@ -19,13 +18,14 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
-    let model = &ctx.gunicorn;
-    // Only a custom gunicorn command reads the app's settings; an auto-detected start ignores the
-    // repository's gunicorn.conf.py (behaviour item 21).
-    let Some(server) = model.command() else {
+    // Only a custom gunicorn command reads the app's settings; an auto-detected start passes the
+    // platform's `-c`, so the repository's gunicorn.conf.py is ignored.
+    let (Some(text), Some(server)) = (ctx.startup.run(), ctx.startup.gunicorn_server()) else {
         return;
     };
-    let text = &model.texts[server.text];
+    let Some(model) = &server.gunicorn else {
+        return;
+    };
     let findings = [
         ("daemon", Finding::Daemon),
         ("chdir", Finding::Chdir),
@@ -51,8 +51,8 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             {
                 continue;
             }
-            let mut d = diagnostic(ctx, server, text, name, finding, setting, &shown);
-            if let Some(note) = fixes::assumed_startup_file_note(ctx.project, text) {
+            let mut d = diagnostic(ctx, (server, model, text), name, finding, setting, &shown);
+            if let Some(note) = fixes::assumed_startup_file_note(ctx.project, &ctx.startup) {
                 d = d.note(note);
             }
             out.push(d);
@@ -110,8 +110,7 @@ fn truthy(value: &Value) -> Option<bool> {
 
 fn diagnostic(
     ctx: &Context,
-    server: &StartupServer,
-    text: &StartupText,
+    (server, model, text): (&Server, &GunicornSettings, &StartupText),
     name: &'static str,
     finding: Finding,
     setting: &GunicornSetting,
@@ -184,9 +183,13 @@ fn diagnostic(
         .label(label)
         .help(help);
     if let SettingOrigin::ConfigFile(file) = &setting.origin {
-        let why = match ctx.gunicorn.config_file.map(|c| c.usage) {
+        let why = match model.config_file.map(|c| c.usage) {
             Some(ConfigFileUse::Named(_)) => format!(
                 "gunicorn loads {} because the startup command names it with `-c`",
+                project.rel_path(*file)
+            ),
+            Some(ConfigFileUse::NamedInEnvArgs(_)) => format!(
+                "gunicorn loads {} because the app setting GUNICORN_CMD_ARGS names it with `-c`",
                 project.rel_path(*file)
             ),
             _ => format!(
@@ -237,7 +240,7 @@ fn file_line(name: &str, finding: Finding, shown: &str) -> Option<String> {
 
 fn help(
     ctx: &Context,
-    server: &StartupServer,
+    server: &Server,
     text: &StartupText,
     name: &str,
     finding: Finding,
@@ -279,7 +282,7 @@ fn help(
                 ),
                 (_, None) => (removal_range(&text.text, option.word.range), String::new()),
             };
-            fixes::edit_startup_text(project, text, &[edit])
+            fixes::edit_startup(project, text, &[edit])
         }
         SettingOrigin::EnvArgs(source) => {
             let current = ctx

@@ -17,7 +17,9 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let project = ctx.project;
     for bad in &ctx.oryx.invalid_booleans {
         // The start-up script generator reads it only to build the gunicorn command of an auto-detected app.
-        if bad.reader == BoolReader::StartupGenerator && ctx.startup.command.is_some() {
+        if bad.reader == BoolReader::StartupGenerator
+            && ctx.startup.kind == crate::platform::startup::StartupKind::Custom
+        {
             continue;
         }
         let setting = &bad.setting;

@@ -15,7 +15,7 @@ mod debug_env_string;
 mod debug_not_from_env;
 mod dev_server_in_production;
 mod entry_attribute_missing;
-mod fixes;
+pub(crate) mod fixes;
 mod framework_not_in_requirements;
 mod gunicorn_config_breaks_container;
 mod install_at_startup;
