@@ -222,7 +222,9 @@ pub fn join_continued(text: &str) -> String {
         if bytes[i] == b'\\' {
             if let Some(n) = continuation_at(bytes, i) {
                 out.push_str(text[copied..i].trim_end_matches([' ', '\t']));
-                out.push(' ');
+                if !out.is_empty() && !out.ends_with(' ') {
+                    out.push(' ');
+                }
                 i += n;
                 while i < bytes.len() && matches!(bytes[i], b' ' | b'\t') {
                     i += 1;
@@ -376,6 +378,8 @@ mod tests {
             join_continued(&text[line.range]),
             "python -m uvicorn app:app --host 0.0.0.0 --port 8000"
         );
+        // A line left empty by an edit adds no second blank.
+        assert_eq!(join_continued("a \\\n \\\n    b"), "a b");
         // An escaped backslash at the end does not continue; inside a word a continuation joins.
         assert_eq!(logical_lines("a \\\\\nb\n").len(), 2);
         assert_eq!(texts("gun\\\nicorn"), ["gunicorn"]);

@@ -348,6 +348,29 @@ mod tests {
     }
 
     #[test]
+    fn a_root_startup_file_replaces_the_auto_detected_name() {
+        // Auto-detection would load `app:app`; the root startup.txt (taken as the command) loads
+        // `app:application`, which exists.
+        let app = "from flask import Flask\napplication = Flask(__name__)\n";
+        let startup = "gunicorn --bind=0.0.0.0 app:application\n";
+        assert!(run(&[("app.py", app), ("startup.txt", startup)], None).is_empty());
+        assert_eq!(run(&[("app.py", app)], None).len(), 1);
+        // What the file loads is judged, with the assumption in a note.
+        let d = run(
+            &[("app.py", app), ("startup.txt", "gunicorn app:app\n")],
+            None,
+        );
+        assert_eq!(d.len(), 1);
+        assert!(
+            d[0].notes
+                .iter()
+                .any(|n| n.contains("`startup.txt` at the app root is assumed")),
+            "{:?}",
+            d[0].notes
+        );
+    }
+
+    #[test]
     fn custom_command_attribute() {
         let files = [(
             "src/main.py",

@@ -382,6 +382,24 @@ mod tests {
     }
 
     #[test]
+    fn an_option_on_a_continued_line_is_removed_from_the_one_line() {
+        let files = [
+            ("app.py", "app = None\n"),
+            (
+                "startup.sh",
+                "gunicorn app:app \\\n    --daemon \\\n    --bind=0.0.0.0:8000\n",
+            ),
+        ];
+        let files: Vec<(&str, &[u8])> = files.iter().map(|(p, t)| (*p, t.as_bytes())).collect();
+        let d = crate::rules::run_check(&files, |_| {}, super::check);
+        assert_eq!(d.len(), 1);
+        assert_eq!(
+            d[0].help.as_deref(),
+            Some("change lines 1-3 of startup.sh to `gunicorn app:app --bind=0.0.0.0:8000`")
+        );
+    }
+
+    #[test]
     fn command_options_and_branches() {
         let files = [("app.py", "app = None\n")];
         assert_eq!(

@@ -159,6 +159,20 @@ mod tests {
     }
 
     #[test]
+    fn a_root_startup_file_is_the_startup_command() {
+        // Auto-detection would find nothing here, but the root startup.sh is taken as the command.
+        let files = [
+            (
+                "src/hello.py",
+                "from flask import Flask\nmyapp = Flask(__name__)\n",
+            ),
+            ("startup.sh", "gunicorn --chdir src hello:myapp\n"),
+        ];
+        assert!(run(&files, None).is_empty());
+        assert_eq!(run(&files[..1], None).len(), 1);
+    }
+
+    #[test]
     fn silent_when_something_is_detected_or_no_python() {
         assert!(run(&[("app.py", "print('hi')\n")], None).is_empty());
         assert!(run(&[("proj/wsgi.py", "application = None\n")], None).is_empty());
