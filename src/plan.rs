@@ -269,6 +269,9 @@ impl Plan {
         if let Some(file) = &s.startup_file {
             let _ = writeln!(out, "  startup file:   {file}");
         }
+        if let Some(assumption) = &s.assumption {
+            let _ = writeln!(out, "  assumed:        {assumption}");
+        }
         if let Some(suggested) = &s.suggested_command {
             let _ = writeln!(out, "  would work:     {suggested}");
         }
@@ -317,9 +320,14 @@ impl Plan {
 pub fn plan(root: &std::path::Path, inputs: &Inputs) -> Result<Plan, ProjectError> {
     let project = Project::discover(root)?;
     let platform = Platform::build(&project, inputs);
+    let mut startup = startup_plan(&platform);
+    // The same sentence the findings that rely on the assumption carry.
+    if let Some(file) = startup.startup_file.as_deref().filter(|_| startup.assumed) {
+        startup.assumption = Some(crate::rules::fixes::startup_file_assumption(file));
+    }
     Ok(Plan {
         build: BuildView::new(&platform),
-        startup: startup_plan(&platform),
+        startup,
         required_env: required_env(&platform),
         django_settings: django_plan(&platform),
         app_settings: platform

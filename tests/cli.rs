@@ -656,3 +656,164 @@ fn a_closed_stdout_is_not_a_crash() {
         );
     }
 }
+
+/// One finding as a format shows it: code, path, line, column, message.
+type Shown = (String, String, u64, u64, String);
+
+/// A root `startup.sh` and no configured startup command: every format tells the same story (the file is
+/// taken as the startup command, so its contents are judged and auto-detection is not), and `plan` says
+/// the same, with the assumption and how to configure the file.
+#[test]
+fn a_root_startup_file_tells_one_story_in_every_format_and_in_plan() {
+    let case = project("flask-startup-sh");
+    let check = |format: &str| {
+        let o = run(&["check", path_str(&case), "--format", format]);
+        assert_no_panic(&o);
+        assert_eq!(o.status.code(), Some(1), "{format}: {}", stderr(&o));
+        stdout(&o)
+    };
+    let number = |s: &str| s.trim().parse::<u64>().unwrap();
+
+    let json: serde_json::Value = serde_json::from_str(&check("json")).unwrap();
+    let mut from_json: Vec<Shown> = Vec::new();
+    for d in json.as_array().unwrap() {
+        from_json.push((
+            d["code"].as_str().unwrap().to_owned(),
+            d["path"].as_str().unwrap().to_owned(),
+            d["start"]["line"].as_u64().unwrap(),
+            d["start"]["column"].as_u64().unwrap(),
+            d["message"].as_str().unwrap().to_owned(),
+        ));
+        let notes = d["notes"].as_array().unwrap();
+        assert!(
+            notes.iter().any(|n| n
+                .as_str()
+                .unwrap()
+                .contains("`startup.sh` at the app root is assumed to be the startup file")),
+            "a finding that relies on the assumption says so: {d}"
+        );
+    }
+    let codes: Vec<&str> = from_json.iter().map(|f| f.0.as_str()).collect();
+    assert_eq!(codes, ["AZ206", "AZ210", "AZ207"], "{from_json:?}");
+    assert!(from_json.iter().all(|f| f.1.ends_with("startup.sh")));
+    // The fix of the command written over four lines is one line.
+    let az207 = &json.as_array().unwrap()[2];
+    assert_eq!(
+        az207["help"],
+        "change lines 5-8 of startup.sh to `gunicorn --workers 2 --bind 0.0.0.0:8000 --timeout 120 app:application`"
+    );
+
+    let concise: Vec<Shown> = check("concise")
+        .lines()
+        .map(|l| {
+            let mut parts = l.splitn(4, ':');
+            let (path, line, col, rest) = (
+                parts.next().unwrap(),
+                parts.next().unwrap(),
+                parts.next().unwrap(),
+                parts.next().unwrap().trim_start(),
+            );
+            let (code, message) = rest.split_once(' ').unwrap();
+            (
+                code.to_owned(),
+                path.to_owned(),
+                number(line),
+                number(col),
+                message.to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(concise, from_json, "concise");
+
+    let github: Vec<Shown> = check("github")
+        .lines()
+        .map(|l| {
+            let (command, data) = l.split_once("::").unwrap().1.split_once("::").unwrap();
+            let properties = command.split_once(' ').unwrap().1;
+            let property = |key: &str| {
+                properties
+                    .split(',')
+                    .find_map(|p| p.strip_prefix(key))
+                    .unwrap()
+                    .to_owned()
+            };
+            let title = property("title=");
+            (
+                title.split(' ').next().unwrap().to_owned(),
+                property("file="),
+                number(&property("line=")),
+                number(&property("col=")),
+                data.split("%0A").next().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(github, from_json, "github");
+
+    let sarif: serde_json::Value = serde_json::from_str(&check("sarif")).unwrap();
+    let from_sarif: Vec<Shown> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let location = &r["locations"][0]["physicalLocation"];
+            (
+                r["ruleId"].as_str().unwrap().to_owned(),
+                location["artifactLocation"]["uri"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned(),
+                location["region"]["startLine"].as_u64().unwrap(),
+                location["region"]["startColumn"].as_u64().unwrap(),
+                r["message"]["text"]
+                    .as_str()
+                    .unwrap()
+                    .split('\n')
+                    .next()
+                    .unwrap()
+                    .to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(from_sarif, from_json, "sarif");
+
+    let text = check("text");
+    for (code, path, line, col, message) in &from_json {
+        assert!(text.contains(&format!("[{code}]: {message}")), "{text}");
+        assert!(text.contains(&format!("┌─ {path}:{line}:{col}")), "{text}");
+    }
+    assert_eq!(
+        text.matches("`startup.sh` at the app root is assumed to be the startup file")
+            .count(),
+        3,
+        "{text}"
+    );
+
+    // `plan` reads the same decision: the file is the startup command, and an assumption.
+    let o = run(&["plan", path_str(&case), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let plan: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let startup = &plan["startup"];
+    assert_eq!(startup["kind"], "custom");
+    assert_eq!(startup["command"], "startup.sh");
+    assert_eq!(startup["startup_file"], "startup.sh");
+    assert_eq!(
+        (&startup["module"], &startup["attribute"]),
+        (&serde_json::json!("app"), &serde_json::json!("application"))
+    );
+    assert_eq!(startup["assumed"], true);
+    let assumption = startup["assumption"].as_str().unwrap();
+    assert!(
+        assumption.contains("--startup-file startup.sh") && assumption.contains("portal"),
+        "{assumption}"
+    );
+    // The note on the findings is the plan's sentence.
+    assert_eq!(json[0]["notes"][0].as_str(), Some(assumption));
+    let o = run(&["plan", path_str(&case)]);
+    let text = stdout(&o);
+    assert!(
+        text.contains("  kind:           custom\n")
+            && text.contains("  command:        startup.sh\n")
+            && text.contains(&format!("  assumed:        {assumption}\n")),
+        "{text}"
+    );
+}

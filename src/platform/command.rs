@@ -1,9 +1,11 @@
-//! Server commands (`gunicorn ...`, `uvicorn ...`, `python manage.py runserver`, ...) read from a startup
-//! command or script, with every option and its position.
+//! Server commands: which simple command of a startup text starts a server (`gunicorn ...`,
+//! `uvicorn ...`, `flask run`, `python manage.py runserver`, `python <script>.py`), with every option and
+//! its position. Only the command line: what the options mean for gunicorn is `gunicorn.rs`'s, where the
+//! server runs and what it imports is the start-up text's (`startup/text.rs`).
 
 use ruff_text_size::{TextRange, TextSize};
 
-use super::shell::{Word, text_commands};
+use super::shell::{Word, env_assignment, text_commands};
 
 /// The program a command starts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -166,20 +168,25 @@ const UVICORN_VALUE_OPTIONS: &[&str] = &[
 pub fn server_commands(text: &str) -> Vec<ServerCommand> {
     text_commands(text)
         .into_iter()
-        .filter_map(|(line, words)| classify(words, line))
+        .filter_map(|(line, words)| classify(&words, line))
         .collect()
 }
 
+/// Where the program of a simple command starts: after `NAME=value` assignments and the `exec`, `nohup`,
+/// `env`, `time` and `sudo` prefixes (`words.len()` when there is none).
+pub fn program_start(words: &[Word]) -> usize {
+    words
+        .iter()
+        .position(|w| {
+            !(matches!(w.text.as_str(), "exec" | "nohup" | "env" | "time" | "sudo")
+                || env_assignment(&w.text).is_some())
+        })
+        .unwrap_or(words.len())
+}
+
 /// The server command a simple command starts, if it starts one (`line`: its 1-based line).
-pub(crate) fn classify(words: Vec<Word>, line: usize) -> Option<ServerCommand> {
-    // Skip `exec`, `nohup`, `env`, `VAR=value` prefixes.
-    let start = words.iter().position(|w| {
-        !(matches!(w.text.as_str(), "exec" | "nohup" | "env" | "time")
-            || (w.text.contains('=')
-                && !w.text.starts_with('-')
-                && w.text.split('=').next().is_some_and(is_name)))
-    })?;
-    let words: Vec<Word> = words[start..].to_vec();
+pub fn classify(words: &[Word], line: usize) -> Option<ServerCommand> {
+    let words: Vec<Word> = words[program_start(words)..].to_vec();
     let program = words
         .first()?
         .text
@@ -233,10 +240,6 @@ pub(crate) fn classify(words: Vec<Word>, line: usize) -> Option<ServerCommand> {
         target,
         line,
     })
-}
-
-fn is_name(s: &str) -> bool {
-    !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 fn parse_options(kind: &ServerKind, args: &[Word]) -> (Vec<OptionArg>, Option<Word>) {

@@ -273,17 +273,8 @@ impl<'p, 'a> Resolver<'p, 'a> {
         if let Some(entry) = &platform.startup.entry {
             roots.push(entry.import_root.clone());
         }
-        if let Some(command) = &platform.startup.command {
-            let words = shlex::split(&command.command).unwrap_or_default();
-            for (i, w) in words.iter().enumerate() {
-                if let Some(v) = w.strip_prefix("--pythonpath=") {
-                    roots.extend(v.split(',').map(str::to_owned));
-                } else if w == "--pythonpath"
-                    && let Some(v) = words.get(i + 1)
-                {
-                    roots.extend(v.split(',').map(str::to_owned));
-                }
-            }
+        for server in platform.startup.servers() {
+            roots.extend(server.pythonpath.iter().cloned());
         }
         for dir in platform.requirements.local_package_dirs() {
             roots.push(format!("{dir}/src"));

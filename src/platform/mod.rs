@@ -39,7 +39,6 @@ pub struct Platform<'a> {
     pub pyproject: pyproject::Pyproject,
     pub requirements: requirements::Requirements,
     pub startup: Startup,
-    pub gunicorn: gunicorn::GunicornConfig,
     pub django: Option<DjangoSettings>,
     /// The settings `manage.py` loads (Oryx's `collectstatic` runs it), when it names a module.
     pub django_collectstatic: Option<DjangoSettings>,
@@ -59,7 +58,6 @@ impl<'a> Platform<'a> {
         let requirements = requirements::Requirements::detect(project, &app_settings, &pyproject);
         let oryx = oryx::OryxPlan::detect(project, &app_settings, &python, &requirements, &build);
         let startup = Startup::detect_with(project, sources.startup_inputs(&python, oryx.runs));
-        let gunicorn = gunicorn::GunicornConfig::detect_with(project, &startup, &app_settings);
         let django = DjangoSettings::resolve(project, &app_settings, startup.entry.as_ref());
         let django_collectstatic = DjangoSettings::resolve_for_manage_py(project, &app_settings);
         Platform {
@@ -71,7 +69,6 @@ impl<'a> Platform<'a> {
             pyproject,
             requirements,
             startup,
-            gunicorn,
             django,
             django_collectstatic,
             oryx,
@@ -107,14 +104,15 @@ impl<'a> Platform<'a> {
         }
         platform
             .startup
-            .scripts
-            .iter()
-            .find(|s| mentions(s.file))
-            .map(|s| project.rel_path(s.file).to_owned())
+            .startup_file
+            .as_ref()
+            .and_then(|f| f.file)
+            .filter(|&f| mentions(f))
+            .map(|f| project.rel_path(f).to_owned())
     }
 
     /// The Python files App Service imports at start-up: the entry module, the modules it imports from
-    /// the repository (top level only), the settings modules and `gunicorn.conf.py`.
+    /// the repository (top level only), the settings modules and the gunicorn config file gunicorn loads.
     pub fn startup_python_files(&self) -> &[FileId] {
         self.startup_files
             .get_or_init(|| self.find_startup_python_files())
@@ -139,7 +137,10 @@ impl<'a> Platform<'a> {
                 }
             }
         }
-        if let Some(conf) = self.project.file("gunicorn.conf.py")
+        if let Some(conf) = self
+            .startup
+            .gunicorn_settings()
+            .and_then(|g| g.used_config_file())
             && !files.contains(&conf)
         {
             files.push(conf);

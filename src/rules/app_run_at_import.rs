@@ -3,7 +3,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::platform::EntryKind;
 use crate::platform::command::ServerKind;
-use crate::platform::gunicorn::CallKind;
+use crate::platform::startup::CallKind;
 use crate::project::Span;
 use crate::rules::{Category, Context, RuleMeta};
 
@@ -20,11 +20,11 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let Some(entry) = &ctx.startup.entry else {
         return;
     };
-    let model = &ctx.gunicorn;
     // The server that imports the entry module.
     let importer = match entry.kind {
-        EntryKind::Custom => model
-            .servers
+        EntryKind::Custom => ctx
+            .startup
+            .servers()
             .iter()
             .find_map(|s| match s.command.kind {
                 ServerKind::Gunicorn => Some("gunicorn"),
@@ -36,7 +36,7 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     };
     let project = ctx.project;
     let file = project.rel_path(entry.file);
-    for call in &model.entry_calls {
+    for call in &ctx.startup.entry_calls {
         let server = match call.kind {
             CallKind::AppRun | CallKind::SocketIoRun => "the development server",
             CallKind::UvicornRun => "a uvicorn server",

@@ -6,9 +6,8 @@ use crate::diagnostic::Diagnostic;
 use crate::platform::EntryKind;
 use crate::platform::apps::{self, Framework, Resolved, gunicorn_command};
 use crate::platform::command::ServerKind;
-use crate::platform::startup::{
-    SUGGESTED_ASGI_WORKER, ServerAt, StartupKind, WorkerClass, entry_object, worker_class,
-};
+use crate::platform::gunicorn::{SUGGESTED_ASGI_WORKER, WorkerClass};
+use crate::platform::startup::{Server, StartupKind, StartupText, entry_object};
 use crate::rules::{Category, Context, RuleMeta, fixes};
 
 pub static META: RuleMeta = RuleMeta {
@@ -28,9 +27,12 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     match ctx.startup.kind {
         StartupKind::Flask | StartupKind::Django => auto_detected(ctx, out),
         StartupKind::Custom => {
-            for server in ctx.startup.servers() {
+            let Some(text) = ctx.startup.run() else {
+                return;
+            };
+            for server in &text.servers {
                 if server.command.kind == ServerKind::Gunicorn {
-                    custom(ctx, server, out);
+                    custom(ctx, text, server, out);
                 }
             }
         }
@@ -75,7 +77,7 @@ fn auto_detected(ctx: &Context, out: &mut Vec<Diagnostic>) {
     out.push(d.note(SYNC_CALLS_WSGI));
 }
 
-fn custom(ctx: &Context, server: &ServerAt, out: &mut Vec<Diagnostic>) {
+fn custom(ctx: &Context, text: &StartupText, server: &Server, out: &mut Vec<Diagnostic>) {
     let project = ctx.project;
     let startup = &ctx.startup;
     let (Some(file), Some(attribute), Some(target)) =
@@ -94,7 +96,10 @@ fn custom(ctx: &Context, server: &ServerAt, out: &mut Vec<Diagnostic>) {
     if !framework.is_asgi() {
         return;
     }
-    let class = worker_class(project, server, &ctx.app_settings);
+    let Some(settings) = &server.gunicorn else {
+        return;
+    };
+    let class = settings.worker_class(project, &server.command);
     if class.serves_asgi() != Some(false) {
         return;
     }
@@ -128,13 +133,15 @@ fn custom(ctx: &Context, server: &ServerAt, out: &mut Vec<Diagnostic>) {
             )
         }
     };
-    let help = fixes::edit_startup(project, startup, target.range, &[edit])
-        .unwrap_or_else(|| format!("add `-k {SUGGESTED_ASGI_WORKER}` to the gunicorn command"));
-    let mut d = Diagnostic::new(&META, startup.span_of(target.range), message)
+    let help = fixes::edit_startup(project, text, &[edit]);
+    let mut d = Diagnostic::new(&META, text.span(target.range), message)
         .label("an ASGI app on a WSGI worker")
         .secondary(app_span, format!("the {} app", framework.label()))
         .help(help);
     if let Some(note) = fixes::startup_flag_note(startup) {
+        d = d.note(note);
+    }
+    if let Some(note) = fixes::assumed_startup_file_note(project, startup) {
         d = d.note(note);
     }
     out.push(d.note(SYNC_CALLS_WSGI));

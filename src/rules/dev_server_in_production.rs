@@ -2,7 +2,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::platform::command::ServerKind;
-use crate::platform::gunicorn::{CallKind, StartupServer, StartupText};
+use crate::platform::startup::{CallKind, Server, StartupText};
 use crate::project::Project;
 use crate::rules::{Category, Context, RuleMeta, fixes};
 
@@ -21,10 +21,11 @@ const FLASK_DEV: &str = "Flask's documentation says its development server is no
 const GUNICORN: &str = "gunicorn --bind=0.0.0.0:8000 --timeout 600";
 
 pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
-    let model = &ctx.gunicorn;
-    for server in &model.servers {
-        let text = &model.texts[server.text];
-        let written = text.text[server.command.range()].to_owned();
+    let Some(text) = ctx.startup.run() else {
+        return;
+    };
+    for server in &text.servers {
+        let written = text.edited(server.command.range(), &[]);
         let d = match &server.command.kind {
             ServerKind::DjangoRunserver => {
                 let target = django_target(ctx.project, server);
@@ -83,7 +84,7 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             "gunicorn is the server App Service itself starts for an app it detects, with these arguments, \
              and it is installed in every Python image",
         );
-        let d = match fixes::assumed_startup_file_note(ctx.project, text) {
+        let d = match fixes::assumed_startup_file_note(ctx.project, &ctx.startup) {
             Some(note) => d.note(note),
             None => d,
         };
@@ -92,13 +93,8 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
 }
 
 /// The startup command or line with the server replaced by gunicorn serving `target`.
-fn replace_help(
-    project: &Project,
-    text: &StartupText,
-    server: &StartupServer,
-    target: &str,
-) -> String {
-    fixes::edit_startup_text(
+fn replace_help(project: &Project, text: &StartupText, server: &Server, target: &str) -> String {
+    fixes::edit_startup(
         project,
         text,
         &[(server.command.range(), format!("{GUNICORN} {target}"))],
@@ -106,7 +102,7 @@ fn replace_help(
 }
 
 /// `[--chdir DIR ]MODULE.wsgi` for the project whose `manage.py` the command runs.
-fn django_target(project: &Project, server: &StartupServer) -> String {
+fn django_target(project: &Project, server: &Server) -> String {
     let cwd = server.cwd.as_deref().unwrap_or("");
     let manage = server
         .command
@@ -138,7 +134,7 @@ fn django_target(project: &Project, server: &StartupServer) -> String {
 }
 
 /// `MODULE:ATTR` for `flask run`: `--app`, else `FLASK_APP`, else what Flask finds (`wsgi.py`, `app.py`).
-fn flask_target(ctx: &Context, server: &StartupServer) -> String {
+fn flask_target(ctx: &Context, server: &Server) -> String {
     let spec = server
         .command
         .value("--app")

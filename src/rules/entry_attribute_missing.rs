@@ -5,7 +5,7 @@ use crate::platform::EntryKind;
 use crate::platform::apps::{self, Framework, ModuleNames, Resolved, gunicorn_command};
 use crate::platform::command::ServerKind;
 use crate::platform::modules::EntryModule;
-use crate::platform::startup::{ServerAt, StartupKind};
+use crate::platform::startup::{Server, StartupKind, StartupText};
 use crate::project::{FileId, Project, Span};
 use crate::rules::{Category, Context, RuleMeta, fixes};
 
@@ -37,7 +37,10 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             }
         }
         StartupKind::Custom => {
-            for server in startup.servers() {
+            let Some(text) = startup.run() else {
+                return;
+            };
+            for server in &text.servers {
                 if !matches!(
                     server.command.kind,
                     ServerKind::Gunicorn | ServerKind::Uvicorn
@@ -48,7 +51,7 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                     continue;
                 };
                 if ModuleNames::of(project, file).defines(attribute) == Some(false) {
-                    out.push(custom_missing(ctx, server, file, attribute));
+                    out.push(custom_missing(ctx, text, server, file, attribute));
                 }
             }
         }
@@ -211,7 +214,13 @@ fn elsewhere(ctx: &Context, not_in: FileId) -> Option<(String, String)> {
     ))
 }
 
-fn custom_missing(ctx: &Context, server: &ServerAt, file: FileId, attribute: &str) -> Diagnostic {
+fn custom_missing(
+    ctx: &Context,
+    text: &StartupText,
+    server: &Server,
+    file: FileId,
+    attribute: &str,
+) -> Diagnostic {
     let project = ctx.project;
     let startup = &ctx.startup;
     let rel = project.rel_path(file);
@@ -225,7 +234,7 @@ fn custom_missing(ctx: &Context, server: &ServerAt, file: FileId, attribute: &st
         "`{rel}` has no top-level `{attribute}`, the name the startup command loads (`{}`)",
         target.text
     );
-    let span = startup.span_of(target.range);
+    let span = text.span(target.range);
     let mut d =
         Diagnostic::new(&META, span, message).label(format!("`{module}` has no `{attribute}`"));
     let help = match real_in_module(project, file, &server.roots()) {
@@ -253,7 +262,11 @@ fn custom_missing(ctx: &Context, server: &ServerAt, file: FileId, attribute: &st
                     )
                 },
             );
-            fixes::edit_startup(project, startup, target.range, &[(target.range, written)])
+            Some(fixes::edit_startup(
+                project,
+                text,
+                &[(target.range, written)],
+            ))
         }
         None => match elsewhere(ctx, file) {
             Some((command, note)) => {
@@ -264,6 +277,9 @@ fn custom_missing(ctx: &Context, server: &ServerAt, file: FileId, attribute: &st
         },
     };
     if let Some(note) = fixes::startup_flag_note(startup) {
+        d = d.note(note);
+    }
+    if let Some(note) = fixes::assumed_startup_file_note(project, startup) {
         d = d.note(note);
     }
     d.help(help.unwrap_or_else(|| {
@@ -329,6 +345,29 @@ mod tests {
         ] {
             assert!(run(&[("app.py", body)], None).is_empty(), "{body}");
         }
+    }
+
+    #[test]
+    fn a_root_startup_file_replaces_the_auto_detected_name() {
+        // Auto-detection would load `app:app`; the root startup.txt (taken as the command) loads
+        // `app:application`, which exists.
+        let app = "from flask import Flask\napplication = Flask(__name__)\n";
+        let startup = "gunicorn --bind=0.0.0.0 app:application\n";
+        assert!(run(&[("app.py", app), ("startup.txt", startup)], None).is_empty());
+        assert_eq!(run(&[("app.py", app)], None).len(), 1);
+        // What the file loads is judged, with the assumption in a note.
+        let d = run(
+            &[("app.py", app), ("startup.txt", "gunicorn app:app\n")],
+            None,
+        );
+        assert_eq!(d.len(), 1);
+        assert!(
+            d[0].notes
+                .iter()
+                .any(|n| n.contains("`startup.txt` at the app root is assumed")),
+            "{:?}",
+            d[0].notes
+        );
     }
 
     #[test]

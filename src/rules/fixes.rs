@@ -4,15 +4,10 @@
 //! The model gives the facts (where a value comes from, what an edited command or line would be); the
 //! words are here, so the model knows nothing of how rules speak.
 
-use ruff_text_size::{TextRange, TextSize};
+use ruff_text_size::TextRange;
 
-use crate::diagnostic::Diagnostic;
-use crate::platform::app_settings::{AppSettings, Source};
-use crate::platform::gunicorn::{
-    ConfigFileUse, ContainerSetting, GunicornConfig, SettingOrigin, StartupText, TextOrigin,
-    cli_option, removal_range,
-};
-use crate::platform::startup::{Startup, describe_source};
+use crate::platform::app_settings::Source;
+use crate::platform::startup::{Startup, StartupDecision, StartupText, TextOrigin};
 use crate::project::Project;
 
 /// The `az` command that sets the site's startup command.
@@ -68,18 +63,15 @@ pub fn set_app_setting_help(project: &Project, name: &str, value: &str, source: 
     }
 }
 
-/// The exact way to make `command` the startup command where `source` sets it: the `az` command for the
-/// site's setting, or the value to write in the template or workflow.
+/// The exact way to make `command` the startup command where `source` sets it now: in the file (template,
+/// workflow) and line that sets it, or with `az` for a command that lives in the site.
 pub fn set_startup_command(project: &Project, source: &Source, command: &str) -> String {
     match source {
         Source::File(_) => format!(
-            "set the startup command to `{command}` in {}",
+            "change the startup command in {} to `{command}`",
             source.describe_at(project)
         ),
-        Source::Flag(_) => format!(
-            "set the startup command: `{AZ_SET_STARTUP} {}`",
-            shell_word(command)
-        ),
+        Source::Flag(_) => set_startup_help(command),
     }
 }
 
@@ -126,64 +118,10 @@ pub fn set_startup_help(command: &str) -> String {
     )
 }
 
-/// The fix of a custom start as words: the command or the line of its startup file holding `at` (a range
-/// of the run text) with `edits` applied, said as "set the startup command to `...`" or "change line N of
-/// `startup.sh` to `...`".
+/// The exact way to apply `edits` to what a custom start runs (made on the line holding the first edit):
+/// the line to write in the startup file (a command continued over several lines with `\\` becomes one
+/// line), or the startup command to set where it is set.
 pub fn edit_startup(
-    project: &Project,
-    startup: &Startup,
-    at: TextRange,
-    edits: &[(TextRange, String)],
-) -> Option<String> {
-    let (line, fixed) = startup.edited_line(at, edits)?;
-    Some(match startup.run().and_then(|run| run.file) {
-        Some(file) => format!(
-            "change line {line} of `{}` to `{fixed}`",
-            project.rel_path(file)
-        ),
-        None => replace_startup_command(project, startup, &fixed),
-    })
-}
-
-/// How to replace the configured startup command with `fixed`: in the file that sets it, or with `az`.
-pub fn replace_startup_command(project: &Project, startup: &Startup, fixed: &str) -> String {
-    match startup.command.as_ref().map(|c| &c.source) {
-        Some(source @ Source::File(_)) => format!(
-            "change the startup command in {} to `{fixed}`",
-            describe_source(project, source)
-        ),
-        _ => set_startup_help(fixed),
-    }
-}
-
-/// "the startup command is set by `--startup-command`", for a command that has no place in the app to
-/// point at.
-pub fn startup_flag_note(startup: &Startup) -> Option<String> {
-    match startup.command.as_ref().map(|c| &c.source) {
-        Some(Source::Flag(flag)) if startup.run().is_none_or(|r| r.file.is_none()) => {
-            Some(format!("the startup command is set by `{flag}`"))
-        }
-        _ => None,
-    }
-}
-
-/// The note that says a startup file was assumed, when it was.
-pub fn assumed_startup_file_note(project: &Project, text: &StartupText) -> Option<String> {
-    match text.origin {
-        TextOrigin::Script {
-            file,
-            configured: false,
-        } => Some(format!(
-            "no startup command was given, so `{}` at the app root is assumed to be the startup file",
-            project.rel_path(file)
-        )),
-        _ => None,
-    }
-}
-
-/// The exact way to apply `edits` to a startup text (made on the line holding the first edit): the line
-/// to write in a startup file, or the startup command to set.
-pub fn edit_startup_text(
     project: &Project,
     text: &StartupText,
     edits: &[(TextRange, String)],
@@ -191,155 +129,51 @@ pub fn edit_startup_text(
     let Some(first) = edits.first() else {
         return String::new();
     };
-    let (line, line_range) = text.line_at(first.0.start());
     match &text.origin {
-        TextOrigin::Script { file, .. } => format!(
-            "change line {line} of {} to `{}`",
-            project.rel_path(*file),
-            text.edited(line_range, edits).trim()
-        ),
+        TextOrigin::File(file) => {
+            let line = text.line_at(first.0.start());
+            let lines = if line.first == line.last {
+                format!("line {}", line.first)
+            } else {
+                format!("lines {}-{}", line.first, line.last)
+            };
+            format!(
+                "change {lines} of {} to `{}`",
+                project.rel_path(*file),
+                text.edited(line.range, edits).trim()
+            )
+        }
         TextOrigin::Command(source) => {
-            let whole = text.edited(TextRange::up_to(TextSize::of(text.text.as_str())), edits);
-            let whole = whole.trim();
-            match source {
-                Source::Flag(_) => {
-                    let quoted = shlex::try_quote(whole)
-                        .map_or_else(|_| whole.to_owned(), |q| q.into_owned());
-                    format!("set the startup command to `{whole}`: `{AZ_SET_STARTUP} {quoted}`")
-                }
-                Source::File(span) => format!(
-                    "change the startup command in {} to `{whole}`",
-                    project.rel_path(span.file)
-                ),
-            }
+            set_startup_command(project, source, text.edited_whole(edits).trim())
         }
     }
 }
 
-/// How gunicorn is given a setting, for a message: "gunicorn.conf.py sets `reload = True`" (`in_file`),
-/// "gunicorn is started with `--reload`" or "the app setting GUNICORN_CMD_ARGS gives gunicorn `--reload`"
-/// (`in_command`).
-pub fn gunicorn_setting_said(
-    project: &Project,
-    origin: &SettingOrigin,
-    in_file: &str,
-    in_command: &str,
-) -> String {
-    match origin {
-        SettingOrigin::ConfigFile(file) => format!("{} sets `{in_file}`", project.rel_path(*file)),
-        SettingOrigin::EnvArgs(_) => {
-            format!("the app setting GUNICORN_CMD_ARGS gives gunicorn `{in_command}`")
+/// "the startup command is set by `--startup-command`", for a command that has no place in the app to
+/// point at.
+pub fn startup_flag_note(startup: &Startup) -> Option<String> {
+    match (&startup.decision, startup.run().map(|r| &r.origin)) {
+        (StartupDecision::Configured(Source::Flag(flag)), Some(TextOrigin::Command(_))) => {
+            Some(format!("the startup command is set by `{flag}`"))
         }
-        SettingOrigin::Command | SettingOrigin::Platform => {
-            format!("gunicorn is started with `{in_command}`")
-        }
+        _ => None,
     }
 }
 
-/// The change a gunicorn setting needs, for [`gunicorn_setting_help`].
-pub struct GunicornEdit<'a> {
-    /// The setting as the config file writes it (`reload = True`).
-    pub written: String,
-    /// The config-file line to write instead; `None` removes the line.
-    pub file_line: Option<String>,
-    /// The value to give the option on the command line instead; `None` removes the option.
-    pub value: Option<&'a str>,
-    /// Why, for the config-file and app-setting fixes.
-    pub reason: &'a str,
+/// What taking a root startup file as the startup command assumes, and how to make it true: the one
+/// sentence `plan` and the findings that rely on the assumption say.
+pub fn startup_file_assumption(path: &str) -> String {
+    format!(
+        "no startup command is set anywhere this tool can see, so `{path}` at the app root is assumed to be \
+         the startup file; App Service runs it only if the site's startup command names it: \
+         `{AZ_SET_STARTUP} {path}`, or Startup Command in the portal's configuration"
+    )
 }
 
-/// The exact fix of a setting of the custom gunicorn command where it is given: the line to write in (or
-/// remove from) the config file, the startup command or line with the option changed, or the
-/// `GUNICORN_CMD_ARGS` value to set.
-pub fn gunicorn_setting_help(
-    project: &Project,
-    gunicorn: &GunicornConfig,
-    app_settings: &AppSettings,
-    found: &ContainerSetting,
-    edit: &GunicornEdit,
-) -> String {
-    let setting = &found.setting;
-    let option = cli_option(setting.name).unwrap_or(setting.name);
-    match &setting.origin {
-        SettingOrigin::ConfigFile(file) => {
-            let path = project.rel_path(*file);
-            let (written, reason) = (&edit.written, edit.reason);
-            match &edit.file_line {
-                Some(line) => format!("write `{line}` in {path} instead of `{written}`: {reason}"),
-                None => format!("remove `{written}` from {path}: {reason}"),
-            }
-        }
-        SettingOrigin::Command => {
-            let Some((server, text)) = gunicorn
-                .command()
-                .and_then(|server| Some((server, gunicorn.texts.get(server.text)?)))
-            else {
-                return format!("remove `{option}` from the startup command");
-            };
-            let Some(given) = server.command.options.iter().find(|o| {
-                o.name == option || (setting.name == "errorlog" && o.name == "--log-file")
-            }) else {
-                return format!("remove `{option}` from the startup command");
-            };
-            let change = match (edit.value, &given.value) {
-                (Some(new), Some(value)) => (value.range, new.to_owned()),
-                (_, Some(value)) => (
-                    removal_range(&text.text, given.word.range.cover(value.range)),
-                    String::new(),
-                ),
-                (_, None) => (removal_range(&text.text, given.word.range), String::new()),
-            };
-            edit_startup_text(project, text, &[change])
-        }
-        SettingOrigin::EnvArgs(source) => {
-            let current = app_settings
-                .get("GUNICORN_CMD_ARGS")
-                .map(|s| s.value.clone())
-                .unwrap_or_default();
-            let fixed = match edit.value {
-                Some(new) => current.replacen(&found.shown, new, 1),
-                None => current
-                    .split_whitespace()
-                    .filter(|w| !w.starts_with(option) && *w != found.shown && *w != "-D")
-                    .collect::<Vec<_>>()
-                    .join(" "),
-            };
-            set_app_setting_help(project, "GUNICORN_CMD_ARGS", &fixed, source)
-        }
-        SettingOrigin::Platform => String::new(),
-    }
-}
-
-/// A finding about a setting in the config file, with why gunicorn reads that file: a label on the
-/// startup command that makes it, else a note.
-pub fn with_gunicorn_config_reason(
-    project: &Project,
-    gunicorn: &GunicornConfig,
-    origin: &SettingOrigin,
-    d: Diagnostic,
-) -> Diagnostic {
-    let SettingOrigin::ConfigFile(file) = origin else {
-        return d;
-    };
-    let path = project.rel_path(*file);
-    let why = match gunicorn.config_file.map(|c| c.usage) {
-        Some(ConfigFileUse::Named(_)) => {
-            format!("gunicorn loads {path} because the startup command names it with `-c`")
-        }
-        _ => format!(
-            "gunicorn loads {path} from the folder it starts in because the startup command gives no `-c`"
-        ),
-    };
-    let command = gunicorn.command().and_then(|server| {
-        gunicorn
-            .texts
-            .get(server.text)?
-            .span(server.command.range())
-    });
-    match command {
-        Some(span) => d.secondary(span, why),
-        None => d.note(why),
-    }
+/// The note on a finding that relies on a root startup file taken as the startup command, when it is.
+pub fn assumed_startup_file_note(project: &Project, startup: &Startup) -> Option<String> {
+    let file = startup.assumed_file()?;
+    Some(startup_file_assumption(project.rel_path(file)))
 }
 
 /// A shell word for `text`, quoted only when it needs to be.
@@ -358,9 +192,10 @@ fn shell_word(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::platform::gunicorn::GunicornConfig;
+    use crate::platform::AppSettings;
     use crate::platform::startup::StartupCommand;
     use crate::project::{PythonVersion, Span};
+    use ruff_text_size::TextSize;
 
     fn project(files: &[(&str, &str)]) -> (tempfile::TempDir, Project) {
         crate::project::test_project(files)
@@ -371,7 +206,12 @@ mod tests {
             command: command.to_owned(),
             source: Source::flag("--startup-command"),
         };
-        Startup::detect(project, Some(command), PythonVersion::PY312)
+        Startup::detect(
+            project,
+            Some(command),
+            PythonVersion::PY312,
+            &AppSettings::default(),
+        )
     }
 
     #[test]
@@ -425,11 +265,11 @@ mod tests {
         );
         assert_eq!(
             set_startup_command(&p, &at_y, "gunicorn app:app"),
-            "set the startup command to `gunicorn app:app` in infra/main.bicep:2"
+            "change the startup command in infra/main.bicep:2 to `gunicorn app:app`"
         );
         assert_eq!(
             set_startup_command(&p, &Source::flag("--startup-command"), "gunicorn app:app"),
-            "set the startup command: `az webapp config set --resource-group <group> --name <app> --startup-file 'gunicorn app:app'`"
+            "set the startup command to `gunicorn app:app`: `az webapp config set --resource-group <group> --name <app> --startup-file \"gunicorn app:app\"`"
         );
         assert_eq!(
             set_python_version(&p, &at_y, "3.12"),
@@ -456,11 +296,11 @@ mod tests {
             ),
         ]);
         let startup = with_command(&project, "startup.sh");
-        let model = GunicornConfig::detect(&project, &startup);
-        let server = model.command().unwrap();
-        let fix = edit_startup_text(
+        let text = startup.run().unwrap();
+        let server = startup.gunicorn_server().unwrap();
+        let fix = edit_startup(
             &project,
-            &model.texts[1],
+            text,
             &[(
                 server.command.value("--bind").unwrap().range,
                 "0.0.0.0:8000".into(),
@@ -470,19 +310,45 @@ mod tests {
             fix,
             "change line 4 of startup.sh to `gunicorn --bind=0.0.0.0:8000 app:app`"
         );
+        assert_eq!(startup_flag_note(&startup), None);
+        assert_eq!(assumed_startup_file_note(&project, &startup), None);
+    }
+
+    #[test]
+    fn a_continued_line_is_fixed_as_one_line() {
+        let (_d, project) = project(&[(
+            "startup.sh",
+            "python -m uvicorn app:app \\\n    --port 5000\n",
+        )]);
+        let startup = Startup::detect(
+            &project,
+            None,
+            PythonVersion::PY312,
+            &AppSettings::default(),
+        );
+        let text = startup.run().unwrap();
+        let port = text.servers[0].command.value("--port").unwrap().range;
+        assert_eq!(
+            edit_startup(&project, text, &[(port, "8000".into())]),
+            "change lines 1-2 of startup.sh to `python -m uvicorn app:app --port 8000`"
+        );
+        let note = assumed_startup_file_note(&project, &startup).unwrap();
+        assert!(
+            note.contains("`startup.sh` at the app root is assumed")
+                && note.contains("--startup-file startup.sh"),
+            "{note}"
+        );
     }
 
     #[test]
     fn a_flag_command_fix_is_the_whole_command() {
         let (_d, project) = project(&[("app.py", "")]);
-        let model = GunicornConfig::detect(
+        let startup = with_command(&project, "uvicorn main:app --port 8000");
+        let text = startup.run().unwrap();
+        let end = text.servers[0].command.range().end();
+        let help = edit_startup(
             &project,
-            &with_command(&project, "uvicorn main:app --port 8000"),
-        );
-        let end = model.servers[0].command.range().end();
-        let help = edit_startup_text(
-            &project,
-            &model.texts[0],
+            text,
             &[(TextRange::empty(end), " --host 0.0.0.0".into())],
         );
         assert!(
@@ -490,6 +356,10 @@ mod tests {
                 "set the startup command to `uvicorn main:app --port 8000 --host 0.0.0.0`"
             ),
             "{help}"
+        );
+        assert_eq!(
+            startup_flag_note(&startup).as_deref(),
+            Some("the startup command is set by `--startup-command`")
         );
     }
 }

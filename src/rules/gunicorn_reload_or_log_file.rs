@@ -2,8 +2,7 @@
 //! logs to files, settings for a server of one's own that App Service does not need.
 
 use crate::diagnostic::Diagnostic;
-use crate::platform::gunicorn::ContainerEffect;
-use crate::rules::fixes::{self, GunicornEdit};
+use crate::rules::gunicorn_config_breaks_container::{self, Finding};
 use crate::rules::{Category, Context, RuleMeta};
 
 pub static META: RuleMeta = RuleMeta {
@@ -16,72 +15,8 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
-    let model = &ctx.gunicorn;
-    // Only a custom gunicorn command reads the app's settings (the model has none for another start);
-    // `daemon` and an absolute `chdir` are AZ208's.
-    let Some(server) = model.command() else {
-        return;
-    };
-    let Some(text) = model.texts.get(server.text) else {
-        return;
-    };
-    for found in &model.container_settings {
-        let setting = &found.setting;
-        let name = setting.name;
-        let shown = found.shown.as_str();
-        let (message, label, edit) = match found.effect {
-            ContainerEffect::Reload => (
-                fixes::gunicorn_setting_said(ctx.project, &setting.origin, "reload = True", "--reload"),
-                "a development setting: gunicorn watches the app's files and restarts its workers when one \
-                 changes"
-                    .to_owned(),
-                GunicornEdit {
-                    written: "reload = True".to_owned(),
-                    file_line: None,
-                    value: None,
-                    reason: "App Service restarts the app on every deployment",
-                },
-            ),
-            ContainerEffect::LogFile => {
-                let option = if name == "accesslog" {
-                    "--access-logfile"
-                } else {
-                    "--error-logfile"
-                };
-                let written = format!("{name} = \"{shown}\"");
-                (
-                    fixes::gunicorn_setting_said(
-                        ctx.project,
-                        &setting.origin,
-                        &written,
-                        &format!("{option} {shown}"),
-                    ),
-                    format!(
-                        "gunicorn writes its {} log to this file instead of the console, and App Service's log \
-                         stream shows only the console",
-                        if name == "accesslog" { "access" } else { "error" }
-                    ),
-                    GunicornEdit {
-                        written,
-                        file_line: Some(format!("{name} = \"-\"")),
-                        value: Some("-"),
-                        reason: "`-` writes to the console, which the log stream shows",
-                    },
-                )
-            }
-            ContainerEffect::Daemon | ContainerEffect::AbsoluteChdir => continue,
-        };
-        let help =
-            fixes::gunicorn_setting_help(ctx.project, model, &ctx.app_settings, found, &edit);
-        let mut d = Diagnostic::new(&META, setting.span, message)
-            .label(label)
-            .help(help);
-        d = fixes::with_gunicorn_config_reason(ctx.project, model, &setting.origin, d);
-        if let Some(note) = fixes::assumed_startup_file_note(ctx.project, text) {
-            d = d.note(note);
-        }
-        out.push(d);
-    }
+    // The same reading of gunicorn's settings as AZ208's, for the two settings that only mislead.
+    gunicorn_config_breaks_container::report(ctx, out, &META, &[Finding::Reload, Finding::LogFile]);
 }
 
 #[cfg(test)]

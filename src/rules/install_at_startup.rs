@@ -3,9 +3,8 @@
 use ruff_text_size::TextRange;
 
 use crate::diagnostic::Diagnostic;
-use crate::platform::gunicorn::StartupText;
 use crate::platform::shell::Word;
-use crate::platform::startup::ShellCommand;
+use crate::platform::startup::{ShellCommand, StartupText};
 use crate::project::Project;
 use crate::rules::{Category, Context, RuleMeta, fixes};
 
@@ -27,12 +26,12 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         .app_settings
         .get("WEBSITES_CONTAINER_START_TIME_LIMIT")
         .map(|s| s.value.trim().to_owned());
-    for text in &ctx.gunicorn.texts {
+    if let Some(text) = ctx.startup.run() {
         for command in &text.commands {
             let Some(found) = classify(command.program_words()) else {
                 continue;
             };
-            let written = text.text[command.range()].to_owned();
+            let written = text.edited(command.range(), &[]);
             let what = match &found {
                 Found::Install(_) => "installs packages",
                 Found::Venv => "creates a virtual environment",
@@ -59,7 +58,7 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             .label(label);
             let (help, why) = help(ctx, text, command, &found);
             d = d.help(help).note(why);
-            if let Some(note) = fixes::assumed_startup_file_note(ctx.project, text) {
+            if let Some(note) = fixes::assumed_startup_file_note(ctx.project, &ctx.startup) {
                 d = d.note(note);
             }
             out.push(d);
@@ -268,7 +267,7 @@ fn install_args(args: &[&str]) -> Install {
 /// on its line, else to the previous one.
 fn removal(text: &StartupText, command: &ShellCommand) -> (TextRange, String) {
     let range = command.range();
-    let (_, line) = text.line_at(range.start());
+    let line = text.line_at(range.start()).range;
     let same_line: Vec<&ShellCommand> = text
         .commands
         .iter()
@@ -297,18 +296,23 @@ fn help(
 ) -> (String, String) {
     let project: &Project = ctx.project;
     let edit = removal(text, command);
-    let (line, line_range) = text.line_at(command.range().start());
+    let line = text.line_at(command.range().start());
     let remove = if text
-        .edited(line_range, std::slice::from_ref(&edit))
+        .edited(line.range, std::slice::from_ref(&edit))
         .trim()
         .is_empty()
     {
+        let lines = if line.first == line.last {
+            format!("line {}", line.first)
+        } else {
+            format!("lines {}-{}", line.first, line.last)
+        };
         match text.file() {
-            Some(file) => format!("remove line {line} of {}", project.rel_path(file)),
+            Some(file) => format!("remove {lines} of {}", project.rel_path(file)),
             None => "remove this command from the startup command".to_owned(),
         }
     } else {
-        fixes::edit_startup_text(project, text, &[edit])
+        fixes::edit_startup(project, text, &[edit])
     };
     const INSTALLS: &str = "the deployment build (Oryx) installs requirements.txt into the antenv virtual \
                             environment, which the generated startup script puts on the Python path";
@@ -363,7 +367,7 @@ fn help(
                 .to_owned(),
         ),
         Found::Download(Download::Other) => {
-            let written = text.text[command.range()].to_owned();
+            let written = text.edited(command.range(), &[]);
             let pair = format!("POST_BUILD_COMMAND={written}");
             let quoted = shlex::try_quote(&pair).map_or_else(|_| pair.clone(), |q| q.into_owned());
             (

@@ -18,7 +18,7 @@ mod django_debug_fails_open;
 mod django_debug_not_from_env;
 mod django_secret_key_hardcoded;
 mod entry_attribute_missing;
-mod fixes;
+pub(crate) mod fixes;
 mod framework_not_in_requirements;
 mod gunicorn_config_breaks_container;
 mod gunicorn_reload_or_log_file;

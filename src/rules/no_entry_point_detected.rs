@@ -2,7 +2,6 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::platform::apps::Framework;
-use crate::platform::command::ServerKind;
 use crate::platform::startup::{FLASK_FILES, StartupKind};
 use crate::rules::{Category, Context, RuleMeta, fixes};
 
@@ -33,22 +32,8 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     {
         return;
     }
+    // A root startup file is taken as the startup command, so this runs only without one.
     let apps = startup.app_objects(project);
-    // A root startup.sh/startup.txt that starts a server: the startup command probably should name it.
-    let script = startup.scripts.iter().find(|s| {
-        !s.configured
-            && project.text(s.file).is_ok_and(|t| {
-                let text = if project.rel_path(s.file).ends_with(".sh") {
-                    t.text.as_str()
-                } else {
-                    t.text.split('\n').next().unwrap_or("")
-                };
-                crate::platform::command::server_commands(text)
-                    .iter()
-                    .any(|c| matches!(c.kind, ServerKind::Gunicorn | ServerKind::Uvicorn))
-            })
-    });
-
     let mut d = match apps.first() {
         Some(app) => {
             let target = app.target();
@@ -64,16 +49,7 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             } else {
                 format!("the {} app: App Service does not look here", app.framework.label())
             });
-            d = match script {
-                Some(s) => d.help(fixes::set_startup_help(project.rel_path(s.file))),
-                None => d.help(fixes::set_startup_help(&app.startup_command())),
-            };
-            if script.is_some() {
-                d = d.note(format!(
-                    "or set it to `{}`, which starts `{target}` directly",
-                    app.startup_command()
-                ));
-            }
+            d = d.help(fixes::set_startup_help(&app.startup_command()));
             // A root FastAPI file the text search passes over (the skipped note below covers the rest).
             if let Some((_, why)) = startup.fastapi_passed_over(project) {
                 d = d.note(why);
@@ -104,28 +80,18 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             d
         }
         None => {
-            let mut d = Diagnostic::new(
+            Diagnostic::new(
                 &META,
                 None,
                 "no startup command is set and auto-detection finds no app, so App Service serves its default page",
-            );
-            d = match script {
-                Some(s) => d.help(fixes::set_startup_help(project.rel_path(s.file))),
-                None => d.help(
-                    "set the startup command that starts the app, e.g. `gunicorn --bind=0.0.0.0 --timeout 600 <module>:<app>`: \
-                     `az webapp config set --resource-group <group> --name <app> --startup-file \"<command>\"`; or add \
-                     `app.py` at the app root defining the WSGI app as `app`",
-                ),
-            };
-            d
+            )
+            .help(
+                "set the startup command that starts the app, e.g. `gunicorn --bind=0.0.0.0 --timeout 600 <module>:<app>`: \
+                 `az webapp config set --resource-group <group> --name <app> --startup-file \"<command>\"`; or add \
+                 `app.py` at the app root defining the WSGI app as `app`",
+            )
         }
     };
-    if let Some(s) = script {
-        d = d.note(format!(
-            "`{}` at the app root runs only when the startup command names it",
-            project.rel_path(s.file)
-        ));
-    }
     if let Some(skipped) = startup.fastapi_skipped {
         d = d.note(startup.fastapi_skipped_note(project, skipped));
     }
@@ -194,6 +160,20 @@ mod tests {
                 .contains("-k uvicorn.workers.UvicornWorker main:app")
         );
         assert!(run(&files, Some(PythonVersion::PY314)).is_empty());
+    }
+
+    #[test]
+    fn a_root_startup_file_is_the_startup_command() {
+        // Auto-detection would find nothing here, but the root startup.sh is taken as the command.
+        let files = [
+            (
+                "src/hello.py",
+                "from flask import Flask\nmyapp = Flask(__name__)\n",
+            ),
+            ("startup.sh", "gunicorn --chdir src hello:myapp\n"),
+        ];
+        assert!(run(&files, None).is_empty());
+        assert_eq!(run(&files[..1], None).len(), 1);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::platform::oryx::{OryxPlan, ScriptBytes, script_bytes};
 use crate::project::{FileId, Span};
-use crate::rules::{Category, Context, RuleMeta};
+use crate::rules::{Category, Context, RuleMeta, fixes};
 
 pub static META: RuleMeta = RuleMeta {
     code: "AZ108",
@@ -18,8 +18,8 @@ pub static META: RuleMeta = RuleMeta {
 enum Role {
     /// A pre- or post-build step runs it (`set_by`: the setting or file that says so).
     Build { set_by: String },
-    /// The startup file (`configured`: named by the startup command, else a root file assumed to be it).
-    Startup { configured: bool },
+    /// The startup file that runs (`whole`: all of it, not only its first line).
+    Startup { whole: bool },
 }
 
 pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
@@ -40,25 +40,19 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    for script in &ctx.startup.scripts {
-        if !seen.contains(&script.file) {
-            seen.push(script.file);
-            report(
-                ctx,
-                script.file,
-                &Role::Startup {
-                    configured: script.configured,
-                },
-                out,
-            );
-        }
+    // The startup file that runs: the one the command names, or the root one taken as the command.
+    if let Some(sf) = &ctx.startup.startup_file
+        && let Some(file) = sf.file
+        && !seen.contains(&file)
+    {
+        report(ctx, file, &Role::Startup { whole: sf.whole }, out);
     }
 }
 
 fn report(ctx: &Context, file: FileId, role: &Role, out: &mut Vec<Diagnostic>) {
     let project = ctx.project;
     let path = project.rel_path(file);
-    let shell = path.ends_with(".sh") || matches!(role, Role::Build { .. });
+    let shell = matches!(role, Role::Build { .. } | Role::Startup { whole: true });
     let mut bytes = script_bytes(project, file);
     if !shell {
         // Only the first line of a startup file other than `.sh` is used.
@@ -135,10 +129,10 @@ fn report(ctx: &Context, file: FileId, role: &Role, out: &mut Vec<Diagnostic>) {
         .help(fixes.join("; "));
     d = match role {
         Role::Build { set_by } => d.note(format!("the build runs it: {set_by}")),
-        Role::Startup { configured: true } => d.note("the startup command runs it"),
-        Role::Startup { configured: false } => d.note(
-            "no startup command is known; a root startup.sh or startup.txt is assumed to be the app's startup file",
-        ),
+        Role::Startup { .. } => match fixes::assumed_startup_file_note(project, &ctx.startup) {
+            Some(note) => d.note(note),
+            None => d.note("the startup command runs it"),
+        },
     };
     out.push(d);
 }

@@ -5,10 +5,8 @@ use ruff_text_size::TextRange;
 use crate::diagnostic::Diagnostic;
 use crate::platform::command::ServerKind;
 use crate::platform::django::Value;
-use crate::platform::gunicorn::{
-    CallKind, ConfigFileUse, GunicornSetting, GunicornStart, ServerCall, SettingOrigin,
-    StartupServer, StartupText, split_bind,
-};
+use crate::platform::gunicorn::{ConfigFileUse, GunicornSetting, SettingOrigin, split_bind};
+use crate::platform::startup::{CallKind, Server, ServerCall, StartupText};
 use crate::project::Span;
 use crate::rules::{Category, Context, RuleMeta, fixes};
 
@@ -28,11 +26,12 @@ const LOCAL: &str = "only connections from inside the container reach this addre
 
 pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let accepted = accepted_ports(ctx);
-    let model = &ctx.gunicorn;
-    for (index, server) in model.servers.iter().enumerate() {
-        let text = &model.texts[server.text];
+    let Some(text) = ctx.startup.run() else {
+        return;
+    };
+    for server in &text.servers {
         let found = match &server.command.kind {
-            ServerKind::Gunicorn => gunicorn(ctx, index, server, text, &accepted),
+            ServerKind::Gunicorn => gunicorn(ctx, server, text, &accepted),
             ServerKind::Uvicorn => options_server(ctx, server, text, &accepted, UVICORN),
             ServerKind::FlaskRun => options_server(ctx, server, text, &accepted, FLASK_RUN),
             ServerKind::DjangoRunserver => runserver(ctx, server, text, &accepted),
@@ -43,7 +42,7 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 .collect(),
         };
         for mut d in found {
-            if let Some(note) = fixes::assumed_startup_file_note(ctx.project, text) {
+            if let Some(note) = fixes::assumed_startup_file_note(ctx.project, &ctx.startup) {
                 d = d.note(note);
             }
             out.push(d);
@@ -181,12 +180,13 @@ struct Bind<'a> {
 
 fn gunicorn(
     ctx: &Context,
-    index: usize,
-    server: &StartupServer,
+    server: &Server,
     text: &StartupText,
     accepted: &[u16],
 ) -> Vec<Diagnostic> {
-    let model = &ctx.gunicorn;
+    let Some(settings) = &server.gunicorn else {
+        return Vec::new();
+    };
     let own: Vec<Bind> = server
         .command
         .option("--bind")
@@ -199,8 +199,8 @@ fn gunicorn(
         .collect();
     let binds: Vec<Bind> = if !own.is_empty() {
         own
-    } else if model.start == GunicornStart::Custom(index) {
-        model
+    } else {
+        settings
             .get("bind")
             .into_iter()
             .flat_map(|s| {
@@ -219,8 +219,6 @@ fn gunicorn(
                 })
             })
             .collect()
-    } else {
-        Vec::new()
     };
     // Without `--bind`, gunicorn binds 0.0.0.0:$PORT when PORT is set, as it always is on App Service.
     let judged: Vec<(&Bind, Option<Problem>)> = binds
@@ -250,7 +248,7 @@ fn gunicorn(
         let d = match (bind.range, bind.setting) {
             (Some(range), _) => Diagnostic::new(&META, text.span(range), message)
                 .label(problem.label())
-                .help(fixes::edit_startup_text(project, text, &[(range, fixed)])),
+                .help(fixes::edit_startup(project, text, &[(range, fixed)])),
             (None, Some(setting)) => {
                 let d = Diagnostic::new(&META, setting.span, message).label(problem.label());
                 match &setting.origin {
@@ -265,12 +263,17 @@ fn gunicorn(
                             "write `bind = {python_port}` in {}",
                             project.rel_path(*file)
                         ));
-                        let how = match model.config_file.map(|c| c.usage) {
-                            Some(ConfigFileUse::Named(_)) => "names it with `-c`",
-                            _ => "gives no `-c`",
+                        let how = match settings.config_file.map(|c| c.usage) {
+                            Some(ConfigFileUse::Named(_)) => {
+                                "the startup command names it with `-c`"
+                            }
+                            Some(ConfigFileUse::NamedInEnvArgs(_)) => {
+                                "the app setting GUNICORN_CMD_ARGS names it with `-c`"
+                            }
+                            _ => "the startup command gives no `-c`",
                         };
                         let loaded = format!(
-                            "gunicorn loads {} (the startup command {how}) and the command gives no `--bind` of its own",
+                            "gunicorn loads {} ({how}) and the command gives no `--bind` of its own",
                             project.rel_path(*file)
                         );
                         match text.span(server.command.range()) {
@@ -332,7 +335,7 @@ const FLASK_RUN: HostPortServer = HostPortServer {
 };
 
 /// A runtime environment value: a `NAME=value` prefix of the command, else an app setting.
-fn env_value(ctx: &Context, server: &StartupServer, name: &str) -> Option<String> {
+fn env_value(ctx: &Context, server: &Server, name: &str) -> Option<String> {
     server
         .env
         .iter()
@@ -343,7 +346,7 @@ fn env_value(ctx: &Context, server: &StartupServer, name: &str) -> Option<String
 
 fn options_server(
     ctx: &Context,
-    server: &StartupServer,
+    server: &Server,
     text: &StartupText,
     accepted: &[u16],
     kind: HostPortServer,
@@ -406,13 +409,13 @@ fn options_server(
             ),
         )
         .label(problem.label())
-        .help(fixes::edit_startup_text(ctx.project, text, &edits)),
+        .help(fixes::edit_startup(ctx.project, text, &edits)),
     ]
 }
 
 fn runserver(
     ctx: &Context,
-    server: &StartupServer,
+    server: &Server,
     text: &StartupText,
     accepted: &[u16],
 ) -> Vec<Diagnostic> {
@@ -459,7 +462,7 @@ fn runserver(
             ),
         )
         .label(problem.label())
-        .help(fixes::edit_startup_text(ctx.project, text, &[edit])),
+        .help(fixes::edit_startup(ctx.project, text, &[edit])),
     ]
 }
 
@@ -475,7 +478,7 @@ fn python_value(value: &Value) -> Option<String> {
 
 fn python_call(
     ctx: &Context,
-    server: &StartupServer,
+    server: &Server,
     text: &StartupText,
     call: &ServerCall,
     accepted: &[u16],

@@ -49,7 +49,7 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             )
             .label(WHY)
             .help(format!(
-                "{how}: the command already runs in the app's folder"
+                "{how}; the command already runs in the app's folder"
             ));
             if command.source.span().is_none() {
                 d = d.note(format!(
@@ -60,11 +60,12 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             out.push(d);
         }
     }
-    for script in &ctx.startup.scripts {
-        let rel_path = project.rel_path(script.file);
-        // Only the first line of a startup file that is not a shell script is used (docs/platform.md, "The startup command").
-        let first_line_only = !rel_path.ends_with(".sh");
-        for p in absolute_paths_in_file(project, script.file, first_line_only) {
+    // The startup file that runs: the one the command names, or the root one taken as the command.
+    if let Some(sf) = &ctx.startup.startup_file
+        && let Some(file) = sf.file
+    {
+        // Only the first line of a startup file that is not a shell script is used.
+        for p in absolute_paths_in_file(project, file, !sf.whole) {
             let Some(rel) = in_wwwroot(&p.path) else {
                 continue;
             };
@@ -92,10 +93,8 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             )
             .label(WHY)
             .help(help);
-            if !script.configured {
-                d = d.note(format!(
-                    "no startup command was given, so `{rel_path}` at the app root is assumed to be the startup file"
-                ));
+            if let Some(note) = fixes::assumed_startup_file_note(project, &ctx.startup) {
+                d = d.note(note);
             }
             out.push(d);
         }

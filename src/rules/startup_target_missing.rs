@@ -4,7 +4,8 @@ use ruff_text_size::TextRange;
 
 use crate::diagnostic::Diagnostic;
 use crate::platform::command::ServerKind;
-use crate::platform::startup::{ServerAt, StartupKind, join_dir};
+use crate::platform::shell::join_dir;
+use crate::platform::startup::{Server, StartupKind, StartupText};
 use crate::project::{Project, Span};
 use crate::rules::{Category, Context, RuleMeta, fixes};
 
@@ -20,10 +21,18 @@ pub static META: RuleMeta = RuleMeta {
 pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     missing_startup_file(ctx, out);
     first_line_only(ctx, out);
-    if ctx.startup.kind == StartupKind::Custom {
-        missing_folders(ctx, out);
-        for server in ctx.startup.servers() {
-            missing_module(ctx, server, out);
+    if ctx.startup.kind == StartupKind::Custom
+        && let Some(text) = ctx.startup.run()
+    {
+        let start = out.len();
+        missing_folders(ctx, text, out);
+        for server in &text.servers {
+            missing_module(ctx, text, server, out);
+        }
+        for d in &mut out[start..] {
+            if let Some(note) = fixes::assumed_startup_file_note(ctx.project, &ctx.startup) {
+                d.notes.push(note);
+            }
         }
     }
 }
@@ -48,7 +57,7 @@ fn missing_startup_file(ctx: &Context, out: &mut Vec<Diagnostic>) {
             let fixed = command.command.replacen(&sf.path, one, 1);
             format!(
                 "{} (paths in it are relative to the app root)",
-                fixes::replace_startup_command(project, &ctx.startup, fixed.trim())
+                fixes::set_startup_command(project, &command.source, fixed.trim())
             )
         }
         _ => match ctx.startup.app_objects(project).first() {
@@ -83,44 +92,25 @@ fn missing_startup_file(ctx: &Context, out: &mut Vec<Diagnostic>) {
 fn first_line_only(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let project = ctx.project;
     let startup = &ctx.startup;
-    let (file, assumed) = match &startup.startup_file {
-        Some(sf) => match sf.file {
-            Some(file) if !sf.whole => (file, false),
-            _ => return,
-        },
-        None if startup.command.is_none() => {
-            match startup
-                .scripts
-                .iter()
-                .find(|s| !s.configured && !project.rel_path(s.file).ends_with(".sh"))
-            {
-                Some(s) => (s.file, true),
-                None => return,
-            }
-        }
-        None => return,
+    let Some(sf) = startup.startup_file.as_ref().filter(|f| !f.whole) else {
+        return;
     };
-    let Ok(text) = project.text(file) else {
+    let (Some(file), Some(first_run)) = (sf.file, startup.run()) else {
+        return;
+    };
+    let later = &sf.unused_lines;
+    let Some((_, ignored_range, _)) = later.first() else {
         return;
     };
     let rel = project.rel_path(file);
-    let lines: Vec<(usize, TextRange, &str)> = text.lines().collect();
+    let first = first_run.text.as_str();
     let is_command = |l: &str| {
         let t = l.trim();
         !t.is_empty() && !t.starts_with('#')
     };
-    let first = lines.first().map_or("", |(_, _, l)| *l);
-    let later: Vec<&(usize, TextRange, &str)> = lines
-        .iter()
-        .skip(1)
-        .filter(|(_, _, l)| is_command(l))
-        .collect();
-    let Some((_, ignored_range, _)) = later.first() else {
-        return;
-    };
-    let commands: Vec<&str> = lines
-        .iter()
-        .map(|(_, _, l)| l.trim())
+    let commands: Vec<&str> = std::iter::once(first)
+        .chain(later.iter().map(|(_, _, l)| l.as_str()))
+        .map(str::trim)
         .filter(|l| is_command(l))
         .collect();
     let joined = commands.join(" && ");
@@ -152,34 +142,26 @@ fn first_line_only(ctx: &Context, out: &mut Vec<Diagnostic>) {
         .help(format!(
             "write `{joined}` as the only line of `{rel}`, or put the commands in a `.sh` script and set the startup command to its name"
         ));
-    if assumed {
-        d = d.note(format!(
-            "no startup command was given, so `{rel}` at the app root is assumed to be the startup file"
-        ));
+    if let Some(note) = fixes::assumed_startup_file_note(project, startup) {
+        d = d.note(note);
     }
     out.push(d);
 }
 
 /// `cd DIR`, `--chdir DIR` and `--app-dir DIR` naming folders that are not in the app.
-fn missing_folders(ctx: &Context, out: &mut Vec<Diagnostic>) {
+fn missing_folders(ctx: &Context, run: &StartupText, out: &mut Vec<Diagnostic>) {
     let project = ctx.project;
     let startup = &ctx.startup;
-    let Some(run) = startup.run() else {
-        return;
-    };
     let mut report = |range: TextRange, written: &str, resolved: &str, what: String| {
         let mut d = Diagnostic::new(
             &META,
-            startup.span_of(range),
+            run.span(range),
             format!("{what} `{written}`, a folder that is not in the app"),
         )
         .label("no such folder");
         let name = resolved.rsplit('/').next().unwrap_or(resolved);
         d = match folder_named(project, name) {
-            Some(dir) => d.help(
-                fixes::edit_startup(project, startup, range, &[(range, dir.clone())])
-                    .unwrap_or_else(|| format!("write `{dir}` instead")),
-            ),
+            Some(dir) => d.help(fixes::edit_startup(project, run, &[(range, dir.clone())])),
             None => d.help(format!(
                 "correct `{written}`: it is relative to the app root, where the startup command runs"
             )),
@@ -218,7 +200,7 @@ fn missing_folders(ctx: &Context, out: &mut Vec<Diagnostic>) {
 }
 
 /// The server's module (or `python` script) is not where the command looks.
-fn missing_module(ctx: &Context, server: &ServerAt, out: &mut Vec<Diagnostic>) {
+fn missing_module(ctx: &Context, text: &StartupText, server: &Server, out: &mut Vec<Diagnostic>) {
     let project = ctx.project;
     let startup = &ctx.startup;
     let Some(root) = &server.import_root else {
@@ -227,28 +209,15 @@ fn missing_module(ctx: &Context, server: &ServerAt, out: &mut Vec<Diagnostic>) {
     if !root.is_empty() && !project.has_dir(root) {
         return; // reported as a missing folder
     }
-    // `GUNICORN_CMD_ARGS` can move gunicorn elsewhere.
-    if server.command.kind == ServerKind::Gunicorn
-        && ctx
-            .app_settings
-            .get("GUNICORN_CMD_ARGS")
-            .is_some_and(|s| s.value.contains("--chdir") || s.value.contains("--pythonpath"))
-    {
-        return;
-    }
     let place = if root.is_empty() {
         "at the app root".to_owned()
     } else {
         format!("in `{root}`")
     };
     if let ServerKind::PythonScript(script) = &server.command.kind {
-        let Some(cwd) = &server.cwd else {
-            return;
-        };
-        let Some(path) = join_dir(cwd, script) else {
-            return;
-        };
-        if project.file(&path).is_some() {
+        // A script in the app, or a path this tool cannot follow.
+        let followed = server.cwd.as_deref().and_then(|cwd| join_dir(cwd, script));
+        if followed.is_none() || server.script.is_some() {
             return;
         }
         let range = server
@@ -259,7 +228,7 @@ fn missing_module(ctx: &Context, server: &ServerAt, out: &mut Vec<Diagnostic>) {
             .map_or(server.command.range(), |w| w.range);
         let mut d = Diagnostic::new(
             &META,
-            startup.span_of(range),
+            text.span(range),
             format!("the startup command runs `{script}`, which is not {place}"),
         )
         .label("no such file")
@@ -316,8 +285,7 @@ fn missing_module(ctx: &Context, server: &ServerAt, out: &mut Vec<Diagnostic>) {
                     )
                 }
             };
-            fixes::edit_startup(project, startup, target.range, &[edit])
-                .unwrap_or_else(|| format!("run the server in `{found}` ({option} {found})"))
+            fixes::edit_startup(project, text, &[edit])
         }
         None => {
             let top = module.split('.').next().unwrap_or(module);
@@ -341,7 +309,7 @@ fn missing_module(ctx: &Context, server: &ServerAt, out: &mut Vec<Diagnostic>) {
     };
     let mut d = Diagnostic::new(
         &META,
-        startup.span_of(target.range),
+        text.span(target.range),
         format!(
             "the startup command loads the module `{module}`, which is not {place}{where_found}"
         ),
