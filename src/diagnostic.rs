@@ -6,7 +6,8 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::project::{Project, Span};
+use crate::project::edit::Edit;
+use crate::project::{FileId, Project, Span};
 
 /// What kind of problem a rule finds; it sets the default level of its findings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -144,6 +145,27 @@ pub struct Label {
     pub message: String,
 }
 
+/// How safe it is to apply a fix without reading it (ruff's levels).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Applicability {
+    /// Keeps the app's meaning; may be applied by `--fix`.
+    Safe,
+    /// Changes what the app does (the fix is right for App Service, but the user should see it).
+    Unsafe,
+    /// Shown, never applied (the edits are to a value outside the repository, such as an app setting).
+    DisplayOnly,
+}
+
+/// The exact fix of a finding as text edits to one file of the app.
+#[derive(Debug, Clone)]
+pub struct Fix {
+    pub file: FileId,
+    /// Non-overlapping edits in the file's text.
+    pub edits: Vec<Edit>,
+    pub applicability: Applicability,
+}
+
 /// One finding of one rule.
 #[derive(Debug, Clone)]
 pub struct Diagnostic {
@@ -156,8 +178,10 @@ pub struct Diagnostic {
     /// Text of the label under the primary span (the message when empty).
     pub label: String,
     pub labels: Vec<Label>,
-    /// The exact fix.
+    /// The exact fix, in words.
     pub help: Option<String>,
+    /// The same fix as edits to a file of the app, when it is one.
+    pub fix: Option<Fix>,
     pub notes: Vec<String>,
     /// Ranges whose text is a secret: renderers never print them.
     pub secrets: Vec<Span>,
@@ -175,6 +199,7 @@ impl Diagnostic {
             label: String::new(),
             labels: Vec::new(),
             help: None,
+            fix: None,
             notes: Vec::new(),
             secrets: Vec::new(),
         }
@@ -198,6 +223,13 @@ impl Diagnostic {
     #[must_use]
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Attach the fix as edits, when there is one.
+    #[must_use]
+    pub fn fix(mut self, fix: Option<Fix>) -> Self {
+        self.fix = fix;
         self
     }
 

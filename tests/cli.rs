@@ -817,3 +817,58 @@ fn a_root_startup_file_tells_one_story_in_every_format_and_in_plan() {
         "{text}"
     );
 }
+
+#[test]
+fn a_fix_in_json_applies_to_the_file_it_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |p: &str, t: &str| std::fs::write(dir.path().join(p), t).unwrap();
+    write("app.py", "from flask import Flask\napp = Flask(__name__)\n");
+    write("requirements.txt", "flask\n");
+    write(
+        "startup.sh",
+        "#!/bin/sh\ngunicorn --bind 127.0.0.1:8000 \\\n    --timeout 600 app:app\n",
+    );
+    let o = run(&["check", path_str(dir.path()), "--format", "json"]);
+    let findings: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let f = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "AZ207")
+        .expect("AZ207 fires");
+    let fix = &f["fix"];
+    assert_eq!(fix["applicability"], "unsafe");
+    assert!(fix["path"].as_str().unwrap().ends_with("startup.sh"));
+    // Apply the edits by line and column (1-based, in characters), last first.
+    let text = std::fs::read_to_string(dir.path().join("startup.sh")).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let mut edits: Vec<&serde_json::Value> = fix["edits"].as_array().unwrap().iter().collect();
+    edits.sort_by_key(|e| {
+        std::cmp::Reverse((e["start"]["line"].as_u64(), e["start"]["column"].as_u64()))
+    });
+    for e in edits {
+        let line = e["start"]["line"].as_u64().unwrap() as usize - 1;
+        assert_eq!(e["end"]["line"], e["start"]["line"], "one-line edits here");
+        let chars: Vec<char> = lines[line].chars().collect();
+        let (s, t) = (
+            e["start"]["column"].as_u64().unwrap() as usize - 1,
+            e["end"]["column"].as_u64().unwrap() as usize - 1,
+        );
+        let fixed: String = chars[..s]
+            .iter()
+            .chain(
+                e["content"]
+                    .as_str()
+                    .unwrap()
+                    .chars()
+                    .collect::<Vec<_>>()
+                    .iter(),
+            )
+            .chain(chars[t..].iter())
+            .collect();
+        lines[line] = fixed;
+    }
+    assert_eq!(lines[1], "gunicorn --bind 0.0.0.0:8000 \\");
+    // The same fix in words, in `help`.
+    assert!(f["help"].as_str().unwrap().contains("0.0.0.0:8000"));
+}

@@ -10,6 +10,7 @@
 use ruff_text_size::{TextRange, TextSize};
 
 use crate::platform::app_settings::{AppSettings, Setting};
+use crate::project::edit::{self, Edit};
 use crate::project::{FileId, Project, Span};
 
 /// The virtual environment Oryx creates during the build (`-p virtualenv_name=antenv`, docs/platform.md, "How Kudu runs Oryx").
@@ -86,7 +87,7 @@ impl Hook {
     }
 
     /// The value with every range in `edits` replaced by its text (ranges within the value).
-    pub fn value_with(&self, edits: &[(TextRange, String)]) -> String {
+    pub fn value_with(&self, edits: &[Edit]) -> String {
         replace_ranges(&self.setting.value, edits)
     }
 }
@@ -515,22 +516,10 @@ pub fn relative_replacement(rel: &str) -> String {
     }
 }
 
-/// `text` with every range replaced (ranges must not overlap), then what the replacement left pointless
-/// removed: a `cd .` at the start of a command list, a `--chdir .` option.
-pub fn replace_ranges(text: &str, edits: &[(TextRange, String)]) -> String {
-    let mut edits: Vec<&(TextRange, String)> = edits.iter().collect();
-    edits.sort_by_key(|(r, _)| std::cmp::Reverse(r.start()));
-    let mut out = text.to_owned();
-    for (range, with) in edits {
-        let (start, end) = (range.start().to_usize(), range.end().to_usize());
-        if start <= end
-            && end <= out.len()
-            && out.is_char_boundary(start)
-            && out.is_char_boundary(end)
-        {
-            out.replace_range(start..end, with);
-        }
-    }
+/// `text` with `edits` applied, then what the replacement left pointless removed: a `cd .` at the start
+/// of a command list, a `--chdir .` option.
+pub fn replace_ranges(text: &str, edits: &[Edit]) -> String {
+    let mut out = edit::apply(text, edits);
     for prefix in ["cd . && ", "cd .; ", "cd . ; "] {
         while let Some(rest) = out.trim_start().strip_prefix(prefix) {
             out = rest.to_owned();
@@ -676,13 +665,16 @@ mod tests {
             TextRange::new(TextSize::new(3), TextSize::new(21)),
             ".".to_owned(),
         );
-        assert_eq!(replace_ranges(value, &[edit]), "python manage.py migrate");
+        assert_eq!(
+            replace_ranges(value, &[edit.into()]),
+            "python manage.py migrate"
+        );
         let value = "gunicorn --chdir /home/site/wwwroot app:app";
         let edit = (
             TextRange::new(TextSize::new(17), TextSize::new(35)),
             ".".to_owned(),
         );
-        assert_eq!(replace_ranges(value, &[edit]), "gunicorn app:app");
+        assert_eq!(replace_ranges(value, &[edit.into()]), "gunicorn app:app");
         assert_eq!(relative_replacement("static/"), "static");
         assert_eq!(relative_replacement(""), ".");
     }

@@ -4,6 +4,7 @@
 //! text, and a file nobody asks about is never read.
 
 mod decode;
+pub mod edit;
 mod python;
 pub mod secrets;
 mod semantic;

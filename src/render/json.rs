@@ -29,6 +29,7 @@
 //! | `path` | string or `null` | the file as shown in other formats (forward slashes); `null` when the finding comes from a command-line flag |
 //! | `start`, `end` | `{"line", "column"}` or `null` | 1-based line and column (in characters) of the start and of the end (exclusive) of the span; `null` with `path` |
 //! | `help` | string or `null` | the exact fix |
+//! | `fix` | object or `null` | the same fix as edits to one file of the app, when it is one: `applicability` (`"safe"`, `"unsafe"` or `"display-only"`), `path`, and `edits` (each `{"content", "start", "end"}`, positions as above) |
 //! | `notes` | array of strings | more context |
 //! | `url` | string | the rule's documentation page |
 
@@ -37,7 +38,8 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::view::{DisplayPaths, safe_message, safe_text, span_positions};
-use crate::diagnostic::Report;
+use crate::diagnostic::{Applicability, Report};
+use crate::project::Span;
 use crate::rules::{Category, Level};
 
 #[derive(Serialize)]
@@ -51,8 +53,23 @@ struct Finding {
     start: Option<Position>,
     end: Option<Position>,
     help: Option<String>,
+    fix: Option<FixJson>,
     notes: Vec<String>,
     url: String,
+}
+
+#[derive(Serialize)]
+struct FixJson {
+    applicability: Applicability,
+    path: String,
+    edits: Vec<EditJson>,
+}
+
+#[derive(Serialize)]
+struct EditJson {
+    content: String,
+    start: Position,
+    end: Position,
 }
 
 #[derive(Serialize)]
@@ -90,6 +107,26 @@ pub fn render(report: &Report, paths: &DisplayPaths, out: &mut dyn Write) -> io:
                 start,
                 end,
                 help: d.help.as_ref().map(|h| safe_text(report, d, h)),
+                fix: d.fix.as_ref().map(|fix| FixJson {
+                    applicability: fix.applicability,
+                    path: paths.show(report, fix.file),
+                    edits: fix
+                        .edits
+                        .iter()
+                        .map(|e| {
+                            let ((line, column), (end_line, end_column)) =
+                                span_positions(report, Span::new(fix.file, e.range));
+                            EditJson {
+                                content: safe_text(report, d, &e.content),
+                                start: Position { line, column },
+                                end: Position {
+                                    line: end_line,
+                                    column: end_column,
+                                },
+                            }
+                        })
+                        .collect(),
+                }),
                 notes: d.notes.iter().map(|n| safe_text(report, d, n)).collect(),
                 url: d.rule.url(),
             }
@@ -133,6 +170,7 @@ mod tests {
                 "start": {"line": 2, "column": 1},
                 "end": {"line": 2, "column": 13},
                 "help": "DEBUG = os.environ.get('DJANGO_DEBUG') == '1'",
+                "fix": null,
                 "notes": ["App Service loads proj/settings.py: 100% sure, a, b: c"],
                 "url": crate::rules::find("AZ301").unwrap().url(),
             })

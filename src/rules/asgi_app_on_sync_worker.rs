@@ -133,11 +133,13 @@ fn custom(ctx: &Context, text: &StartupText, server: &Server, out: &mut Vec<Diag
             )
         }
     };
-    let help = fixes::edit_startup(project, text, &[edit]);
+    let edits = [edit.into()];
+    let help = fixes::edit_startup(project, text, &edits);
     let mut d = Diagnostic::new(&META, text.span(target.range), message)
         .label("an ASGI app on a WSGI worker")
         .secondary(app_span, format!("the {} app", framework.label()))
-        .help(help);
+        .help(help)
+        .fix(fixes::startup_fix(text, &edits));
     if let Some(note) = fixes::startup_flag_note(startup) {
         d = d.note(note);
     }

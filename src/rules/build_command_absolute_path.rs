@@ -5,6 +5,7 @@ use crate::platform::build::{
     BUILD_VENV, Hook, HookScript, Phase, PlatformDir, platform_dir, relative_replacement,
 };
 use crate::project::Project;
+use crate::project::edit::Edit;
 use crate::rules::{Category, Context, RuleMeta, fixes};
 
 pub static META: RuleMeta = RuleMeta {
@@ -57,6 +58,7 @@ fn value_paths(project: &Project, hook: &Hook, out: &mut Vec<Diagnostic>) {
         .iter()
         .filter_map(|(p, _, rel)| rel.map(|rel| (p.range, relative_replacement(rel))))
         .collect();
+    let edits: Vec<Edit> = edits.into_iter().map(Edit::from).collect();
     let fixed = (edits.len() == found.len()).then(|| hook.value_with(&edits));
     for (p, dir, _) in &found {
         let verb = if p.path == hook.setting.value.trim() {
@@ -109,7 +111,7 @@ fn missing_script(project: &Project, hook: &Hook, script: &HookScript, out: &mut
             set_setting_help(
                 project,
                 hook,
-                &hook.value_with(&[(script.range, found.clone())]),
+                &hook.value_with(&[Edit::replacement(found.clone(), script.range)]),
                 &reason,
             )
         }

@@ -4,6 +4,7 @@ use crate::diagnostic::Diagnostic;
 use crate::platform::command::ServerKind;
 use crate::platform::startup::{CallKind, Server, StartupText};
 use crate::project::Project;
+use crate::project::edit::Edit;
 use crate::rules::{Category, Context, RuleMeta, fixes};
 
 pub static META: RuleMeta = RuleMeta {
@@ -97,7 +98,10 @@ fn replace_help(project: &Project, text: &StartupText, server: &Server, target: 
     fixes::edit_startup(
         project,
         text,
-        &[(server.command.range(), format!("{GUNICORN} {target}"))],
+        &[Edit::replacement(
+            format!("{GUNICORN} {target}"),
+            server.command.range(),
+        )],
     )
 }
 

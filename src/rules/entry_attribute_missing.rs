@@ -6,6 +6,7 @@ use crate::platform::apps::{self, Framework, ModuleNames, Resolved, gunicorn_com
 use crate::platform::command::ServerKind;
 use crate::platform::modules::EntryModule;
 use crate::platform::startup::{Server, StartupKind, StartupText};
+use crate::project::edit::Edit;
 use crate::project::{FileId, Project, Span};
 use crate::rules::{Category, Context, RuleMeta, fixes};
 
@@ -265,7 +266,7 @@ fn custom_missing(
             Some(fixes::edit_startup(
                 project,
                 text,
-                &[(target.range, written)],
+                &[Edit::replacement(written, target.range)],
             ))
         }
         None => match elsewhere(ctx, file) {

@@ -4,11 +4,11 @@
 //! The model gives the facts (where a value comes from, what an edited command or line would be); the
 //! words are here, so the model knows nothing of how rules speak.
 
-use ruff_text_size::TextRange;
-
+use crate::diagnostic::{Applicability, Fix};
 use crate::platform::app_settings::Source;
 use crate::platform::startup::{Startup, StartupDecision, StartupText, TextOrigin};
 use crate::project::Project;
+use crate::project::edit::Edit;
 
 /// The `az` command that sets the site's startup command.
 const AZ_SET_STARTUP: &str =
@@ -118,20 +118,35 @@ pub fn set_startup_help(command: &str) -> String {
     )
 }
 
+/// `edits` to what a custom start runs as a fix of the startup file, when it is a file of the app whose
+/// text maps exactly to the ranges (a startup command set elsewhere has no file to edit).
+pub fn startup_fix(text: &StartupText, edits: &[Edit]) -> Option<Fix> {
+    let file = text.file()?;
+    let edits = edits
+        .iter()
+        .map(|e| {
+            let span = text.span(e.range).filter(|s| s.file == file)?;
+            (span.range.len() == e.range.len())
+                .then(|| Edit::replacement(e.content.clone(), span.range))
+        })
+        .collect::<Option<Vec<Edit>>>()?;
+    Some(Fix {
+        file,
+        edits,
+        applicability: Applicability::Unsafe,
+    })
+}
+
 /// The exact way to apply `edits` to what a custom start runs (made on the line holding the first edit):
 /// the line to write in the startup file (a command continued over several lines with `\\` becomes one
 /// line), or the startup command to set where it is set.
-pub fn edit_startup(
-    project: &Project,
-    text: &StartupText,
-    edits: &[(TextRange, String)],
-) -> String {
-    let Some(first) = edits.first() else {
+pub fn edit_startup(project: &Project, text: &StartupText, edits: &[Edit]) -> String {
+    let Some(first) = edits.iter().min_by_key(|e| e.range.start()) else {
         return String::new();
     };
     match &text.origin {
         TextOrigin::File(file) => {
-            let line = text.line_at(first.0.start());
+            let line = text.line_at(first.range.start());
             let lines = if line.first == line.last {
                 format!("line {}", line.first)
             } else {
@@ -191,6 +206,8 @@ fn shell_word(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use ruff_text_size::TextRange;
+
     use super::*;
     use crate::platform::AppSettings;
     use crate::platform::startup::StartupCommand;
@@ -301,9 +318,9 @@ mod tests {
         let fix = edit_startup(
             &project,
             text,
-            &[(
+            &[Edit::replacement(
+                "0.0.0.0:8000",
                 server.command.value("--bind").unwrap().range,
-                "0.0.0.0:8000".into(),
             )],
         );
         assert_eq!(
@@ -329,7 +346,7 @@ mod tests {
         let text = startup.run().unwrap();
         let port = text.servers[0].command.value("--port").unwrap().range;
         assert_eq!(
-            edit_startup(&project, text, &[(port, "8000".into())]),
+            edit_startup(&project, text, &[Edit::replacement("8000", port)]),
             "change lines 1-2 of startup.sh to `python -m uvicorn app:app --port 8000`"
         );
         let note = assumed_startup_file_note(&project, &startup).unwrap();
@@ -346,11 +363,7 @@ mod tests {
         let startup = with_command(&project, "uvicorn main:app --port 8000");
         let text = startup.run().unwrap();
         let end = text.servers[0].command.range().end();
-        let help = edit_startup(
-            &project,
-            text,
-            &[(TextRange::empty(end), " --host 0.0.0.0".into())],
-        );
+        let help = edit_startup(&project, text, &[Edit::insertion(" --host 0.0.0.0", end)]);
         assert!(
             help.starts_with(
                 "set the startup command to `uvicorn main:app --port 8000 --host 0.0.0.0`"

@@ -299,7 +299,7 @@ fn help(
                 ),
                 (_, None) => (removal_range(&text.text, option.word.range), String::new()),
             };
-            fixes::edit_startup(project, text, &[edit])
+            fixes::edit_startup(project, text, &[edit.into()])
         }
         SettingOrigin::EnvArgs(source) => {
             let current = ctx

@@ -6,6 +6,7 @@ use crate::diagnostic::Diagnostic;
 use crate::platform::shell::Word;
 use crate::platform::startup::{ShellCommand, StartupText};
 use crate::project::Project;
+use crate::project::edit::Edit;
 use crate::rules::{Category, Context, RuleMeta, fixes};
 
 pub static META: RuleMeta = RuleMeta {
@@ -265,7 +266,7 @@ fn install_args(args: &[&str]) -> Install {
 
 /// The edit that removes a command from its text: with the operator that joins it to the next command
 /// on its line, else to the previous one.
-fn removal(text: &StartupText, command: &ShellCommand) -> (TextRange, String) {
+fn removal(text: &StartupText, command: &ShellCommand) -> Edit {
     let range = command.range();
     let line = text.line_at(range.start()).range;
     let same_line: Vec<&ShellCommand> = text
@@ -284,7 +285,7 @@ fn removal(text: &StartupText, command: &ShellCommand) -> (TextRange, String) {
     } else {
         line
     };
-    (edit, String::new())
+    Edit::deletion(edit)
 }
 
 /// The fix, and the note that says why it works.

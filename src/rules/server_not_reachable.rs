@@ -8,6 +8,7 @@ use crate::platform::django::Value;
 use crate::platform::gunicorn::{ConfigFileUse, GunicornSetting, SettingOrigin, split_bind};
 use crate::platform::startup::{CallKind, Server, ServerCall, StartupText};
 use crate::project::Span;
+use crate::project::edit::Edit;
 use crate::rules::{Category, Context, RuleMeta, fixes};
 
 pub static META: RuleMeta = RuleMeta {
@@ -246,9 +247,13 @@ fn gunicorn(
         let fixed = fixed_address(problem.host_bad, &host, port.as_deref(), problem.port_bad);
         let message = format!("gunicorn binds `{}`, {}", bind.text, problem.what());
         let d = match (bind.range, bind.setting) {
-            (Some(range), _) => Diagnostic::new(&META, text.span(range), message)
-                .label(problem.label())
-                .help(fixes::edit_startup(project, text, &[(range, fixed)])),
+            (Some(range), _) => {
+                let edits = [Edit::replacement(fixed, range)];
+                Diagnostic::new(&META, text.span(range), message)
+                    .label(problem.label())
+                    .help(fixes::edit_startup(project, text, &edits))
+                    .fix(fixes::startup_fix(text, &edits))
+            }
             (None, Some(setting)) => {
                 let d = Diagnostic::new(&META, setting.span, message).label(problem.label());
                 match &setting.origin {
@@ -368,23 +373,23 @@ fn options_server(
     let Some(problem) = Problem::of(host_verdict(&host), port_verdict(&port, accepted)) else {
         return Vec::new();
     };
-    let mut edits: Vec<(TextRange, String)> = Vec::new();
+    let mut edits: Vec<Edit> = Vec::new();
     let end = TextRange::empty(command.range().end());
     let mut append = String::new();
     if problem.host_bad {
         match host_word {
-            Some(w) => edits.push((w.range, "0.0.0.0".to_owned())),
+            Some(w) => edits.push(Edit::replacement("0.0.0.0", w.range)),
             None => append.push_str(" --host 0.0.0.0"),
         }
     }
     if problem.port_bad {
         match port_word {
-            Some(w) => edits.push((w.range, PLATFORM_PORT.to_string())),
+            Some(w) => edits.push(Edit::replacement(PLATFORM_PORT.to_string(), w.range)),
             None => append.push_str(&format!(" --port {PLATFORM_PORT}")),
         }
     }
     if !append.is_empty() {
-        edits.push((end, append));
+        edits.push(Edit::replacement(append, end));
     }
     let defaults = match (host_word.is_none(), port_word.is_none()) {
         (true, true) => " (its default without `--host` and `--port`)",
@@ -409,7 +414,8 @@ fn options_server(
             ),
         )
         .label(problem.label())
-        .help(fixes::edit_startup(ctx.project, text, &edits)),
+        .help(fixes::edit_startup(ctx.project, text, &edits))
+        .fix(fixes::startup_fix(text, &edits)),
     ]
 }
 
@@ -434,17 +440,14 @@ fn runserver(
     };
     let fixed = fixed_address(true, &host, Some(&port_text), problem.port_bad);
     let (edit, primary) = match addr_word {
-        Some(w) => ((w.range, fixed), w.range),
+        Some(w) => (Edit::replacement(fixed, w.range), w.range),
         None => {
             let after = command
                 .words
                 .iter()
                 .find(|w| w.text == "runserver")
                 .map_or(command.range().end(), |w| w.range.end());
-            (
-                (TextRange::empty(after), format!(" {fixed}")),
-                command.range(),
-            )
+            (Edit::insertion(format!(" {fixed}"), after), command.range())
         }
     };
     let defaults = if addr_word.is_none() {
@@ -462,7 +465,12 @@ fn runserver(
             ),
         )
         .label(problem.label())
-        .help(fixes::edit_startup(ctx.project, text, &[edit])),
+        .help(fixes::edit_startup(
+            ctx.project,
+            text,
+            std::slice::from_ref(&edit),
+        ))
+        .fix(fixes::startup_fix(text, &[edit])),
     ]
 }
 
@@ -498,28 +506,23 @@ fn python_call(
     let project = ctx.project;
     let source = project.text(call.file).ok()?;
     // The call with `host="0.0.0.0"` and `port=8000`, replacing or adding the arguments.
-    let mut edits: Vec<(TextRange, String)> = Vec::new();
+    let mut edits: Vec<Edit> = Vec::new();
     let mut added: Vec<String> = Vec::new();
     if problem.host_bad {
         match &call.host {
-            Some(arg) => edits.push((arg.range, "\"0.0.0.0\"".to_owned())),
+            Some(arg) => edits.push(Edit::replacement("\"0.0.0.0\"", arg.range)),
             None => added.push("host=\"0.0.0.0\"".to_owned()),
         }
     }
     if problem.port_bad {
         match &call.port {
-            Some(arg) => edits.push((arg.range, PLATFORM_PORT.to_string())),
+            Some(arg) => edits.push(Edit::replacement(PLATFORM_PORT.to_string(), arg.range)),
             None => added.push(format!("port={PLATFORM_PORT}")),
         }
     }
     let call_text = source.slice(call.range);
-    let mut fixed = call_text.to_owned();
-    edits.sort_by_key(|(r, _)| std::cmp::Reverse(r.start()));
-    for (r, with) in &edits {
-        let s = (r.start() - call.range.start()).to_usize();
-        let e = (r.end() - call.range.start()).to_usize();
-        fixed.replace_range(s..e, with);
-    }
+    let mut fixed =
+        crate::project::edit::apply(call_text, &crate::project::edit::within(&edits, call.range));
     if !added.is_empty() {
         let close = fixed.rfind(')')?;
         let inside = fixed[..close].trim_end();

@@ -5,6 +5,7 @@ use crate::platform::build::{
     PlatformDir, absolute_paths, absolute_paths_in_file, platform_dir, relative_replacement,
     replace_ranges,
 };
+use crate::project::edit::Edit;
 use crate::rules::{Category, Context, RuleMeta, fixes};
 
 pub static META: RuleMeta = RuleMeta {
@@ -37,7 +38,7 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             .collect();
         let edits: Vec<_> = found
             .iter()
-            .map(|(range, _, with)| (*range, with.clone()))
+            .map(|(range, _, with)| Edit::replacement(with.clone(), *range))
             .collect();
         let fixed = replace_ranges(&command.command, &edits);
         let how = fixes::set_startup_command(project, &command.source, &fixed);

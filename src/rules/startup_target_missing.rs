@@ -6,6 +6,7 @@ use crate::diagnostic::Diagnostic;
 use crate::platform::command::ServerKind;
 use crate::platform::shell::join_dir;
 use crate::platform::startup::{Server, StartupKind, StartupText};
+use crate::project::edit::Edit;
 use crate::project::{Project, Span};
 use crate::rules::{Category, Context, RuleMeta, fixes};
 
@@ -161,7 +162,11 @@ fn missing_folders(ctx: &Context, run: &StartupText, out: &mut Vec<Diagnostic>) 
         .label("no such folder");
         let name = resolved.rsplit('/').next().unwrap_or(resolved);
         d = match folder_named(project, name) {
-            Some(dir) => d.help(fixes::edit_startup(project, run, &[(range, dir.clone())])),
+            Some(dir) => {
+                let edits = [Edit::replacement(dir.clone(), range)];
+                d.help(fixes::edit_startup(project, run, &edits))
+                    .fix(fixes::startup_fix(run, &edits))
+            }
             None => d.help(format!(
                 "correct `{written}`: it is relative to the app root, where the startup command runs"
             )),
@@ -285,7 +290,7 @@ fn missing_module(ctx: &Context, text: &StartupText, server: &Server, out: &mut 
                     )
                 }
             };
-            fixes::edit_startup(project, text, &[edit])
+            fixes::edit_startup(project, text, &[edit.into()])
         }
         None => {
             let top = module.split('.').next().unwrap_or(module);

@@ -15,6 +15,7 @@ use crate::platform::shell::{
     self, LogicalLine, Word, cd_to, env_assignment, join_continued, join_dir,
 };
 use crate::platform::startup::calls::{ServerCall, server_calls};
+use crate::project::edit::{self, Edit};
 use crate::project::{FileId, Project, Span};
 
 /// What a start-up text is.
@@ -355,23 +356,12 @@ impl StartupText {
 
     /// `range` of the text with `edits` applied (ranges relative to the text; those outside `range` are
     /// ignored), on one line: continued lines are joined.
-    pub fn edited(&self, range: TextRange, edits: &[(TextRange, String)]) -> String {
-        let mut edits: Vec<&(TextRange, String)> = edits
-            .iter()
-            .filter(|(r, _)| range.contains_range(*r))
-            .collect();
-        edits.sort_by_key(|(r, _)| std::cmp::Reverse(r.start()));
-        let mut out = self.text[range].to_owned();
-        for (r, with) in edits {
-            let s = (r.start() - range.start()).to_usize();
-            let e = (r.end() - range.start()).to_usize();
-            out.replace_range(s..e, with);
-        }
-        join_continued(&out)
+    pub fn edited(&self, range: TextRange, edits: &[Edit]) -> String {
+        join_continued(&edit::apply(&self.text[range], &edit::within(edits, range)))
     }
 
     /// The whole text with `edits` applied, on one line per logical line.
-    pub fn edited_whole(&self, edits: &[(TextRange, String)]) -> String {
+    pub fn edited_whole(&self, edits: &[Edit]) -> String {
         self.edited(TextRange::up_to(TextSize::of(self.text.as_str())), edits)
     }
 }

@@ -1,0 +1,121 @@
+//! Text edits, one way: an [`Edit`] replaces a range of a text with new content (ruff's `Edit` is the
+//! model), and [`apply`] is the one place edits are applied. The model uses it to compute a fixed line or
+//! command; a finding carries its edits as a `Fix` (`diagnostic.rs`) for `--fix` and editors.
+
+use ruff_text_size::{TextRange, TextSize};
+use serde::Serialize;
+
+/// Replace `range` with `content`: an empty range inserts, empty content deletes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Edit {
+    #[serde(skip)]
+    pub range: TextRange,
+    pub content: String,
+}
+
+impl Edit {
+    pub fn replacement(content: impl Into<String>, range: TextRange) -> Edit {
+        Edit {
+            range,
+            content: content.into(),
+        }
+    }
+
+    pub fn deletion(range: TextRange) -> Edit {
+        Edit::replacement(String::new(), range)
+    }
+
+    pub fn insertion(content: impl Into<String>, at: TextSize) -> Edit {
+        Edit::replacement(content, TextRange::empty(at))
+    }
+
+    /// The same edit on a text that starts `offset` later (or earlier) in its file.
+    #[must_use]
+    pub fn shifted(&self, from: TextSize, to: TextSize) -> Edit {
+        let start = self.range.start() - from + to;
+        Edit::replacement(self.content.clone(), TextRange::at(start, self.range.len()))
+    }
+}
+
+impl From<(TextRange, String)> for Edit {
+    /// A range and its replacement, as the rules compute them.
+    fn from((range, content): (TextRange, String)) -> Edit {
+        Edit::replacement(content, range)
+    }
+}
+
+/// `text` with `edits` applied. Edits are applied in order of their start; an edit that overlaps one
+/// already applied, falls outside the text or splits a character is skipped, so the result is always a
+/// well-formed string.
+pub fn apply(text: &str, edits: &[Edit]) -> String {
+    let mut sorted: Vec<&Edit> = edits.iter().collect();
+    sorted.sort_by_key(|e| (e.range.start(), e.range.end()));
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0usize;
+    for edit in sorted {
+        let (start, end) = (edit.range.start().to_usize(), edit.range.end().to_usize());
+        if start < at
+            || end > text.len()
+            || !text.is_char_boundary(start)
+            || !text.is_char_boundary(end)
+        {
+            continue;
+        }
+        out.push_str(&text[at..start]);
+        out.push_str(&edit.content);
+        at = end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+/// The edits that fall inside `range`, moved to be relative to its start (to apply them to a slice).
+pub fn within(edits: &[Edit], range: TextRange) -> Vec<Edit> {
+    edits
+        .iter()
+        .filter(|e| range.contains_range(e.range))
+        .map(|e| e.shifted(range.start(), TextSize::default()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn r(start: u32, end: u32) -> TextRange {
+        TextRange::new(start.into(), end.into())
+    }
+
+    #[test]
+    fn edits_apply_in_order_whatever_order_they_come_in() {
+        let text = "gunicorn --reload --bind 127.0.0.1:8000 app:app";
+        let edits = [
+            Edit::replacement("0.0.0.0:8000", r(25, 39)),
+            Edit::deletion(r(8, 17)),
+            Edit::insertion(" --timeout 600", 47.into()),
+        ];
+        assert_eq!(
+            apply(text, &edits),
+            "gunicorn --bind 0.0.0.0:8000 app:app --timeout 600"
+        );
+    }
+
+    #[test]
+    fn overlapping_and_out_of_range_edits_are_skipped() {
+        let text = "héllo";
+        let edits = [
+            Edit::replacement("A", r(0, 3)),
+            Edit::replacement("B", r(1, 4)), // overlaps the first
+            Edit::replacement("C", r(2, 3)), // inside é, and overlapping
+            Edit::replacement("D", r(4, 99)),
+        ];
+        assert_eq!(apply(text, &edits), "Allo");
+        assert_eq!(apply("abc", &[Edit::replacement("x", r(1, 2))]), "axc");
+    }
+
+    #[test]
+    fn edits_within_a_range() {
+        let edits = [Edit::replacement("x", r(10, 12)), Edit::deletion(r(2, 3))];
+        assert_eq!(within(&edits, r(8, 20)), [Edit::replacement("x", r(2, 4))]);
+    }
+}
