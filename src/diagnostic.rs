@@ -233,6 +233,13 @@ impl Diagnostic {
         self
     }
 
+    /// Add a note when there is one.
+    #[must_use]
+    pub fn notes_from(mut self, note: Option<String>) -> Self {
+        self.notes.extend(note);
+        self
+    }
+
     #[must_use]
     pub fn note(mut self, note: impl Into<String>) -> Self {
         self.notes.push(note.into());

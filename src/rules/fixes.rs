@@ -6,6 +6,7 @@
 
 use crate::diagnostic::{Applicability, Fix};
 use crate::platform::app_settings::Source;
+use crate::platform::runtime::PythonRuntime;
 use crate::platform::startup::{Startup, StartupDecision, StartupText, TextOrigin};
 use crate::project::Project;
 use crate::project::edit::Edit;
@@ -116,6 +117,17 @@ pub fn set_startup_help(command: &str) -> String {
         "set the startup command to `{command}`: `{}`",
         az_set_startup(command)
     )
+}
+
+/// The note on a finding that depends on the Python version, when no source names it and the newest
+/// App Service offers is assumed.
+pub fn python_assumed_note(python: &PythonRuntime) -> Option<String> {
+    python.source.is_none().then(|| {
+        format!(
+            "no source names the app's Python version, so Python {v} (the newest App Service offers) is assumed; if the site runs another, give it with `--python-version` or `{AZ_SET_LINUX_FX} \"PYTHON|3.X\"`",
+            v = python.version
+        )
+    })
 }
 
 /// `edits` to what a custom start runs as a fix of the startup file, when it is a file of the app whose

@@ -6,7 +6,7 @@ use crate::platform::imports::{
 };
 use crate::platform::requirements::{DependencyKind, normalize_name};
 use crate::project::Project;
-use crate::rules::{Category, Context, RuleMeta};
+use crate::rules::{Category, Context, RuleMeta, fixes};
 
 pub static META: RuleMeta = RuleMeta {
     code: "AZ103",
@@ -159,6 +159,7 @@ fn removed(ctx: &Context, import: &StartupImport, version: &str) -> Diagnostic {
     )
     .label(format!("ModuleNotFoundError: No module named '{top}'"))
     .help(help)
+    .notes_from(fixes::python_assumed_note(&ctx.python))
 }
 
 fn newer(ctx: &Context, import: &StartupImport, version: &str) -> Diagnostic {
@@ -173,6 +174,7 @@ fn newer(ctx: &Context, import: &StartupImport, version: &str) -> Diagnostic {
     .help(format!(
         "run the app on Python {version} or later: `az webapp config set --resource-group <group> --name <app> --linux-fx-version \"PYTHON|{version}\"`"
     ))
+    .notes_from(fixes::python_assumed_note(&ctx.python))
 }
 
 fn python(ctx: &Context) -> String {
@@ -288,6 +290,31 @@ mod tests {
             out[0]
                 .message
                 .contains("joined the standard library in Python 3.11")
+        );
+    }
+
+    #[test]
+    fn a_version_dependent_finding_says_when_the_version_is_assumed() {
+        let files: &[(&str, &[u8])] = &[("app.py", b"import imghdr\n"), ("requirements.txt", b"")];
+        let assumed = run(files, |_| {});
+        assert_eq!(assumed.len(), 1);
+        assert!(
+            assumed[0]
+                .notes
+                .iter()
+                .any(|n| n.starts_with("no source names the app's Python version")),
+            "{:?}",
+            assumed[0].notes
+        );
+        let known = run(files, |c| {
+            c.python_version = Some(crate::project::PythonVersion::PY313)
+        });
+        assert_eq!(known.len(), 1);
+        assert!(
+            known[0]
+                .notes
+                .iter()
+                .all(|n| !n.contains("no source names"))
         );
     }
 }

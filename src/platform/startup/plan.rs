@@ -237,6 +237,13 @@ impl Startup {
                     quoted_list(FASTAPI_FILES, ""),
                     self.python_text()
                 );
+                // Without a known version, the newest is assumed: on an older site this app is not detected.
+                let reason = match self.python_origin(project) {
+                    Some(_) => reason,
+                    None => format!(
+                        "{reason}; no source names the Python version, so 3.14 or later is assumed: on an older site Oryx does not detect FastAPI"
+                    ),
+                };
                 let mut plan = self.auto_plan(
                     auto(format!("{}:{}", entry.module, entry.attribute), true),
                     entry,
