@@ -54,7 +54,12 @@ impl<'a> Platform<'a> {
         let build = build::BuildHooks::detect(project, &app_settings);
         let requirements = requirements::Requirements::detect(project, &app_settings);
         let gunicorn = gunicorn::GunicornConfig::detect_with(project, &startup, &app_settings);
-        let django = DjangoSettings::resolve(project, &app_settings, startup.entry.as_ref());
+        let django = DjangoSettings::resolve(
+            project,
+            &app_settings,
+            startup.entry.as_ref(),
+            &requirements,
+        );
         let django_collectstatic = DjangoSettings::resolve_for_manage_py(project, &app_settings);
         let oryx = oryx::OryxPlan::detect(project, &app_settings, &python, &requirements, &build);
         Platform {

@@ -194,11 +194,44 @@ fn known_app_settings_decide_conditions() {
 #[test]
 fn without_a_settings_module_files_named_settings_are_used() {
     let (_d, s, modules) = resolve(
-        &[("web/settings.py", "DEBUG = True\n"), ("web/views.py", "")],
+        &[
+            ("web/settings.py", "DEBUG = True\n"),
+            ("web/views.py", ""),
+            ("requirements.txt", "Django>=4.2\n"),
+        ],
         &[],
     );
     assert_eq!(modules, ["web.settings"]);
     assert_eq!(get(&s, "DEBUG"), [Value::Bool(true)]);
+}
+
+#[test]
+fn files_named_settings_are_django_settings_only_in_a_django_app() {
+    let django_of = |files: &[(&str, &str)]| {
+        let dir = crate::project::write_test_app(files);
+        let project = Project::discover(dir.path()).unwrap();
+        let platform = Platform::build(&project, &Inputs::default());
+        platform
+            .django
+            .as_ref()
+            .map(|d| d.describe_modules(&project))
+    };
+    let flask = [
+        (
+            "app.py",
+            "from flask import Flask\nimport settings\napp = Flask(__name__)\n",
+        ),
+        ("settings.py", "DEBUG = True\nSECRET_KEY = 'k'\n"),
+        ("requirements.txt", "flask\ngunicorn\n"),
+    ];
+    assert_eq!(django_of(&flask), None);
+    // The same files with Django installed, or with a manage.py, are a Django app.
+    let mut with_django = flask.to_vec();
+    with_django[2] = ("requirements.txt", "flask\nDjango==5.1\n");
+    assert_eq!(django_of(&with_django).as_deref(), Some("settings.py"));
+    let mut with_manage = flask.to_vec();
+    with_manage.push(("tools/manage.py", "import sys\n"));
+    assert_eq!(django_of(&with_manage).as_deref(), Some("settings.py"));
 }
 
 #[test]
