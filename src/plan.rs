@@ -22,7 +22,8 @@ use crate::project::{Project, ProjectError, Span};
 pub struct Plan {
     pub build: BuildView,
     pub startup: StartupPlan,
-    /// Environment variables the app reads without a default at start-up: they must exist as app settings.
+    /// Environment variables the app cannot start without (read without a default at start-up, or used
+    /// where `None` fails): they must exist as app settings.
     pub required_env: Vec<RequiredEnv>,
     /// The Django settings module(s) App Service loads, when the app is a Django app.
     pub django_settings: Option<DjangoPlan>,
@@ -348,7 +349,8 @@ fn django_plan(platform: &Platform) -> Option<DjangoPlan> {
     })
 }
 
-/// Variables read without a default, unconditionally, by the modules imported at start-up.
+/// Variables the modules imported at start-up need, unconditionally: read without a default (class bodies
+/// included), or read with `os.getenv` and used where `None` raises, and not caught by an `except`.
 fn required_env(platform: &Platform) -> Vec<RequiredEnv> {
     let mut evaluator = Evaluator::new(
         platform.project,
