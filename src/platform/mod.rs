@@ -61,7 +61,14 @@ impl<'a> Platform<'a> {
             &requirements,
         );
         let django_collectstatic = DjangoSettings::resolve_for_manage_py(project, &app_settings);
-        let oryx = oryx::OryxPlan::detect(project, &app_settings, &python, &requirements, &build);
+        let oryx = oryx::OryxPlan::detect(
+            project,
+            &app_settings,
+            &python,
+            &requirements,
+            &build,
+            &sources.deploys,
+        );
         Platform {
             project,
             sources,
