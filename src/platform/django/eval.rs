@@ -483,6 +483,63 @@ impl<'a> Evaluator<'a> {
         frame.env_writes.extend(local.env_writes);
     }
 
+    /// The variables whose absence alone makes `test` true: `not X`, `X is None`, `not all([X, Y])`, and
+    /// either side of `or`, where `X` is read with `os.getenv` and a falsy default (`None`, `''`).
+    fn missing_makes_true(
+        &mut self,
+        frame: &mut Frame,
+        test: &Expr,
+        depth: usize,
+    ) -> Vec<(String, Span)> {
+        if depth > MAX_DEPTH {
+            return Vec::new();
+        }
+        let mut falsy_when_unset =
+            |this: &mut Self, e: &Expr, none_only: bool| match this.expr(frame, e, depth + 1) {
+                Value::Env(read) => match &read.fallback {
+                    Fallback::Default(d)
+                        if (**d == Value::None
+                            || (!none_only && this.truthy(d) == Some(false))) =>
+                    {
+                        vec![(read.var, read.span)]
+                    }
+                    _ => Vec::new(),
+                },
+                _ => Vec::new(),
+            };
+        match test {
+            Expr::UnaryOp(u) if u.op == UnaryOp::Not => match u.operand.as_ref() {
+                Expr::Call(call)
+                    if matches!(call.func.as_ref(), Expr::Name(n) if n.id.as_str() == "all")
+                        && call.arguments.args.len() == 1 =>
+                {
+                    match &call.arguments.args[0] {
+                        Expr::List(ast::ExprList { elts, .. })
+                        | Expr::Tuple(ast::ExprTuple { elts, .. }) => elts
+                            .iter()
+                            .flat_map(|e| falsy_when_unset(self, e, false))
+                            .collect(),
+                        _ => Vec::new(),
+                    }
+                }
+                operand => falsy_when_unset(self, operand, false),
+            },
+            Expr::Compare(cmp)
+                if cmp.ops.len() == 1
+                    && matches!(cmp.ops[0], CmpOp::Is | CmpOp::Eq)
+                    && matches!(cmp.comparators[0], Expr::NoneLiteral(_)) =>
+            {
+                falsy_when_unset(self, &cmp.left, true)
+            }
+            Expr::BoolOp(op) if op.op == BoolOp::Or => op
+                .values
+                .iter()
+                .flat_map(|v| self.missing_makes_true(frame, v, depth + 1))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// A value used in a way that raises when it is `None` (an attribute, a subscript, arithmetic,
     /// `int()`): an `os.getenv('X')` without a default then fails when `X` is unset, so `X` is required.
     fn used_as_not_none(&self, v: &Value) {
@@ -524,6 +581,12 @@ impl<'a> Evaluator<'a> {
                 let after_taken = std::mem::replace(&mut frame.names, before);
                 let other = self.clauses(frame, rest);
                 self.conditional.set(self.conditional.get() - 1);
+                if let Flow::Raised = taken {
+                    // `if not DB_URL: raise ...`: the app stops when the variable is missing.
+                    for (var, span) in self.missing_makes_true(frame, test, 0) {
+                        self.record_read(&var, true, span);
+                    }
+                }
                 match (taken, other) {
                     (Flow::Raised, Flow::Raised) => return Flow::Raised,
                     (Flow::Raised, Flow::Normal) => {}

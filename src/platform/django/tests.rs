@@ -416,3 +416,12 @@ fn a_read_whose_error_is_caught_is_optional() {
     let not_caught = "import os\ntry:\n    KEY = os.environ['KEY']\n    from .local import *\nexcept ImportError:\n    pass\n";
     assert_eq!(required_reads(not_caught), ["KEY"]);
 }
+
+#[test]
+fn a_raise_when_a_variable_is_missing_makes_it_required() {
+    let source = "import os\n\nHOST = os.getenv('DB_HOST')\nUSER = os.environ.get('DB_USER', '')\nif not all([HOST, USER]):\n    raise RuntimeError('database settings missing')\nKEY = os.getenv('API_KEY')\nif KEY is None or not os.getenv('REGION'):\n    raise SystemExit(1)\nLEVEL = os.getenv('LOG_LEVEL')\nif not LEVEL:\n    LEVEL = 'info'\nif os.getenv('DEBUG_TOOLBAR'):\n    raise RuntimeError('not in production')\n";
+    assert_eq!(
+        required_reads(source),
+        ["DB_HOST", "DB_USER", "API_KEY", "REGION"]
+    );
+}
