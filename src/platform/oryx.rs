@@ -276,7 +276,7 @@ pub struct OryxPlan {
     pub invalid_booleans: Vec<InvalidBoolean>,
     /// Virtual environments inside the app folder.
     pub deployed_venvs: Vec<DeployedVenv>,
-    /// The workflow step that deploys the app's files (the first in path order), when there is one.
+    /// The workflow step that deploys the app's files, when there is one.
     pub deployed_by: Option<WorkflowDeploy>,
     /// Installed packages that come with the deployment (the app needs no build to have them).
     pub packages_shipped: Option<ShippedPackages>,
@@ -291,7 +291,19 @@ impl OryxPlan {
         _hooks: &BuildHooks,
         deploys: &[WorkflowDeploy],
     ) -> OryxPlan {
-        let deployed_by = deploys.first().cloned();
+        // The step that deploys this folder: one that ships `antenv` with it, else the first that deploys
+        // the whole checkout or an archive (a step deploying a subfolder deploys another app).
+        let deployed_by = deploys
+            .iter()
+            .find(|d| d.venv.is_some())
+            .or_else(|| {
+                deploys.iter().find(|d| {
+                    d.package
+                        .as_deref()
+                        .is_some_and(|p| p.is_empty() || p.ends_with(".zip"))
+                })
+            })
+            .cloned();
         let (runs, runs_reason, runs_cause, runs_setting) =
             trigger(project, settings, deployed_by.as_ref());
         let dependencies = dependencies(project, settings, requirements);
@@ -1011,6 +1023,17 @@ mod tests {
             (BuildRuns::Unknown, TriggerCause::Default)
         );
         assert!(got.runs_reason.contains("the Deployment Center sets it"));
+        // A step deploying a subfolder deploys another app.
+        let front = workflow("").replace(
+            "app-name: shop",
+            "app-name: front\n          package: frontend/dist",
+        );
+        let (_d, _p, got) = plan(&with(&app, wf, &front), &[]);
+        assert!(got.deployed_by.is_none());
+        assert!(
+            got.runs_reason
+                .starts_with("SCM_DO_BUILD_DURING_DEPLOYMENT is not set:")
+        );
         assert!(got.packages_shipped.is_none());
         // The workflow turns the build on before it deploys the source.
         let on = workflow(
