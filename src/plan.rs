@@ -11,7 +11,9 @@ use crate::diagnostic::mask_secret;
 use crate::platform::app_settings::Source;
 use crate::platform::build::Phase;
 use crate::platform::django::{EnvReadSite, Evaluator, PLATFORM_VARS};
-use crate::platform::oryx::{BuildRuns, COLLECTSTATIC_COMMAND, OUTPUT_ARCHIVE, OryxPlan, RUNS_IN};
+use crate::platform::oryx::{
+    BuildRuns, COLLECTSTATIC_COMMAND, OUTPUT_ARCHIVE, OryxPlan, RUNS_IN, ShippedPackages,
+};
 use crate::platform::sources::appsvc::RunMisread;
 use crate::platform::startup::StartupPlan;
 use crate::platform::{Inputs, Platform};
@@ -23,7 +25,8 @@ use crate::project::{Project, ProjectError, Span};
 pub struct Plan {
     pub build: BuildView,
     pub startup: StartupPlan,
-    /// Environment variables the app reads without a default at start-up: they must exist as app settings.
+    /// Environment variables the app cannot start without (read without a default at start-up, or used
+    /// where `None` fails): they must exist as app settings.
     pub required_env: Vec<RequiredEnv>,
     /// The Django settings module(s) App Service loads, when the app is a Django app.
     pub django_settings: Option<DjangoPlan>,
@@ -84,7 +87,8 @@ pub struct DependenciesView {
     pub file: Option<String>,
     /// The install command Oryx runs.
     pub command: Option<String>,
-    /// Oryx's message when there is nothing to install, or why the build stops.
+    /// Oryx's message when there is nothing to install, why the build stops, or what installs the
+    /// packages when Oryx does not.
     pub message: Option<String>,
 }
 
@@ -106,8 +110,10 @@ pub struct CollectstaticView {
 #[derive(Debug, Serialize)]
 pub struct OutputView {
     pub compressed: bool,
-    pub archive: &'static str,
-    /// Where the container extracts the archive and runs the app.
+    /// The archive the build writes (`null` without a build).
+    pub archive: Option<&'static str>,
+    /// Where the app runs: the folder the container extracts the archive to, or `/home/site/wwwroot`
+    /// without a build.
     pub runs_from: &'static str,
 }
 
@@ -121,7 +127,18 @@ impl BuildView {
                 "CUSTOM_REQUIREMENTSTXT_PATH={} does not name a file of the app (relative to its root): Oryx stops the build",
                 c.setting.value
             )),
-            _ => deps.message.map(str::to_owned),
+            _ => match (&plan.packages_shipped, plan.runs) {
+                (Some(ShippedPackages::Workflow(venv)), BuildRuns::No) => Some(format!(
+                    "not by Oryx: the workflow installs {} into `{}` ({}) and deploys it",
+                    venv.installs,
+                    plan.venv_name,
+                    place(project, venv.installed)
+                )),
+                (Some(ShippedPackages::Folder(dir)), BuildRuns::No) => Some(format!(
+                    "not by Oryx: the app deploys its installed packages in `{dir}`"
+                )),
+                _ => deps.message.map(str::to_owned),
+            },
         };
         let steps = OryxPlan::build_steps(project, &platform.build);
         let step = |phase| {
@@ -156,11 +173,11 @@ impl BuildView {
             venv_name: plan.venv_name,
             output: OutputView {
                 compressed: plan.compressed_output,
-                archive: OUTPUT_ARCHIVE,
+                archive: plan.compressed_output.then_some(OUTPUT_ARCHIVE),
                 runs_from: if plan.compressed_output {
                     "/tmp/<id>, extracted at start-up"
                 } else {
-                    "none: the app runs from /home/site/wwwroot as deployed"
+                    "/home/site/wwwroot, as deployed"
                 },
             },
             committed_virtual_envs: plan
@@ -220,17 +237,17 @@ impl BuildView {
             ),
         );
         line("venv:", self.venv_name);
-        if self.output.compressed {
-            line(
-                "output:",
-                &format!(
-                    "{} (compressed; the app runs from {})",
-                    self.output.archive, self.output.runs_from
-                ),
-            );
-        } else {
-            line("output:", self.output.runs_from);
-        }
+        let output = match self.output.archive {
+            Some(archive) => format!(
+                "{archive} (compressed; the app runs from {})",
+                self.output.runs_from
+            ),
+            None => format!(
+                "no build output: the app runs from {}",
+                self.output.runs_from
+            ),
+        };
+        line("output:", &output);
         if !self.committed_virtual_envs.is_empty() {
             line("committed venv:", &self.committed_virtual_envs.join(", "));
         }
@@ -401,7 +418,8 @@ fn django_plan(platform: &Platform) -> Option<DjangoPlan> {
     })
 }
 
-/// Variables read without a default, unconditionally, by the modules imported at start-up.
+/// Variables the modules imported at start-up need, unconditionally: read without a default (class bodies
+/// included), or read with `os.getenv` and used where `None` raises, and not caught by an `except`.
 fn required_env(platform: &Platform) -> Vec<RequiredEnv> {
     let mut evaluator = Evaluator::new(
         platform.project,

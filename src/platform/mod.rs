@@ -56,9 +56,21 @@ impl<'a> Platform<'a> {
         let build = build::BuildHooks::detect(project, &app_settings);
         let pyproject = pyproject::Pyproject::read(project);
         let requirements = requirements::Requirements::detect(project, &app_settings, &pyproject);
-        let oryx = oryx::OryxPlan::detect(project, &app_settings, &python, &requirements, &build);
+        let oryx = oryx::OryxPlan::detect(
+            project,
+            &app_settings,
+            &python,
+            &requirements,
+            &build,
+            &sources.deploys,
+        );
         let startup = Startup::detect_with(project, sources.startup_inputs(&python, oryx.runs));
-        let django = DjangoSettings::resolve(project, &app_settings, startup.entry.as_ref());
+        let django = DjangoSettings::resolve(
+            project,
+            &app_settings,
+            startup.entry.as_ref(),
+            &requirements,
+        );
         let django_collectstatic = DjangoSettings::resolve_for_manage_py(project, &app_settings);
         Platform {
             project,

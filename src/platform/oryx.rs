@@ -13,6 +13,13 @@
 //!
 //! Settings Kudu reads (`SCM_DO_BUILD_DURING_DEPLOYMENT`, `WEBSITE_RUN_FROM_PACKAGE`) come from the app
 //! settings and `.deployment`, never from `build.env`, which only Oryx reads (docs/platform.md, "The build.env file").
+//!
+//! A GitHub workflow that deploys with `azure/webapps-deploy` makes a zip deployment (the action calls
+//! Kudu's OneDeploy API: Azure/webapps-deploy `src/DeploymentProvider/Providers/
+//! WebAppDeploymentProvider.ts`), which Kudu builds only when `SCM_DO_BUILD_DURING_DEPLOYMENT` is true;
+//! Microsoft's Python workflow samples say so (Azure/actions-workflow-samples `AppService/
+//! Python-GHA-Samples/*.yml`). When the workflow itself installs the app's packages into `antenv` and
+//! deploys it (`Python-Local-Built-Deploy-Sample.yml`), the packages arrive with the app.
 
 use ruff_text_size::{TextRange, TextSize};
 use serde::Serialize;
@@ -21,6 +28,7 @@ use crate::platform::app_settings::{AppSettings, BoolParser, InvalidBoolean, Set
 use crate::platform::build::{self, BUILD_VENV, BuildHooks, Phase};
 use crate::platform::requirements::{self, DependencyKind, NOT_INSTALLING_MESSAGE, Requirements};
 use crate::platform::runtime::PythonRuntime;
+use crate::platform::sources::workflow::{ShippedVenv, WorkflowDeploy};
 use crate::project::{FileId, Project, PythonVersion, Span};
 
 /// The virtual environment Oryx creates (`-p virtualenv_name=antenv`, docs/platform.md, "How Kudu runs Oryx").
@@ -61,6 +69,9 @@ pub enum TriggerCause {
     RunFromPackage,
     /// `WEBSITE_RUN_FROM_PACKAGE=<url>`: the app runs the package at the URL; Kudu neither deploys nor builds.
     RunFromPackageUrl,
+    /// Nothing is set and a workflow zip-deploys the app with the packages it installed into `antenv`:
+    /// Kudu does not build a zip deployment by default.
+    ZipDeploy,
     /// Nothing is set: the kind of deployment decides.
     Default,
 }
@@ -136,6 +147,18 @@ pub struct Collectstatic {
     pub grep_path: String,
 }
 
+/// Installed packages that arrive with the deployment, so the app has them without the Oryx build.
+#[derive(Debug, Clone)]
+pub enum ShippedPackages {
+    /// A folder of installed packages in the app (`antenv`, `__oryx_packages__`, `.python_packages`).
+    Folder(&'static str),
+    /// The deploying workflow installs the packages into `antenv` and deploys it with the app.
+    Workflow(ShippedVenv),
+}
+
+/// Folders that hold packages installed ahead of the deployment.
+const SHIPPED_FOLDERS: &[&str] = &[BUILD_VENV, "__oryx_packages__", ".python_packages"];
+
 /// A virtual environment inside the app folder, which a deployment of the folder would upload.
 #[derive(Debug, Clone)]
 pub struct DeployedVenv {
@@ -179,13 +202,17 @@ pub struct OryxPlan {
     pub collectstatic: Collectstatic,
     /// The virtual environment the build creates and start-up activates: `antenv`.
     pub venv_name: &'static str,
-    /// The output is compressed to [`OUTPUT_ARCHIVE`] and extracted to `/tmp/<id>` at start-up (whenever the
-    /// build runs: Kudu passes `--compress-destination-dir`).
+    /// The output is compressed to [`OUTPUT_ARCHIVE`] and extracted to `/tmp/<id>` at start-up (when the
+    /// build may run; without a build the files stay in `/home/site/wwwroot` and run from there).
     pub compressed_output: bool,
     /// The build's boolean settings whose values their program rejects or misreads.
     pub invalid_booleans: Vec<InvalidBoolean>,
     /// Virtual environments inside the app folder.
     pub deployed_venvs: Vec<DeployedVenv>,
+    /// The workflow step that deploys the app's files, when there is one.
+    pub deployed_by: Option<WorkflowDeploy>,
+    /// Installed packages that come with the deployment (the app needs no build to have them).
+    pub packages_shipped: Option<ShippedPackages>,
 }
 
 impl OryxPlan {
@@ -195,8 +222,23 @@ impl OryxPlan {
         python: &PythonRuntime,
         requirements: &Requirements,
         _hooks: &BuildHooks,
+        deploys: &[WorkflowDeploy],
     ) -> OryxPlan {
-        let (runs, runs_reason, runs_cause, runs_setting) = trigger(project, settings);
+        // The step that deploys this folder: one that ships `antenv` with it, else the first that deploys
+        // the whole checkout or an archive (a step deploying a subfolder deploys another app).
+        let deployed_by = deploys
+            .iter()
+            .find(|d| d.venv.is_some())
+            .or_else(|| {
+                deploys.iter().find(|d| {
+                    d.package
+                        .as_deref()
+                        .is_some_and(|p| p.is_empty() || p.ends_with(".zip"))
+                })
+            })
+            .cloned();
+        let (runs, runs_reason, runs_cause, runs_setting) =
+            trigger(project, settings, deployed_by.as_ref());
         let dependencies = dependencies(project, settings, requirements);
         let invalid_booleans = invalid_booleans(project, settings);
         let collectstatic = collectstatic(
@@ -220,6 +262,8 @@ impl OryxPlan {
             compressed_output: runs != BuildRuns::No,
             invalid_booleans,
             deployed_venvs: deployed_venvs(project),
+            packages_shipped: packages_shipped(project, deployed_by.as_ref()),
+            deployed_by,
         }
     }
 
@@ -258,9 +302,46 @@ fn kudu_setting<'a>(
     settings.get(name).filter(|s| !from_build_env(project, s))
 }
 
+/// The packages that come with the deployment: a folder of them in the app, else the workflow's `antenv`.
+fn packages_shipped(project: &Project, deploy: Option<&WorkflowDeploy>) -> Option<ShippedPackages> {
+    SHIPPED_FOLDERS
+        .iter()
+        .find(|dir| project.has_dir(dir))
+        .map(|dir| ShippedPackages::Folder(dir))
+        .or_else(|| {
+            deploy
+                .and_then(|d| d.venv.clone())
+                .map(ShippedPackages::Workflow)
+        })
+}
+
+/// `path:line` of a span.
+fn place(project: &Project, span: Span) -> String {
+    Source::File(span).describe_at(project)
+}
+
+/// How the workflow deploys, for the build's reason: "azure/webapps-deploy (.github/workflows/x.yml:30)
+/// deploys a zip", and the `antenv` it ships.
+fn deploy_note(project: &Project, deploy: &WorkflowDeploy) -> String {
+    let mut note = format!(
+        "{} ({}) deploys the app as a zip",
+        deploy.tool,
+        place(project, deploy.span)
+    );
+    if let Some(venv) = &deploy.venv {
+        note.push_str(&format!(
+            " with the `{VENV_NAME}` the workflow fills from {} ({})",
+            venv.installs,
+            place(project, venv.installed)
+        ));
+    }
+    note
+}
+
 fn trigger(
     project: &Project,
     settings: &AppSettings,
+    deploy: Option<&WorkflowDeploy>,
 ) -> (BuildRuns, String, TriggerCause, Option<Setting>) {
     if let Some(s) = kudu_setting(project, settings, "WEBSITE_RUN_FROM_PACKAGE") {
         let value = s.value.trim();
@@ -305,16 +386,32 @@ fn trigger(
                 "Kudu builds only for `true` or `1`, so it deploys the files without a build",
             )
         };
-        return (
-            runs,
-            format!("SCM_DO_BUILD_DURING_DEPLOYMENT={v} ({place}): {why}"),
-            TriggerCause::ScmDoBuild,
-            Some(s.clone()),
-        );
+        let mut reason = format!("SCM_DO_BUILD_DURING_DEPLOYMENT={v} ({place}): {why}");
+        if let Some(deploy) = deploy {
+            reason.push_str(&format!("; {}", deploy_note(project, deploy)));
+        }
+        return (runs, reason, TriggerCause::ScmDoBuild, Some(s.clone()));
     }
-    let mut reason = String::from(
-        "SCM_DO_BUILD_DURING_DEPLOYMENT is not set: a Git deployment builds, a zip deployment (az webapp deploy, az webapp up without it, VS Code) does not",
-    );
+    let mut reason = match deploy {
+        Some(deploy) if deploy.venv.is_some() => {
+            return (
+                BuildRuns::No,
+                format!(
+                    "{}, and Kudu builds a zip deployment only when SCM_DO_BUILD_DURING_DEPLOYMENT is true, which nothing here sets: the packages come with the app",
+                    deploy_note(project, deploy)
+                ),
+                TriggerCause::ZipDeploy,
+                None,
+            );
+        }
+        Some(deploy) => format!(
+            "SCM_DO_BUILD_DURING_DEPLOYMENT is not set here: {}, which Kudu builds only when the site's SCM_DO_BUILD_DURING_DEPLOYMENT app setting is true (the Deployment Center sets it when it writes the workflow)",
+            deploy_note(project, deploy)
+        ),
+        None => String::from(
+            "SCM_DO_BUILD_DURING_DEPLOYMENT is not set: a Git deployment builds, a zip deployment (az webapp deploy, az webapp up without it, VS Code) does not",
+        ),
+    };
     if settings
         .get("SCM_DO_BUILD_DURING_DEPLOYMENT")
         .is_some_and(|s| from_build_env(project, s))
@@ -672,7 +769,12 @@ mod tests {
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect();
-        let settings = crate::platform::sources::test_app_settings(&project, &flags);
+        let inputs = crate::platform::Inputs {
+            app_settings: flags,
+            ..crate::platform::Inputs::default()
+        };
+        let sources = crate::platform::sources::Sources::load(&project, &inputs);
+        let settings = sources.app_settings();
         let hooks = BuildHooks::detect(&project, &settings);
         let python = PythonRuntime {
             version: PythonVersion::PY312,
@@ -688,6 +790,7 @@ mod tests {
                 &crate::platform::pyproject::Pyproject::read(&project),
             ),
             &hooks,
+            &sources.deploys,
         );
         (dir, project, plan)
     }
@@ -746,6 +849,91 @@ mod tests {
             assert_eq!((plan.runs, plan.runs_cause), (*runs, *cause), "{flags:?}");
             assert!(!plan.runs_reason.is_empty());
         }
+    }
+
+    /// A workflow that deploys with `azure/webapps-deploy`, after `steps` (a `run` script, or nothing).
+    fn workflow(run: &str) -> String {
+        let run = if run.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "      - run: |\n{}",
+                run.lines()
+                    .map(|l| format!("          {l}\n"))
+                    .collect::<String>()
+            )
+        };
+        format!(
+            "jobs:\n  ship:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n{run}      - uses: azure/webapps-deploy@v3\n        with:\n          app-name: shop\n"
+        )
+    }
+
+    #[test]
+    fn a_workflow_deployment_decides_the_build_with_what_it_deploys() {
+        let wf = ".github/workflows/ship.yml";
+        let app: [(&str, &[u8]); 2] = [("app.py", b""), ("requirements.txt", b"flask\n")];
+        fn with<'t>(
+            app: &[(&'t str, &'t [u8])],
+            wf: &'t str,
+            text: &'t str,
+        ) -> Vec<(&'t str, &'t [u8])> {
+            let mut files = app.to_vec();
+            files.push((wf, text.as_bytes()));
+            files
+        }
+        // The workflow fills antenv and deploys it: a zip deployment, not built, packages included.
+        let local = workflow(
+            "python -m venv antenv\nsource antenv/bin/activate\npip install -r requirements.txt",
+        );
+        let (_d, _p, got) = plan(&with(&app, wf, &local), &[]);
+        assert_eq!(
+            (got.runs, got.runs_cause),
+            (BuildRuns::No, TriggerCause::ZipDeploy)
+        );
+        assert!(
+            got.runs_reason.starts_with("azure/webapps-deploy (.github/workflows/ship.yml:10) deploys the app as a zip with the `antenv` the workflow fills from requirements.txt (.github/workflows/ship.yml:9)"),
+            "{}",
+            got.runs_reason
+        );
+        assert!(matches!(
+            got.packages_shipped,
+            Some(ShippedPackages::Workflow(_))
+        ));
+        // The source alone: the site's setting decides.
+        let (_d, _p, got) = plan(&with(&app, wf, &workflow("")), &[]);
+        assert_eq!(
+            (got.runs, got.runs_cause),
+            (BuildRuns::Unknown, TriggerCause::Default)
+        );
+        assert!(got.runs_reason.contains("the Deployment Center sets it"));
+        // A step deploying a subfolder deploys another app.
+        let front = workflow("").replace(
+            "app-name: shop",
+            "app-name: front\n          package: frontend/dist",
+        );
+        let (_d, _p, got) = plan(&with(&app, wf, &front), &[]);
+        assert!(got.deployed_by.is_none());
+        assert!(
+            got.runs_reason
+                .starts_with("SCM_DO_BUILD_DURING_DEPLOYMENT is not set:")
+        );
+        assert!(got.packages_shipped.is_none());
+        // The workflow turns the build on before it deploys the source.
+        let on = workflow(
+            "az webapp config appsettings set -g rg -n shop --settings SCM_DO_BUILD_DURING_DEPLOYMENT=true",
+        );
+        let (_d, _p, got) = plan(&with(&app, wf, &on), &[]);
+        assert_eq!(
+            (got.runs, got.runs_cause),
+            (BuildRuns::Yes, TriggerCause::ScmDoBuild)
+        );
+        assert!(
+            got.runs_reason.starts_with(
+                "SCM_DO_BUILD_DURING_DEPLOYMENT=true (.github/workflows/ship.yml): Kudu runs the Oryx build on every deployment; azure/webapps-deploy (.github/workflows/ship.yml:8)"
+            ),
+            "{}",
+            got.runs_reason
+        );
     }
 
     #[test]

@@ -15,9 +15,6 @@ pub static META: RuleMeta = RuleMeta {
     security_severity: None,
 };
 
-/// Folders that hold packages installed ahead of the deployment (the app ships its own).
-const VENDORED: &[&str] = &["antenv", "__oryx_packages__", ".python_packages"];
-
 pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let project = ctx.project;
     let plan = &ctx.oryx;
@@ -27,7 +24,9 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let Some(setting) = &plan.runs_setting else {
         return;
     };
-    if VENDORED.iter().any(|dir| project.has_dir(dir)) {
+    // The packages come with the deployment: a folder of them in the app, or the `antenv` the deploying
+    // workflow fills.
+    if plan.packages_shipped.is_some() {
         return;
     }
     let deps = &plan.dependencies;
@@ -73,7 +72,7 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 ),
             )
         }
-        TriggerCause::Default => return,
+        TriggerCause::Default | TriggerCause::ZipDeploy => return,
     };
     let label = match plan.runs_cause {
         TriggerCause::RunFromPackage => "Kudu mounts the uploaded zip as the app and runs no build",
@@ -130,6 +129,33 @@ mod tests {
             run(&[("WEBSITE_RUN_FROM_PACKAGE", "1")])[0]
                 .message
                 .contains("`1`")
+        );
+    }
+
+    #[test]
+    fn silent_when_the_deploying_workflow_fills_antenv_itself() {
+        let workflow = |install: &str| {
+            format!(
+                "jobs:\n  ship:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          python -m venv antenv\n          {install}\n      - run: az webapp config appsettings set -g rg -n shop --settings SCM_DO_BUILD_DURING_DEPLOYMENT=false\n      - uses: azure/webapps-deploy@v3\n        with:\n          app-name: shop\n"
+            )
+        };
+        let run = |install: &str| {
+            let text = workflow(install);
+            let files: Vec<(&str, &[u8])> = vec![
+                ("app.py", b"import flask\n"),
+                ("requirements.txt", b"flask\n"),
+                (".github/workflows/ship.yml", text.as_bytes()),
+            ];
+            run_rule(&files, &[], None, super::check)
+        };
+        assert!(run("antenv/bin/pip install -r requirements.txt").is_empty());
+        // Installed into the runner's Python, not into antenv: nothing reaches the app.
+        let fired = run("pip install -r requirements.txt");
+        assert_eq!(fired.len(), 1);
+        assert!(
+            fired[0].message.contains("is `false`"),
+            "{}",
+            fired[0].message
         );
     }
 

@@ -136,6 +136,8 @@ pub struct Evaluator<'a> {
     conditional: Cell<usize>,
     /// How many calls of a module's own functions enclose the code being evaluated.
     call_depth: Cell<usize>,
+    /// How many class bodies enclose the code being evaluated.
+    class_depth: Cell<usize>,
 }
 
 /// Where the code reads an environment variable.
@@ -161,6 +163,9 @@ struct Frame {
 /// How deep calls to a module's own functions are followed (`main()` calling `setup()`).
 const MAX_CALL_DEPTH: usize = 3;
 
+/// How deep nested class bodies are evaluated.
+const MAX_CLASS_DEPTH: usize = 8;
+
 /// Functions with more statements than this are not followed.
 const MAX_FOLLOWED_BODY: usize = 200;
 
@@ -180,6 +185,7 @@ impl<'a> Evaluator<'a> {
             reads: RefCell::new(Vec::new()),
             conditional: Cell::new(0),
             call_depth: Cell::new(0),
+            class_depth: Cell::new(0),
         }
     }
 
@@ -318,11 +324,17 @@ impl<'a> Evaluator<'a> {
             Stmt::Try(try_stmt) => {
                 let before = frame.names.clone();
                 let required_before = self.required_reads();
-                match self.block(frame, &try_stmt.body) {
-                    Flow::Normal
-                        if self.required_reads() > required_before
-                            && !try_stmt.handlers.is_empty() =>
-                    {
+                let reads_before = self.reads.borrow().len();
+                let body_flow = self.block(frame, &try_stmt.body);
+                let may_raise = self.required_reads() > required_before;
+                if try_stmt.handlers.iter().any(catches_missing_variable) {
+                    // A missing variable raises into a handler that catches it: the app still starts.
+                    for read in self.reads.borrow_mut()[reads_before..].iter_mut() {
+                        read.required = false;
+                    }
+                }
+                match body_flow {
+                    Flow::Normal if may_raise && !try_stmt.handlers.is_empty() => {
                         // A required environment read may raise (KeyError): the handler may run instead.
                         self.block(frame, &try_stmt.orelse);
                         let after_body = std::mem::replace(&mut frame.names, before);
@@ -387,6 +399,7 @@ impl<'a> Evaluator<'a> {
                 }
             }
             Stmt::ClassDef(def) => {
+                self.class_body(frame, &def.body);
                 set(
                     frame,
                     def.name.as_str(),
@@ -445,6 +458,99 @@ impl<'a> Evaluator<'a> {
         frame.env_writes.extend(local.env_writes);
     }
 
+    /// A class body, which Python runs when the `class` statement runs (`class Config:` reading
+    /// `os.environ['SECRET_KEY']` reads it at import): its environment reads and writes count; its names
+    /// are the class's, not the module's.
+    fn class_body(&mut self, frame: &mut Frame, body: &[Stmt]) {
+        if self.class_depth.get() >= MAX_CLASS_DEPTH {
+            return;
+        }
+        let mut local = Frame {
+            file: frame.file,
+            names: frame.names.clone(),
+            env_writes: Vec::new(),
+            opaque: false,
+            functions: HashMap::new(),
+        };
+        self.class_depth.set(self.class_depth.get() + 1);
+        self.block(&mut local, body);
+        self.class_depth.set(self.class_depth.get() - 1);
+        for (name, alts) in local.names {
+            if name.starts_with("$env:") {
+                frame.names.insert(name, alts);
+            }
+        }
+        frame.env_writes.extend(local.env_writes);
+    }
+
+    /// The variables whose absence alone makes `test` true: `not X`, `X is None`, `not all([X, Y])`, and
+    /// either side of `or`, where `X` is read with `os.getenv` and a falsy default (`None`, `''`).
+    fn missing_makes_true(
+        &mut self,
+        frame: &mut Frame,
+        test: &Expr,
+        depth: usize,
+    ) -> Vec<(String, Span)> {
+        if depth > MAX_DEPTH {
+            return Vec::new();
+        }
+        let mut falsy_when_unset =
+            |this: &mut Self, e: &Expr, none_only: bool| match this.expr(frame, e, depth + 1) {
+                Value::Env(read) => match &read.fallback {
+                    Fallback::Default(d)
+                        if (**d == Value::None
+                            || (!none_only && this.truthy(d) == Some(false))) =>
+                    {
+                        vec![(read.var, read.span)]
+                    }
+                    _ => Vec::new(),
+                },
+                _ => Vec::new(),
+            };
+        match test {
+            Expr::UnaryOp(u) if u.op == UnaryOp::Not => match u.operand.as_ref() {
+                Expr::Call(call)
+                    if matches!(call.func.as_ref(), Expr::Name(n) if n.id.as_str() == "all")
+                        && call.arguments.args.len() == 1 =>
+                {
+                    match &call.arguments.args[0] {
+                        Expr::List(ast::ExprList { elts, .. })
+                        | Expr::Tuple(ast::ExprTuple { elts, .. }) => elts
+                            .iter()
+                            .flat_map(|e| falsy_when_unset(self, e, false))
+                            .collect(),
+                        _ => Vec::new(),
+                    }
+                }
+                operand => falsy_when_unset(self, operand, false),
+            },
+            Expr::Compare(cmp)
+                if cmp.ops.len() == 1
+                    && matches!(cmp.ops[0], CmpOp::Is | CmpOp::Eq)
+                    && matches!(cmp.comparators[0], Expr::NoneLiteral(_)) =>
+            {
+                falsy_when_unset(self, &cmp.left, true)
+            }
+            Expr::BoolOp(op) if op.op == BoolOp::Or => op
+                .values
+                .iter()
+                .flat_map(|v| self.missing_makes_true(frame, v, depth + 1))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// A value used in a way that raises when it is `None` (an attribute, a subscript, arithmetic,
+    /// `int()`): an `os.getenv('X')` without a default then fails when `X` is unset, so `X` is required.
+    fn used_as_not_none(&self, v: &Value) {
+        if let Value::Env(read) = v
+            && read.api == ReadApi::OsEnviron
+            && matches!(&read.fallback, Fallback::Default(d) if **d == Value::None)
+        {
+            self.record_read(&read.var, true, read.span);
+        }
+    }
+
     fn if_stmt(&mut self, frame: &mut Frame, if_stmt: &ast::StmtIf) -> Flow {
         let mut clauses: Vec<(Option<&Expr>, &[Stmt])> = vec![(Some(&if_stmt.test), &if_stmt.body)];
         clauses.extend(
@@ -475,6 +581,12 @@ impl<'a> Evaluator<'a> {
                 let after_taken = std::mem::replace(&mut frame.names, before);
                 let other = self.clauses(frame, rest);
                 self.conditional.set(self.conditional.get() - 1);
+                if let Flow::Raised = taken {
+                    // `if not DB_URL: raise ...`: the app stops when the variable is missing.
+                    for (var, span) in self.missing_makes_true(frame, test, 0) {
+                        self.record_read(&var, true, span);
+                    }
+                }
                 match (taken, other) {
                     (Flow::Raised, Flow::Raised) => return Flow::Raised,
                     (Flow::Raised, Flow::Normal) => {}
@@ -697,10 +809,12 @@ impl<'a> Evaluator<'a> {
             Expr::Name(name) => lookup(frame, name.id.as_str()),
             Expr::Attribute(attr) => {
                 let base = self.expr(frame, &attr.value, d);
+                self.used_as_not_none(&base);
                 attribute(&base, attr.attr.as_str())
             }
             Expr::Subscript(sub) => {
                 let base = self.expr(frame, &sub.value, d);
+                self.used_as_not_none(&base);
                 let key = self.expr(frame, &sub.slice, d);
                 match (&base, &key) {
                     (Value::Environ, Value::Str(var)) => {
@@ -749,6 +863,11 @@ impl<'a> Evaluator<'a> {
             Expr::BinOp(bin) => {
                 let l = self.expr(frame, &bin.left, d);
                 let r = self.expr(frame, &bin.right, d);
+                self.used_as_not_none(&l);
+                // `'%s' % None` formats; any other operator on `None` raises.
+                if !(bin.op == Operator::Mod && matches!(l, Value::Str(_))) {
+                    self.used_as_not_none(&r);
+                }
                 match (&l, bin.op, &r) {
                     (Value::Str(a), Operator::Add, Value::Str(b)) => Value::Str(StrLit {
                         value: format!("{}{}", a.value, b.value),
@@ -846,7 +965,17 @@ impl<'a> Evaluator<'a> {
     }
 
     fn bool_op(&mut self, frame: &mut Frame, op: &ast::ExprBoolOp, d: usize) -> Value {
-        let values: Vec<Value> = op.values.iter().map(|v| self.expr(frame, v, d)).collect();
+        // Operands after the first run only when the ones before do not decide (`X and X.split()`).
+        let mut values: Vec<Value> = Vec::with_capacity(op.values.len());
+        for (i, v) in op.values.iter().enumerate() {
+            if i == 1 {
+                self.conditional.set(self.conditional.get() + 1);
+            }
+            values.push(self.expr(frame, v, d));
+        }
+        if op.values.len() > 1 {
+            self.conditional.set(self.conditional.get() - 1);
+        }
         let mut result: Option<Value> = None;
         for v in values.iter() {
             let current = match result.take() {
@@ -1017,6 +1146,11 @@ impl<'a> Evaluator<'a> {
                 .map(|(_, v)| v.clone())
         };
         let first_str = args.first().and_then(|a| a.as_str().map(str::to_owned));
+        if let Value::Func(path) = &func
+            && REJECT_NONE.contains(&path.as_str())
+        {
+            args.iter().for_each(|a| self.used_as_not_none(a));
+        }
         match &func {
             Value::Func(path) => match path.as_str() {
                 "os.getenv" | "os.environ.get" => {
@@ -1368,6 +1502,50 @@ impl<'a> Evaluator<'a> {
     }
 }
 
+/// Functions that raise `TypeError` (or `AttributeError`) when given `None`.
+const REJECT_NONE: &[&str] = &[
+    "builtins.int",
+    "builtins.float",
+    "builtins.len",
+    "json.loads",
+    "os.path.join",
+    "pathlib.Path",
+    "urllib.parse.urlparse",
+    "urllib.parse.urlsplit",
+];
+
+/// Whether an `except` clause catches what a missing variable raises: `KeyError` from `os.environ[...]`,
+/// `AttributeError`/`TypeError` from using `None`, python-decouple's `UndefinedValueError`,
+/// django-environ's `ImproperlyConfigured`, or anything (`except:`, `Exception`).
+fn catches_missing_variable(handler: &ast::ExceptHandler) -> bool {
+    let ast::ExceptHandler::ExceptHandler(h) = handler;
+    let Some(kind) = &h.type_ else {
+        return true;
+    };
+    let names: Vec<&Expr> = match kind.as_ref() {
+        Expr::Tuple(t) => t.elts.iter().collect(),
+        other => vec![other],
+    };
+    names.iter().any(|e| {
+        let name = match e {
+            Expr::Name(n) => n.id.as_str(),
+            Expr::Attribute(a) => a.attr.as_str(),
+            _ => return false,
+        };
+        matches!(
+            name,
+            "Exception"
+                | "BaseException"
+                | "KeyError"
+                | "LookupError"
+                | "AttributeError"
+                | "TypeError"
+                | "UndefinedValueError"
+                | "ImproperlyConfigured"
+        )
+    })
+}
+
 /// Libraries whose use means settings come from places the evaluator does not follow.
 const OPAQUE_LIBRARIES: &[&str] = &["split_settings", "configurations"];
 
@@ -1424,7 +1602,7 @@ fn lookup(frame: &Frame, name: &str) -> Value {
         Some(alts) if alts.len() == 1 => alts[0].value.clone(),
         Some(alts) => either(alts.iter().map(|a| a.value.clone()).collect()),
         None => match name {
-            "bool" | "int" | "str" | "list" | "tuple" | "set" => {
+            "bool" | "int" | "str" | "list" | "tuple" | "set" | "float" | "len" => {
                 Value::Func(format!("builtins.{name}"))
             }
             _ => Value::Unknown,
@@ -1457,6 +1635,7 @@ fn attribute(base: &Value, attr: &str) -> Value {
 
 fn is_known_func(path: &str) -> bool {
     GENERATORS.contains(&path)
+        || REJECT_NONE.contains(&path)
         || matches!(
             path,
             "os.getenv" | "distutils.util.strtobool" | "str2bool.str2bool"

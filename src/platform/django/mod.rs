@@ -16,6 +16,7 @@ pub use value::{EnvBool, EnvRead, Fallback, ReadApi, StrLit, Value};
 
 use crate::platform::app_settings::AppSettings;
 use crate::platform::modules::{EntryModule, resolve_module};
+use crate::platform::requirements::Requirements;
 use crate::project::{FileId, Project, Span};
 
 /// How the settings module was found.
@@ -111,13 +112,21 @@ impl DjangoSettings {
         self.modules.iter().any(|m| m.file == file)
     }
 
-    /// Resolve the settings for an app whose start-up module is `entry`.
+    /// Resolve the settings for an app whose start-up module is `entry`. When nothing names a settings
+    /// module, files named `settings.py` are taken as the settings only if the app is a Django app (see
+    /// [`is_django_app`]): a Flask app's own `settings.py` is not Django's.
     pub fn resolve(
         project: &Project,
         app_settings: &AppSettings,
         entry: Option<&EntryModule>,
+        requirements: &Requirements,
     ) -> Option<DjangoSettings> {
-        Self::resolve_from(project, app_settings, entry, true)
+        Self::resolve_from(
+            project,
+            app_settings,
+            entry,
+            is_django_app(project, requirements),
+        )
     }
 
     /// The settings `manage.py` at the app root loads: what Oryx's `collectstatic` step runs with
@@ -319,6 +328,19 @@ fn is_setting_name(name: &str) -> bool {
         && name
             .chars()
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// Whether the app is a Django app, for the fallback to files named `settings.py`: Django is installed
+/// by the requirements (directly or as a dependency of one), or the app has a `manage.py`. (A
+/// `DJANGO_SETTINGS_MODULE` from an app setting or written by the entry module or `manage.py` names the
+/// module itself, so the fallback is not reached.)
+fn is_django_app(project: &Project, requirements: &Requirements) -> bool {
+    requirements.provides("django")
+        || project.files().any(|f| {
+            let rel = project.rel_path(f);
+            (rel == "manage.py" || rel.ends_with("/manage.py"))
+                && !rel.split('/').any(|p| p == "site-packages")
+        })
 }
 
 /// Files named `settings.py` or in a `settings/` package, outside tests.

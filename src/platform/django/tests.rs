@@ -194,11 +194,44 @@ fn known_app_settings_decide_conditions() {
 #[test]
 fn without_a_settings_module_files_named_settings_are_used() {
     let (_d, s, modules) = resolve(
-        &[("web/settings.py", "DEBUG = True\n"), ("web/views.py", "")],
+        &[
+            ("web/settings.py", "DEBUG = True\n"),
+            ("web/views.py", ""),
+            ("requirements.txt", "Django>=4.2\n"),
+        ],
         &[],
     );
     assert_eq!(modules, ["web.settings"]);
     assert_eq!(get(&s, "DEBUG"), [Value::Bool(true)]);
+}
+
+#[test]
+fn files_named_settings_are_django_settings_only_in_a_django_app() {
+    let django_of = |files: &[(&str, &str)]| {
+        let dir = crate::project::write_test_app(files);
+        let project = Project::discover(dir.path()).unwrap();
+        let platform = Platform::build(&project, &Inputs::default());
+        platform
+            .django
+            .as_ref()
+            .map(|d| d.describe_modules(&project))
+    };
+    let flask = [
+        (
+            "app.py",
+            "from flask import Flask\nimport settings\napp = Flask(__name__)\n",
+        ),
+        ("settings.py", "DEBUG = True\nSECRET_KEY = 'k'\n"),
+        ("requirements.txt", "flask\ngunicorn\n"),
+    ];
+    assert_eq!(django_of(&flask), None);
+    // The same files with Django installed, or with a manage.py, are a Django app.
+    let mut with_django = flask.to_vec();
+    with_django[2] = ("requirements.txt", "flask\nDjango==5.1\n");
+    assert_eq!(django_of(&with_django).as_deref(), Some("settings.py"));
+    let mut with_manage = flask.to_vec();
+    with_manage.push(("tools/manage.py", "import sys\n"));
+    assert_eq!(django_of(&with_manage).as_deref(), Some("settings.py"));
 }
 
 #[test]
@@ -395,5 +428,72 @@ fn allowed_hosts_wildcard_wins_over_every_other_entry() {
     assert!(
         matches!(hosts[..], [HostsValue::Unreachable { .. }]),
         "never set"
+    );
+}
+
+/// The variables a module reads that the app cannot start without (required, not in a branch).
+fn required_reads(source: &str) -> Vec<String> {
+    let dir = crate::project::write_test_app(&[("conf.py", source.as_bytes())]);
+    let project = Project::discover(dir.path()).unwrap();
+    let settings = AppSettings::default();
+    let mut evaluator = Evaluator::new(&project, &settings, vec![String::new()]);
+    evaluator.module(project.file("conf.py").unwrap());
+    let mut vars: Vec<String> = evaluator
+        .env_reads()
+        .into_iter()
+        .filter(|r| r.required && !r.conditional)
+        .map(|r| r.var)
+        .collect();
+    vars.dedup();
+    vars
+}
+
+#[test]
+fn class_bodies_run_at_import_and_their_reads_count() {
+    let source = "import os\n\nclass Config:\n    SECRET_KEY = os.environ['SECRET_KEY']\n    TIMEOUT = os.environ.get('TIMEOUT', '30')\n\n    class Nested:\n        TOKEN = os.environ['TOKEN']\n\n    def url(self):\n        return os.environ['ONLY_WHEN_CALLED']\n\nif os.getenv('STAGING'):\n    class Staging(Config):\n        EXTRA = os.environ['STAGING_ONLY']\n";
+    assert_eq!(required_reads(source), ["SECRET_KEY", "TOKEN"]);
+}
+
+#[test]
+fn a_getenv_result_used_as_a_string_or_number_is_required() {
+    let source = "import os, json\nfrom pathlib import Path\n\nHOSTS = os.getenv('HOSTS').split(',')\nPORT = int(os.environ.get('APP_PORT'))\nURL = os.getenv('BASE') + '/api'\nFIRST = os.getenv('LIST')[0]\nDATA = json.loads(os.getenv('JSON_BLOB'))\nHOME = Path(os.getenv('DATA_DIR'))\nmode = os.getenv('MODE')\nLOWER = mode.lower()\n";
+    assert_eq!(
+        required_reads(source),
+        [
+            "HOSTS",
+            "APP_PORT",
+            "BASE",
+            "LIST",
+            "JSON_BLOB",
+            "DATA_DIR",
+            "MODE"
+        ]
+    );
+}
+
+#[test]
+fn a_getenv_result_that_may_be_none_without_harm_is_optional() {
+    let source = "import os\n\nA = os.getenv('A', '').split(',')\nB = (os.getenv('B') or 'x').upper()\nC = os.getenv('C') and os.getenv('C').split(',')\nD = os.getenv('D').split(',') if os.getenv('D') else []\nE = '%s' % os.getenv('E')\nF = f\"{os.getenv('F')}\"\nG = os.getenv('G')\nif G:\n    H = G.split(',')\n";
+    assert!(
+        required_reads(source).is_empty(),
+        "{:?}",
+        required_reads(source)
+    );
+}
+
+#[test]
+fn a_read_whose_error_is_caught_is_optional() {
+    let caught = "import os\ntry:\n    KEY = os.environ['KEY']\nexcept KeyError:\n    KEY = None\ntry:\n    N = int(os.getenv('N'))\nexcept (TypeError, ValueError):\n    N = 1\n";
+    assert!(required_reads(caught).is_empty());
+    let not_caught = "import os\ntry:\n    KEY = os.environ['KEY']\n    from .local import *\nexcept ImportError:\n    pass\n";
+    assert_eq!(required_reads(not_caught), ["KEY"]);
+}
+
+#[test]
+fn a_raise_when_a_variable_is_missing_makes_it_required() {
+    let source = "import os\n\nHOST = os.getenv('DB_HOST')\nUSER = os.environ.get('DB_USER', '')\nif not all([HOST, USER]):\n    raise RuntimeError('database settings missing')\nKEY = os.getenv('API_KEY')\nif KEY is None or not os.getenv('REGION'):\n    raise SystemExit(1)\nLEVEL = os.getenv('LOG_LEVEL')\nif not LEVEL:\n    LEVEL = 'info'\nif os.getenv('DEBUG_TOOLBAR'):\n    raise RuntimeError('not in production')\n";
+    assert_eq!(
+        required_reads(source),
+        ["DB_HOST", "DB_USER", "API_KEY", "REGION"]
     );
 }

@@ -2,9 +2,12 @@
 //!
 //! There is no Bicep parser in Rust, and the checks need little: resource declarations (top-level and
 //! nested, `existing`, `if (...)` and `[for ...: ...]` forms), their object bodies, and which property
-//! values are plain string literals. Everything else (parameters, variables, function calls,
-//! interpolated strings, modules) is skipped as unknown. Malformed text never fails: the reader skips to
-//! the next line it understands.
+//! values are plain string literals. A property whose value is a `var` takes the variable's value, and
+//! `union(a, b, ...)` of objects is the merged object (a later argument wins; the keys of objects before
+//! an argument that is not a known object are dropped, since it may replace them): the pattern of
+//! Microsoft's samples that add their settings to those of service connectors. Everything else
+//! (parameters, function calls, interpolated strings, modules) is skipped as unknown. Malformed text never
+//! fails: the reader skips to the next line it understands.
 
 use ruff_text_size::{TextRange, TextSize};
 
@@ -28,9 +31,45 @@ pub(crate) fn resources(text: &str) -> Vec<Resource> {
         pos: 0,
         text,
         resources: Vec::new(),
+        vars: Vec::new(),
     };
     parser.file();
-    parser.resources
+    let Parser {
+        mut resources,
+        vars,
+        ..
+    } = parser;
+    for resource in &mut resources {
+        substitute_vars(&mut resource.body, &vars, 0);
+    }
+    resources
+}
+
+/// How many variables deep a value is followed (`var a = b`, `var b = {...}`).
+const MAX_VAR_DEPTH: usize = 4;
+
+/// Replace identifiers naming a `var` with its value (variables may be declared after their use).
+fn substitute_vars(node: &mut Node, vars: &[(String, Node)], depth: usize) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    match node {
+        Node::Ident(name) => {
+            if depth < MAX_VAR_DEPTH
+                && let Some((_, value)) = vars.iter().find(|(n, _)| n == name)
+            {
+                *node = value.clone();
+                substitute_vars(node, vars, depth + 1);
+            }
+        }
+        Node::Object(props) => props
+            .iter_mut()
+            .for_each(|(_, v)| substitute_vars(v, vars, depth + 1)),
+        Node::Array(items) => items
+            .iter_mut()
+            .for_each(|v| substitute_vars(v, vars, depth + 1)),
+        Node::Str(_) | Node::Other => {}
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -258,6 +297,8 @@ struct Parser<'a> {
     pos: usize,
     text: &'a str,
     resources: Vec<Resource>,
+    /// `var name = value` declarations, in order.
+    vars: Vec<(String, Node)>,
 }
 
 impl Parser<'_> {
@@ -353,6 +394,16 @@ impl Parser<'_> {
                 Kind::Newline => self.pos += 1,
                 Kind::Punct('@') => self.skip_decorator(),
                 Kind::Ident if self.is_resource_declaration() => self.resource(None, 0),
+                Kind::Ident
+                    if self.ident_at(0) == Some("var")
+                        && self.ident_at(1).is_some()
+                        && self.peek_at(2) == Some(Kind::Punct('=')) =>
+                {
+                    let name = self.ident_at(1).unwrap_or_default().to_owned();
+                    self.pos += 3;
+                    let value = self.value(0);
+                    self.vars.push((name, value));
+                }
                 _ => {
                     // Any other statement: up to the end of its line (brackets may span lines).
                     while let Some(kind) = self.peek() {
@@ -460,6 +511,12 @@ impl Parser<'_> {
                     }
                 }
             }
+            Some(Kind::Ident)
+                if self.ident_at(0) == Some("union")
+                    && self.peek_at(1) == Some(Kind::Punct('(')) =>
+            {
+                self.union(depth)
+            }
             Some(Kind::Ident) => {
                 let start = self.pos;
                 self.skip_expression();
@@ -524,6 +581,51 @@ impl Parser<'_> {
             }
         }
         Node::Object(props)
+    }
+
+    /// `union(a, b, ...)` from `union`: the merged object, a later argument winning; an argument that is
+    /// not a known object may set any key, so the keys before it are dropped. Arguments that are not
+    /// objects at all (arrays) make it unknown.
+    fn union(&mut self, depth: usize) -> Node {
+        self.pos += 2;
+        let mut props: Vec<(String, Node)> = Vec::new();
+        let mut known = true;
+        loop {
+            let before = self.pos;
+            while matches!(self.peek(), Some(Kind::Newline | Kind::Punct(','))) {
+                self.pos += 1;
+            }
+            match self.peek() {
+                None => break,
+                Some(Kind::Punct(')')) => {
+                    self.pos += 1;
+                    break;
+                }
+                Some(Kind::Punct('}' | ']')) => break,
+                _ => {
+                    let mut arg = self.value(depth + 1);
+                    substitute_vars(&mut arg, &self.vars, 0);
+                    match arg {
+                        Node::Object(more) => {
+                            for (key, value) in more {
+                                props.retain(|(k, _)| !k.eq_ignore_ascii_case(&key));
+                                props.push((key, value));
+                            }
+                        }
+                        Node::Array(_) | Node::Str(_) => known = false,
+                        Node::Ident(_) | Node::Other => props.clear(),
+                    }
+                }
+            }
+            if self.pos == before {
+                self.pos += 1;
+            }
+        }
+        if known {
+            Node::Object(props)
+        } else {
+            Node::Other
+        }
     }
 
     /// `[ ... ]` from its opening bracket.
@@ -698,6 +800,71 @@ resource byName 'Microsoft.Web/sites/config@2022-09-01' = if (deploy) {
                 "WITH-DASH",
                 "BY_NAME"
             ]
+        );
+    }
+
+    #[test]
+    fn variables_and_unions_of_settings() {
+        let text = r#"
+resource site 'Microsoft.Web/sites@2024-04-01' = {
+  name: 'a'
+  kind: 'app,linux'
+  properties: {
+    siteConfig: {
+      appCommandLine: startCommand
+    }
+  }
+}
+var startCommand = 'startup.sh'
+var base = {
+  EARLY: 'dropped: the reduce() after it may replace it'
+}
+var merged = union(
+  base,
+  reduce(connector.listConfigurations().configurations, {}, (cur, next) => union(cur, { '${next.name}': next.value })),
+  {
+    SCM_DO_BUILD_DURING_DEPLOYMENT: 'true'
+    SECRET_KEY: secretKey
+  },
+  { LATE: 'kept' }
+)
+resource settings 'Microsoft.Web/sites/config@2024-04-01' = {
+  name: 'appsettings'
+  parent: site
+  properties: merged
+}
+"#;
+        assert_eq!(
+            found(text),
+            vec![
+                ("<startup>".into(), "startup.sh".into(), "startup.sh".into()),
+                (
+                    "SCM_DO_BUILD_DURING_DEPLOYMENT".into(),
+                    "true".into(),
+                    "true".into()
+                ),
+                ("LATE".into(), "kept".into(), "kept".into()),
+            ]
+        );
+        // A union with an array is not an object; a variable naming itself does not loop.
+        assert!(
+            found(
+                "var a = union([1], {X: 'y'})
+resource s 'Microsoft.Web/sites/config@1' = {
+  name: 'appsettings'
+  properties: a
+}
+"
+            )
+            .is_empty()
+        );
+        let _ = found(
+            "var a = a
+resource s 'Microsoft.Web/sites/config@1' = {
+  name: 'appsettings'
+  properties: a
+}
+",
         );
     }
 

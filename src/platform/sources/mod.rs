@@ -51,6 +51,8 @@ pub struct Sources {
     /// Every value found, highest precedence first: for each key, the first candidate is the one that
     /// applies and the others are shadowed (see [`Sources::candidates`]).
     pub all: Vec<Candidate>,
+    /// The steps of the repository's GitHub workflows that deploy the app's files, in path order.
+    pub deploys: Vec<workflow::WorkflowDeploy>,
     python_flag: Option<crate::project::PythonVersion>,
 }
 
@@ -117,6 +119,7 @@ impl Sources {
         }
 
         // Infrastructure as code and workflows, in path order.
+        let mut deploys = Vec::new();
         for file in project.files() {
             let rel = project.rel_path(file);
             let Some(origin) = template_origin(rel) else {
@@ -136,7 +139,10 @@ impl Sources {
                 Origin::ArmTemplate if !arm::looks_like_template(&text.text) => continue,
                 Origin::ArmTemplate => arm::values(&text.text),
                 Origin::Terraform => terraform::values(&text.text),
-                _ => workflow::values(&text.text),
+                _ => workflow::read(&text.text).map(|found| {
+                    deploys.extend(found.deploys(file));
+                    found.values
+                }),
             };
             match found {
                 Ok(values) => all.extend(values.into_iter().map(|v| file_candidate(file, origin, v))),
@@ -191,6 +197,7 @@ impl Sources {
             manifest: manifest::Manifest::load(project),
             build_env_errors: build_env.errors,
             all,
+            deploys,
             python_flag: inputs.python_version,
         }
     }
