@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::diagnostic::mask_secret;
 use crate::platform::app_settings::Source;
 use crate::platform::build::Phase;
-use crate::platform::django::{EnvReadSite, Evaluator, PLATFORM_VARS};
+use crate::platform::eval::{EnvReadSite, Evaluator, PLATFORM_VARS};
 use crate::platform::oryx::{
     BuildRuns, COLLECTSTATIC_COMMAND, OUTPUT_ARCHIVE, OryxPlan, RUNS_IN, ShippedPackages,
 };

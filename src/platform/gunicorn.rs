@@ -18,8 +18,8 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use crate::platform::app_settings::{AppSettings, Setting, Source};
 use crate::platform::command::{OptionArg, ServerCommand, server_commands};
-use crate::platform::django::eval::Names;
-use crate::platform::django::{Evaluator, StrLit, Value};
+use crate::platform::eval::Names;
+use crate::platform::eval::{Evaluator, StrLit, Value};
 use crate::platform::modules::resolve_module;
 use crate::platform::shell::cd_to;
 use crate::project::{FileId, Project, Span};

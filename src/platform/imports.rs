@@ -13,7 +13,7 @@ use ruff_python_ast::{ExceptHandler, Expr, Stmt};
 use serde::Serialize;
 
 use crate::platform::Platform;
-use crate::platform::django::Value;
+use crate::platform::eval::Value;
 use crate::platform::requirements;
 use crate::project::walk::{Block, walk};
 use crate::project::{FileId, Project, PythonVersion, Span};
@@ -143,7 +143,7 @@ fn is_dotted_name(s: &str) -> bool {
 
 /// The strings of a list setting that it holds whatever branch is taken, with their spans.
 fn strings_in_every_branch(
-    alternatives: &[crate::platform::django::Assigned],
+    alternatives: &[crate::platform::eval::Assigned],
 ) -> Vec<(String, Span)> {
     let mut lists: Vec<Vec<(String, Option<Span>)>> = Vec::new();
     for alt in alternatives {

@@ -6,6 +6,7 @@ pub mod apps;
 pub mod build;
 pub mod command;
 pub mod django;
+pub mod eval;
 pub mod gitignore;
 pub mod gunicorn;
 pub mod imports;

@@ -5,7 +5,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::RuleMeta as Meta;
 use crate::platform::build::{PlatformDir, platform_dir, relative_replacement};
-use crate::platform::django::Value;
+use crate::platform::eval::Value;
 use crate::platform::gunicorn::{ConfigFileUse, GunicornSetting, GunicornSettings, SettingOrigin};
 use crate::platform::startup::{Server, StartupText, removal_range};
 use crate::project::Project;
@@ -325,7 +325,7 @@ fn help(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::platform::django::StrLit;
+    use crate::platform::eval::StrLit;
 
     fn text(s: &str) -> Value {
         Value::Str(StrLit {

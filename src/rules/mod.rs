@@ -159,9 +159,9 @@ impl<'a> std::ops::Deref for Context<'a> {
 /// The alternatives of a setting that are bad, when every alternative is (else none): a value that is
 /// wrong only on some unknown path is not reported.
 pub fn bad_in_every_branch<T>(
-    alternatives: &[crate::platform::django::Assigned],
-    mut verdict: impl FnMut(&crate::platform::django::Value) -> Option<T>,
-) -> Vec<(&crate::platform::django::Assigned, T)> {
+    alternatives: &[crate::platform::eval::Assigned],
+    mut verdict: impl FnMut(&crate::platform::eval::Value) -> Option<T>,
+) -> Vec<(&crate::platform::eval::Assigned, T)> {
     let mut bad = Vec::new();
     for alt in alternatives {
         match verdict(&alt.value) {

@@ -4,7 +4,7 @@ use ruff_text_size::TextRange;
 
 use crate::diagnostic::Diagnostic;
 use crate::platform::command::ServerKind;
-use crate::platform::django::Value;
+use crate::platform::eval::Value;
 use crate::platform::gunicorn::{ConfigFileUse, GunicornSetting, SettingOrigin, split_bind};
 use crate::platform::startup::{CallKind, Server, ServerCall, StartupText};
 use crate::project::Span;

@@ -4,15 +4,12 @@
 //! (`wsgi.py`) or `manage.py` writes to `os.environ`. Its top level is evaluated with star-import chains
 //! followed, and every setting keeps the place it was assigned, even in an inherited module.
 
-pub mod eval;
-pub mod value;
-
 use std::collections::BTreeMap;
 
-pub use eval::{
+pub use crate::platform::eval::value::{EnvBool, EnvRead, Fallback, ReadApi, StrLit, Value};
+pub use crate::platform::eval::{
     Assigned, EnvFacts, EnvReadSite, Evaluator, FOREIGN_VARS, PLATFORM_VARS, parse_bool,
 };
-pub use value::{EnvBool, EnvRead, Fallback, ReadApi, StrLit, Value};
 
 use crate::platform::app_settings::AppSettings;
 use crate::platform::modules::{EntryModule, resolve_module};
@@ -181,7 +178,9 @@ impl DjangoSettings {
             let result = evaluator.module(source);
             // Writes to os.environ are kept like assignments, so a write in each branch of an `if` gives
             // one alternative each; `setdefault` is a no-op when the app setting exists.
-            let Some(alternatives) = result.names.get(&eval::env_key("DJANGO_SETTINGS_MODULE"))
+            let Some(alternatives) = result
+                .names
+                .get(&crate::platform::eval::env_key("DJANGO_SETTINGS_MODULE"))
             else {
                 continue;
             };

@@ -9,8 +9,8 @@ use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::{Ranged, TextRange};
 
 use crate::platform::app_settings::AppSettings;
-use crate::platform::django::eval::Names;
-use crate::platform::django::{Evaluator, Value};
+use crate::platform::eval::Names;
+use crate::platform::eval::{Evaluator, Value};
 use crate::project::{FileId, Project, Span};
 
 /// The server a Python call starts.

@@ -7,7 +7,7 @@ use ruff_python_ast::{Expr, Stmt};
 
 use crate::platform::app_settings::{AppSettings, BoolParser};
 use crate::platform::apps::{self, AppObject, Framework, ModuleNames, Resolved};
-use crate::platform::django::Evaluator;
+use crate::platform::eval::Evaluator;
 use crate::platform::modules::{EntryKind, EntryModule, resolve_module};
 use crate::project::{FileId, Project, PythonVersion, Span};
 

@@ -1,0 +1,297 @@
+//! The evaluator's library models: reads of the environment through `os.environ`, `os.getenv`,
+//! python-decouple and django-environ, their fallbacks and casts, and the calls that carry them.
+
+use super::*;
+
+impl<'a> Evaluator<'a> {
+    pub(super) fn env_read(
+        &self,
+        var: &str,
+        fallback: Fallback,
+        span: Span,
+        api: ReadApi,
+    ) -> Value {
+        self.record_read(var, matches!(fallback, Fallback::Required), span);
+        Value::Env(EnvRead {
+            var: var.to_owned(),
+            fallback,
+            api,
+            span,
+        })
+    }
+
+    pub(super) fn call(
+        &mut self,
+        frame: &mut Frame,
+        call: &ast::ExprCall,
+        span: Span,
+        d: usize,
+    ) -> Value {
+        let func = self.expr(frame, &call.func, d);
+        let args: Vec<Value> = call
+            .arguments
+            .args
+            .iter()
+            .map(|a| self.expr(frame, a, d))
+            .collect();
+        let mut kwargs: Vec<(String, Value)> = Vec::new();
+        for kw in &call.arguments.keywords {
+            let v = self.expr(frame, &kw.value, d);
+            if let Some(arg) = &kw.arg {
+                kwargs.push((arg.as_str().to_owned(), v));
+            }
+        }
+        let kw = |name: &str| {
+            kwargs
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+        };
+        let first_str = args.first().and_then(|a| a.as_str().map(str::to_owned));
+        if let Value::Func(path) = &func
+            && REJECT_NONE.contains(&path.as_str())
+        {
+            args.iter().for_each(|a| self.used_as_not_none(a));
+        }
+        match &func {
+            Value::Func(path) => match path.as_str() {
+                "os.getenv" | "os.environ.get" => {
+                    let Some(var) = first_str else {
+                        return Value::Unknown;
+                    };
+                    let default = args
+                        .get(1)
+                        .cloned()
+                        .or_else(|| kw("default"))
+                        .unwrap_or(Value::None);
+                    let fallback = written_fallback(frame, &var)
+                        .unwrap_or(Fallback::Default(Box::new(default)));
+                    self.env_read(&var, fallback, span, ReadApi::OsEnviron)
+                }
+                "os.environ.setdefault" => {
+                    let Some(var) = first_str else {
+                        return Value::Unknown;
+                    };
+                    let value = args.get(1).cloned().unwrap_or(Value::Unknown);
+                    // The write takes effect only when the variable is not already set.
+                    if self.facts.presence(&var) != Some(true)
+                        && !frame.names.contains_key(&env_key(&var))
+                    {
+                        set(frame, &env_key(&var), value.clone(), Some(span));
+                    }
+                    frame.env_writes.push(EnvWrite {
+                        var: var.clone(),
+                        value: value.clone(),
+                        setdefault: true,
+                        span,
+                    });
+                    self.env_read(
+                        &var,
+                        Fallback::Default(Box::new(value)),
+                        span,
+                        ReadApi::OsEnviron,
+                    )
+                }
+                "decouple.config" | "decouple.AutoConfig()" => {
+                    let Some(var) = first_str else {
+                        return Value::Unknown;
+                    };
+                    let default = args.get(1).cloned().or_else(|| kw("default"));
+                    let cast = match kw("cast").or_else(|| args.get(2).cloned()) {
+                        Some(Value::Func(f)) => f,
+                        Some(_) => "other".to_owned(),
+                        None => String::new(),
+                    };
+                    self.cast_env(&var, default, &cast, span, ReadApi::Decouple)
+                }
+                "environ.Env" | "environ.FileAwareEnv" => Value::DjEnv(
+                    kwargs
+                        .iter()
+                        .map(|(name, v)| match v {
+                            Value::List(items) => (
+                                name.clone(),
+                                match items.first() {
+                                    Some(Value::Func(f)) => f.clone(),
+                                    _ => "other".to_owned(),
+                                },
+                                items.get(1).cloned(),
+                            ),
+                            Value::Func(f) => (name.clone(), f.clone(), None),
+                            _ => (name.clone(), "other".to_owned(), None),
+                        })
+                        .collect(),
+                ),
+                "builtins.bool" => match args.first() {
+                    // `bool(os.environ.get('WEBSITE_HOSTNAME'))`: decided on App Service.
+                    Some(v @ Value::Env(read)) if self.truthy(v).is_some() => {
+                        known(self.truthy(v).unwrap_or_default(), &read.var, span)
+                    }
+                    Some(Value::Env(read)) => Value::EnvBool(EnvBool {
+                        var: read.var.clone(),
+                        when_unset: match &read.fallback {
+                            Fallback::Required => None,
+                            Fallback::Default(d) => self.truthy(d),
+                        },
+                        string_truthiness: true,
+                        span,
+                    }),
+                    Some(v @ Value::Known { .. }) => v.clone(),
+                    Some(v) => match self.truthy(v) {
+                        Some(b) => Value::Bool(b),
+                        None => v.clone(),
+                    },
+                    None => Value::Bool(false),
+                },
+                "builtins.int" => match args.first() {
+                    Some(Value::Int(i)) => Value::Int(*i),
+                    Some(Value::Str(s)) => {
+                        s.value.trim().parse().map_or(Value::Unknown, Value::Int)
+                    }
+                    Some(Value::Bool(b)) => Value::Int(i64::from(*b)),
+                    Some(Value::Env(read)) => self.cast_env(
+                        &read.var,
+                        match &read.fallback {
+                            Fallback::Required => None,
+                            Fallback::Default(d) => Some((**d).clone()),
+                        },
+                        "builtins.int",
+                        span,
+                        read.api,
+                    ),
+                    Some(v) => derived(&[v]),
+                    None => Value::Int(0),
+                },
+                "builtins.str" => args.first().cloned().unwrap_or(Value::Unknown),
+                "builtins.list" | "builtins.tuple" | "builtins.set" => match args.first() {
+                    Some(Value::List(items)) => Value::List(items.clone()),
+                    Some(v) => derived(&[v]),
+                    None => Value::List(Vec::new()),
+                },
+                p if GENERATORS.contains(&p) => Value::Generated {
+                    call: p.rsplit('.').next().unwrap_or(p).to_owned(),
+                    span,
+                },
+                p if p.starts_with("environ.Env.") => {
+                    let method = &p["environ.Env.".len()..];
+                    let Some(var) = first_str else {
+                        return Value::Unknown;
+                    };
+                    let default = kw("default").or_else(|| args.get(1).cloned());
+                    match method {
+                        "bool" => self.cast_env(
+                            &var,
+                            default,
+                            "builtins.bool",
+                            span,
+                            ReadApi::DjangoEnviron,
+                        ),
+                        "int" => self.cast_env(
+                            &var,
+                            default,
+                            "builtins.int",
+                            span,
+                            ReadApi::DjangoEnviron,
+                        ),
+                        "str" => self.cast_env(&var, default, "", span, ReadApi::DjangoEnviron),
+                        _ => Value::EnvDerived(vec![var]),
+                    }
+                }
+                p if p.contains("bool") => match args.first() {
+                    Some(Value::Env(read)) => self.cast_env(
+                        &read.var,
+                        match &read.fallback {
+                            Fallback::Required => None,
+                            Fallback::Default(d) => Some((**d).clone()),
+                        },
+                        "builtins.bool",
+                        span,
+                        read.api,
+                    ),
+                    Some(v) => derived(&[v]),
+                    None => Value::Unknown,
+                },
+                _ => derived(&args.iter().collect::<Vec<_>>()),
+            },
+            Value::DjEnv(scheme) => {
+                let Some(var) = first_str else {
+                    return Value::Unknown;
+                };
+                let declared = scheme.iter().find(|(n, _, _)| *n == var);
+                let cast = kw("cast")
+                    .and_then(|c| match c {
+                        Value::Func(f) => Some(f),
+                        _ => None,
+                    })
+                    .or_else(|| declared.map(|d| d.1.clone()))
+                    .unwrap_or_default();
+                let default = kw("default").or_else(|| declared.and_then(|d| d.2.clone()));
+                // django-environ's `Env` has `smart_cast` on: with no cast, the default's type is the cast.
+                let cast = match (cast.as_str(), &default) {
+                    ("", Some(Value::Bool(_))) => "builtins.bool".to_owned(),
+                    ("", Some(Value::Int(_))) => "builtins.int".to_owned(),
+                    ("", Some(Value::List(_))) => "other".to_owned(),
+                    _ => cast,
+                };
+                self.cast_env(&var, default, &cast, span, ReadApi::DjangoEnviron)
+            }
+            // Methods of an environment string.
+            Value::Unknown => {
+                if let Expr::Attribute(attr) = call.func.as_ref() {
+                    let base = self.expr(frame, &attr.value, d);
+                    return self.method(&base, attr.attr.as_str(), &args, span);
+                }
+                derived(&args.iter().collect::<Vec<_>>())
+            }
+            _ => derived(&args.iter().collect::<Vec<_>>()),
+        }
+    }
+
+    /// An environment read converted by `cast` (`builtins.bool`, `builtins.int`, "" for none).
+    pub(super) fn cast_env(
+        &self,
+        var: &str,
+        default: Option<Value>,
+        cast: &str,
+        span: Span,
+        api: ReadApi,
+    ) -> Value {
+        if !matches!(cast, "" | "builtins.str") {
+            self.record_read(var, default.is_none(), span);
+        }
+        match cast {
+            "" | "builtins.str" => self.env_read(
+                var,
+                match default {
+                    Some(d) => Fallback::Default(Box::new(d)),
+                    None => Fallback::Required,
+                },
+                span,
+                api,
+            ),
+            "builtins.bool" | "builtins.int" => {
+                let when_unset = match default {
+                    None => None,
+                    Some(Value::Str(s)) => parse_bool(&s.value),
+                    Some(v) => self.truthy(&v),
+                };
+                if self.facts.presence(var) == Some(false)
+                    && let Some(b) = when_unset
+                {
+                    return known(b, var, span);
+                }
+                if let Some(value) = self.facts.known_value(var)
+                    && let Some(b) = parse_bool(value)
+                {
+                    return known(b, var, span);
+                }
+                Value::EnvBool(EnvBool {
+                    var: var.to_owned(),
+                    when_unset,
+                    string_truthiness: false,
+                    span,
+                })
+            }
+            _ => Value::EnvDerived(vec![var.to_owned()]),
+        }
+    }
+}

@@ -1,0 +1,457 @@
+//! The evaluator's expressions: names, literals, operators, comparisons, conditional expressions,
+//! truthiness and string methods.
+
+use super::*;
+
+impl<'a> Evaluator<'a> {
+    /// Evaluate an expression.
+    pub fn expr_in(&mut self, file: FileId, names: &Names, expr: &Expr) -> Value {
+        let mut frame = Frame {
+            file,
+            names: names.clone(),
+            env_writes: Vec::new(),
+            opaque: false,
+            functions: HashMap::new(),
+        };
+        self.expr(&mut frame, expr, 0)
+    }
+
+    pub(super) fn expr(&mut self, frame: &mut Frame, expr: &Expr, depth: usize) -> Value {
+        if depth > MAX_DEPTH {
+            return Value::Unknown;
+        }
+        let d = depth + 1;
+        let span = Span::new(frame.file, expr.range());
+        match expr {
+            Expr::StringLiteral(s) => Value::Str(StrLit {
+                value: s.value.to_str().to_owned(),
+                span: Some(span),
+            }),
+            Expr::BooleanLiteral(b) => Value::Bool(b.value),
+            Expr::NoneLiteral(_) => Value::None,
+            Expr::NumberLiteral(n) => match &n.value {
+                ast::Number::Int(i) => i.as_i64().map_or(Value::Unknown, Value::Int),
+                _ => Value::Unknown,
+            },
+            Expr::Name(name) => lookup(frame, name.id.as_str()),
+            Expr::Attribute(attr) => {
+                let base = self.expr(frame, &attr.value, d);
+                self.used_as_not_none(&base);
+                attribute(&base, attr.attr.as_str())
+            }
+            Expr::Subscript(sub) => {
+                let base = self.expr(frame, &sub.value, d);
+                self.used_as_not_none(&base);
+                let key = self.expr(frame, &sub.slice, d);
+                match (&base, &key) {
+                    (Value::Environ, Value::Str(var)) => {
+                        let fallback =
+                            written_fallback(frame, &var.value).unwrap_or(Fallback::Required);
+                        self.env_read(&var.value, fallback, span, ReadApi::OsEnviron)
+                    }
+                    (Value::List(items), Value::Int(i)) => {
+                        let i = if *i < 0 { items.len() as i64 + i } else { *i };
+                        usize::try_from(i)
+                            .ok()
+                            .and_then(|i| items.get(i).cloned())
+                            .unwrap_or(Value::Unknown)
+                    }
+                    _ => derived(&[&base, &key]),
+                }
+            }
+            Expr::List(ast::ExprList { elts, .. })
+            | Expr::Tuple(ast::ExprTuple { elts, .. })
+            | Expr::Set(ast::ExprSet { elts, .. }) => {
+                let mut items = Vec::with_capacity(elts.len());
+                for e in elts {
+                    if let Expr::Starred(star) = e {
+                        match self.expr(frame, &star.value, d) {
+                            Value::List(more) => items.extend(more),
+                            other => items.push(derived(&[&other])),
+                        }
+                    } else {
+                        items.push(self.expr(frame, e, d));
+                    }
+                }
+                Value::List(items)
+            }
+            Expr::BoolOp(op) => self.bool_op(frame, op, d),
+            Expr::UnaryOp(u) => {
+                let v = self.expr(frame, &u.operand, d);
+                match u.op {
+                    UnaryOp::Not => self.not(v, span),
+                    UnaryOp::USub => match v {
+                        Value::Int(i) => Value::Int(-i),
+                        other => derived(&[&other]),
+                    },
+                    _ => derived(&[&v]),
+                }
+            }
+            Expr::BinOp(bin) => {
+                let l = self.expr(frame, &bin.left, d);
+                let r = self.expr(frame, &bin.right, d);
+                self.used_as_not_none(&l);
+                // `'%s' % None` formats; any other operator on `None` raises.
+                if !(bin.op == Operator::Mod && matches!(l, Value::Str(_))) {
+                    self.used_as_not_none(&r);
+                }
+                match (&l, bin.op, &r) {
+                    (Value::Str(a), Operator::Add, Value::Str(b)) => Value::Str(StrLit {
+                        value: format!("{}{}", a.value, b.value),
+                        span: Some(span),
+                    }),
+                    (Value::List(a), Operator::Add, Value::List(b)) => {
+                        Value::List(a.iter().chain(b).cloned().collect())
+                    }
+                    (Value::Generated { .. }, _, _) | (_, _, Value::Generated { .. }) => {
+                        generated_of(&l)
+                            .or_else(|| generated_of(&r))
+                            .unwrap_or(Value::Unknown)
+                    }
+                    _ => derived(&[&l, &r]),
+                }
+            }
+            Expr::If(if_expr) => {
+                let cond = self.expr(frame, &if_expr.test, d);
+                // Only the branch that runs is evaluated, so its environment reads are the real ones.
+                match self.truthy(&cond) {
+                    Some(true) => self.expr(frame, &if_expr.body, d),
+                    Some(false) => self.expr(frame, &if_expr.orelse, d),
+                    None => {
+                        self.conditional.set(self.conditional.get() + 1);
+                        let body = self.expr(frame, &if_expr.body, d);
+                        let orelse = self.expr(frame, &if_expr.orelse, d);
+                        self.conditional.set(self.conditional.get() - 1);
+                        self.if_exp_value(&cond, body, orelse, span)
+                    }
+                }
+            }
+            Expr::Compare(cmp) => self.compare(frame, cmp, span, d),
+            Expr::Call(call) => self.call(frame, call, span, d),
+            Expr::FString(f) => {
+                let mut text = String::new();
+                let mut parts = Vec::new();
+                let mut literal = true;
+                for element in f.value.elements() {
+                    match element {
+                        ast::InterpolatedStringElement::Literal(lit) => text.push_str(&lit.value),
+                        ast::InterpolatedStringElement::Interpolation(i) => {
+                            literal = false;
+                            let v = self.expr(frame, &i.expression, d);
+                            if let Value::Str(s) = &v {
+                                text.push_str(&s.value);
+                            }
+                            parts.push(v);
+                        }
+                    }
+                }
+                if literal || parts.iter().all(|p| matches!(p, Value::Str(_))) {
+                    Value::Str(StrLit {
+                        value: text,
+                        span: Some(span),
+                    })
+                } else {
+                    derived(&parts.iter().collect::<Vec<_>>())
+                }
+            }
+            Expr::ListComp(ast::ExprListComp { generators, .. })
+            | Expr::SetComp(ast::ExprSetComp { generators, .. })
+            | Expr::Generator(ast::ExprGenerator { generators, .. }) => {
+                let iters: Vec<Value> = generators
+                    .iter()
+                    .map(|g| self.expr(frame, &g.iter, d))
+                    .collect();
+                derived(&iters.iter().collect::<Vec<_>>())
+            }
+            Expr::Named(named) => {
+                let v = self.expr(frame, &named.value, d);
+                if let Expr::Name(n) = named.target.as_ref() {
+                    set(frame, n.id.as_str(), v.clone(), Some(span));
+                }
+                v
+            }
+            _ => Value::Unknown,
+        }
+    }
+
+    /// `body if cond else orelse` when `cond` is unknown.
+    pub(super) fn if_exp_value(
+        &self,
+        cond: &Value,
+        body: Value,
+        orelse: Value,
+        span: Span,
+    ) -> Value {
+        match (&body, &orelse) {
+            (Value::Bool(a), Value::Bool(b)) if cond.is_env_dependent() => {
+                let unset = self.when_unset(cond);
+                let var = cond.env_vars().remove(0);
+                Value::EnvBool(EnvBool {
+                    var,
+                    when_unset: unset.map(|u| if u { *a } else { *b }),
+                    string_truthiness: false,
+                    span,
+                })
+            }
+            _ => either(vec![body, orelse]),
+        }
+    }
+
+    pub(super) fn bool_op(&mut self, frame: &mut Frame, op: &ast::ExprBoolOp, d: usize) -> Value {
+        // Operands after the first run only when the ones before do not decide (`X and X.split()`).
+        let mut values: Vec<Value> = Vec::with_capacity(op.values.len());
+        for (i, v) in op.values.iter().enumerate() {
+            if i == 1 {
+                self.conditional.set(self.conditional.get() + 1);
+            }
+            values.push(self.expr(frame, v, d));
+        }
+        if op.values.len() > 1 {
+            self.conditional.set(self.conditional.get() - 1);
+        }
+        let mut result: Option<Value> = None;
+        for v in values.iter() {
+            let current = match result.take() {
+                None => v.clone(),
+                Some(prev) => match (op.op, self.truthy(&prev)) {
+                    (BoolOp::Or, Some(true)) | (BoolOp::And, Some(false)) => prev,
+                    (BoolOp::Or, Some(false)) | (BoolOp::And, Some(true)) => v.clone(),
+                    (BoolOp::Or, None) => match prev {
+                        // `os.environ.get('X') or 'default'`: the environment string, else the default.
+                        Value::Env(mut read) => {
+                            read.fallback = Fallback::Default(Box::new(v.clone()));
+                            Value::Env(read)
+                        }
+                        prev => combine_bools(prev, v.clone(), BoolOp::Or),
+                    },
+                    (BoolOp::And, None) => combine_bools(prev, v.clone(), BoolOp::And),
+                },
+            };
+            result = Some(current);
+        }
+        result.unwrap_or(Value::Unknown)
+    }
+
+    pub(super) fn not(&self, v: Value, span: Span) -> Value {
+        if let Some(t) = self.truthy(&v) {
+            return match v.env_vars().first() {
+                Some(var) => known(!t, var, span),
+                None => Value::Bool(!t),
+            };
+        }
+        match v {
+            Value::EnvBool(b) => Value::EnvBool(EnvBool {
+                when_unset: b.when_unset.map(|u| !u),
+                string_truthiness: false,
+                span,
+                ..b
+            }),
+            Value::Env(read) => Value::EnvBool(EnvBool {
+                when_unset: match &read.fallback {
+                    Fallback::Required => None,
+                    Fallback::Default(d) => self.truthy(d).map(|t| !t),
+                },
+                var: read.var,
+                string_truthiness: false,
+                span,
+            }),
+            other => derived(&[&other]),
+        }
+    }
+
+    pub(super) fn compare(
+        &mut self,
+        frame: &mut Frame,
+        cmp: &ast::ExprCompare,
+        span: Span,
+        d: usize,
+    ) -> Value {
+        if cmp.ops.len() != 1 {
+            return Value::Unknown;
+        }
+        let left = self.expr(frame, &cmp.left, d);
+        let right = self.expr(frame, &cmp.comparators[0], d);
+        let op = cmp.ops[0];
+        // `'X' in os.environ`
+        if let (Value::Str(var), Value::Environ, CmpOp::In | CmpOp::NotIn) = (&left, &right, op) {
+            let negate = op == CmpOp::NotIn;
+            return match self.facts.presence(&var.value) {
+                Some(p) => known(p != negate, &var.value, span),
+                None => Value::EnvBool(EnvBool {
+                    var: var.value.clone(),
+                    when_unset: Some(negate),
+                    string_truthiness: false,
+                    span,
+                }),
+            };
+        }
+        if let Some(b) = literal_compare(&left, op, &right) {
+            return Value::Bool(b);
+        }
+        let (read, other, flipped) = match (&left, &right) {
+            (Value::Env(r), o) => (r, o, false),
+            (o, Value::Env(r)) => (r, o, true),
+            _ => return derived(&[&left, &right]),
+        };
+        let when_unset = match &read.fallback {
+            Fallback::Required => None,
+            Fallback::Default(default) => {
+                if flipped {
+                    literal_compare(other, op, default)
+                } else {
+                    literal_compare(default, op, other)
+                }
+            }
+        };
+        if self.facts.presence(&read.var) == Some(false)
+            && let Some(b) = when_unset
+        {
+            return known(b, &read.var, span);
+        }
+        if let Some(value) = self.facts.known_value(&read.var) {
+            let value = Value::Str(StrLit {
+                value: value.to_owned(),
+                span: None,
+            });
+            let result = if flipped {
+                literal_compare(other, op, &value)
+            } else {
+                literal_compare(&value, op, other)
+            };
+            if let Some(b) = result {
+                return known(b, &read.var, span);
+            }
+        }
+        // A variable App Service always sets is a non-empty string: it is not None and not ''.
+        if PLATFORM_VARS.contains(&read.var.as_str()) && self.facts.known_value(&read.var).is_none()
+        {
+            let empty_or_none = match other {
+                Value::None => true,
+                Value::Str(s) => s.value.is_empty(),
+                _ => false,
+            };
+            let result = match op {
+                CmpOp::Is | CmpOp::Eq if empty_or_none => Some(false),
+                CmpOp::IsNot | CmpOp::NotEq if empty_or_none => Some(true),
+                _ => None,
+            };
+            if let Some(b) = result {
+                return known(b, &read.var, span);
+            }
+        }
+        Value::EnvBool(EnvBool {
+            var: read.var.clone(),
+            when_unset,
+            string_truthiness: false,
+            span,
+        })
+    }
+
+    /// A string method on a value.
+    pub(super) fn method(&self, base: &Value, method: &str, args: &[Value], span: Span) -> Value {
+        match base {
+            Value::Env(read)
+                if matches!(
+                    method,
+                    "lower" | "upper" | "strip" | "casefold" | "title" | "capitalize"
+                ) =>
+            {
+                let fallback = match &read.fallback {
+                    Fallback::Default(d) => Fallback::Default(Box::new(match d.as_ref() {
+                        Value::Str(s) => Value::Str(StrLit {
+                            value: string_method(&s.value, method),
+                            span: s.span,
+                        }),
+                        other => other.clone(),
+                    })),
+                    Fallback::Required => Fallback::Required,
+                };
+                Value::Env(EnvRead {
+                    var: read.var.clone(),
+                    fallback,
+                    span,
+                    api: read.api,
+                })
+            }
+            Value::Str(s)
+                if matches!(
+                    method,
+                    "lower" | "upper" | "strip" | "casefold" | "title" | "capitalize"
+                ) =>
+            {
+                Value::Str(StrLit {
+                    value: string_method(&s.value, method),
+                    span: s.span,
+                })
+            }
+            Value::Str(s) if method == "split" => {
+                let sep = args.first().and_then(|a| a.as_str()).map(str::to_owned);
+                let parts: Vec<Value> = match &sep {
+                    Some(sep) if !sep.is_empty() => s
+                        .value
+                        .split(sep.as_str())
+                        .map(|p| lit(p, s.span))
+                        .collect(),
+                    _ => s.value.split_whitespace().map(|p| lit(p, s.span)).collect(),
+                };
+                Value::List(parts)
+            }
+            Value::Generated { .. } => base.clone(),
+            other => {
+                let mut all = vec![other];
+                all.extend(args.iter());
+                derived(&all)
+            }
+        }
+    }
+
+    /// What a value is as a condition on App Service, when that can be told.
+    pub fn truthy(&self, v: &Value) -> Option<bool> {
+        match v {
+            Value::Bool(b) | Value::Known { value: b, .. } => Some(*b),
+            Value::None => Some(false),
+            Value::Int(i) => Some(*i != 0),
+            Value::Str(s) => Some(!s.value.is_empty()),
+            Value::List(items) => Some(!items.is_empty()),
+            Value::Generated { .. }
+            | Value::Module(_)
+            | Value::Func(_)
+            | Value::Environ
+            | Value::DjEnv(_) => Some(true),
+            Value::Env(read) => match self.facts.presence(&read.var) {
+                Some(false) => match &read.fallback {
+                    Fallback::Default(d) => self.truthy(d),
+                    Fallback::Required => None,
+                },
+                Some(true) => match self.facts.known_value(&read.var) {
+                    Some(value) => Some(!value.is_empty()),
+                    None => PLATFORM_VARS.contains(&read.var.as_str()).then_some(true),
+                },
+                None => None,
+            },
+            Value::EnvBool(b) => match self.facts.presence(&b.var) {
+                Some(false) => b.when_unset,
+                _ => None,
+            },
+            Value::Either(vs) => {
+                let first = self.truthy(vs.first()?)?;
+                vs.iter()
+                    .all(|v| self.truthy(v) == Some(first))
+                    .then_some(first)
+            }
+            Value::Unknown | Value::Unset | Value::EnvDerived(_) => None,
+        }
+    }
+
+    /// The truthiness of an environment-dependent condition when its variable is unset.
+    pub(super) fn when_unset(&self, cond: &Value) -> Option<bool> {
+        match cond {
+            Value::EnvBool(b) => b.when_unset,
+            Value::Env(read) => match &read.fallback {
+                Fallback::Default(d) => self.truthy(d),
+                Fallback::Required => None,
+            },
+            _ => None,
+        }
+    }
+}

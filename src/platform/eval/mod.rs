@@ -1,0 +1,635 @@
+//! The one static Python evaluator: it runs the top level of a module in its head, the way Python would on
+//! App Service, keeping for every name the values it can have and where they were assigned. The Django
+//! settings, `gunicorn.conf.py`, the start-up's server calls and `plan`'s environment all read modules
+//! through it.
+//!
+//! - this file: the evaluator's state, modules and imports, and the value helpers;
+//! - `stmt.rs`: statements (assignments, `if`/`try`/`with`/`class`, imports, local functions);
+//! - `expr.rs`: expressions (operators, comparisons, truthiness, string methods);
+//! - `env.rs`: the library models: `os.environ`/`os.getenv`, python-decouple and django-environ reads
+//!   and casts;
+//! - `value.rs`: the values.
+//!
+//! It never guesses: what it cannot evaluate is `Value::Unknown`, and a branch whose condition is unknown is
+//! taken both ways, its results kept as alternatives.
+
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::rc::Rc;
+
+use ruff_python_ast::{self as ast, BoolOp, CmpOp, Expr, Operator, Stmt, UnaryOp};
+use ruff_text_size::Ranged;
+
+mod env;
+mod expr;
+mod stmt;
+pub mod value;
+
+use crate::platform::app_settings::AppSettings;
+use crate::platform::modules::{absolute_import, resolve_module};
+use crate::project::{FileId, Project, Span};
+pub use value::{EnvBool, EnvRead, Fallback, ReadApi, StrLit, Value};
+
+/// Expressions nested deeper than this evaluate to `Unknown` (the tree is never walked without bound).
+const MAX_DEPTH: usize = 64;
+
+/// Variables App Service sets in every app's environment (configure-language-python, "Django" and
+/// "Container characteristics"; the image sets PORT=8000).
+pub const PLATFORM_VARS: &[&str] = &["WEBSITE_HOSTNAME", "WEBSITE_SITE_NAME", "PORT"];
+
+/// Variables other hosting platforms set and App Service does not.
+pub const FOREIGN_VARS: &[&str] = &[
+    "RENDER",
+    "RENDER_EXTERNAL_HOSTNAME",
+    "HEROKU_APP_NAME",
+    "DYNO",
+    "RAILWAY_PUBLIC_DOMAIN",
+    "RAILWAY_ENVIRONMENT",
+    "FLY_APP_NAME",
+    "VERCEL",
+    "VERCEL_URL",
+    "GAE_APPLICATION",
+    "K_SERVICE",
+    "PYTHONANYWHERE_DOMAIN",
+];
+
+/// Functions whose result is new in every process.
+const GENERATORS: &[&str] = &[
+    "django.core.management.utils.get_random_secret_key",
+    "django.utils.crypto.get_random_string",
+    "secrets.token_urlsafe",
+    "secrets.token_hex",
+    "secrets.token_bytes",
+    "os.urandom",
+    "uuid.uuid4",
+    "uuid.uuid1",
+];
+
+/// One value a name can have, and where it was assigned.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assigned {
+    pub value: Value,
+    /// The assigned expression (`None` for `Unset`).
+    pub span: Option<Span>,
+}
+
+impl Assigned {
+    fn unset() -> Assigned {
+        Assigned {
+            value: Value::Unset,
+            span: None,
+        }
+    }
+}
+
+/// Every name of a module, each with the values it can have once the module has run.
+pub type Names = BTreeMap<String, Vec<Assigned>>;
+
+/// A write to `os.environ` seen at the top level of a module.
+#[derive(Debug, Clone)]
+pub struct EnvWrite {
+    pub var: String,
+    pub value: Value,
+    /// `os.environ.setdefault(...)` (an existing app setting wins) rather than `os.environ[...] = ...`.
+    pub setdefault: bool,
+    pub span: Span,
+}
+
+/// What running a module's top level leaves behind.
+#[derive(Debug, Default)]
+pub struct ModuleResult {
+    pub names: Names,
+    pub env_writes: Vec<EnvWrite>,
+    /// The module binds names the evaluator cannot see (`from <library> import *`, django-split-settings'
+    /// `include()`, `globals().update(...)`, `exec`): a name it does not show may still be set.
+    pub opaque: bool,
+}
+
+/// What is known of the environment on App Service.
+pub struct EnvFacts<'a> {
+    pub app_settings: &'a AppSettings,
+}
+
+impl EnvFacts<'_> {
+    /// Whether `var` is set on App Service: `Some(true)` always, `Some(false)` never, `None` unknown.
+    pub fn presence(&self, var: &str) -> Option<bool> {
+        if self.app_settings.contains(var) || PLATFORM_VARS.contains(&var) {
+            Some(true)
+        } else if FOREIGN_VARS.contains(&var) {
+            Some(false)
+        } else {
+            None
+        }
+    }
+
+    /// The value of `var` when it is known (an app setting given to the tool).
+    fn known_value(&self, var: &str) -> Option<&str> {
+        self.app_settings.get(var).map(|s| s.value.as_str())
+    }
+}
+
+enum Flow {
+    Normal,
+    /// The block raised (a `raise`, or an import of a repository module that does not exist).
+    Raised,
+}
+
+/// Evaluates modules of one project; results are cached per file.
+pub struct Evaluator<'a> {
+    project: &'a Project,
+    facts: EnvFacts<'a>,
+    /// Folders on `sys.path` ("" is the app root).
+    import_roots: Vec<String>,
+    cache: HashMap<FileId, Rc<ModuleResult>>,
+    in_progress: HashSet<FileId>,
+    /// Every module evaluated, in the order first reached.
+    pub loaded: Vec<FileId>,
+    /// Every environment read, in order.
+    reads: RefCell<Vec<EnvReadSite>>,
+    /// How many branches of unknown outcome enclose the code being evaluated.
+    conditional: Cell<usize>,
+    /// How many calls of a module's own functions enclose the code being evaluated.
+    call_depth: Cell<usize>,
+    /// How many class bodies enclose the code being evaluated.
+    class_depth: Cell<usize>,
+}
+
+/// Where the code reads an environment variable.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnvReadSite {
+    pub var: String,
+    /// Read without a default: the app fails (KeyError, ImproperlyConfigured) when it is missing.
+    pub required: bool,
+    /// Inside a branch that may not run.
+    pub conditional: bool,
+    pub span: Span,
+}
+
+struct Frame {
+    file: FileId,
+    names: Names,
+    env_writes: Vec<EnvWrite>,
+    opaque: bool,
+    /// Bodies of the functions the module defines, for calls made at its top level.
+    functions: HashMap<String, Rc<Vec<Stmt>>>,
+}
+
+/// How deep calls to a module's own functions are followed (`main()` calling `setup()`).
+const MAX_CALL_DEPTH: usize = 3;
+
+/// How deep nested class bodies are evaluated.
+const MAX_CLASS_DEPTH: usize = 8;
+
+/// Functions with more statements than this are not followed.
+const MAX_FOLLOWED_BODY: usize = 200;
+
+impl<'a> Evaluator<'a> {
+    pub fn new(
+        project: &'a Project,
+        app_settings: &'a AppSettings,
+        import_roots: Vec<String>,
+    ) -> Self {
+        Evaluator {
+            project,
+            facts: EnvFacts { app_settings },
+            import_roots,
+            cache: HashMap::new(),
+            in_progress: HashSet::new(),
+            loaded: Vec::new(),
+            reads: RefCell::new(Vec::new()),
+            conditional: Cell::new(0),
+            call_depth: Cell::new(0),
+            class_depth: Cell::new(0),
+        }
+    }
+
+    /// Every environment read met so far (each module is evaluated once).
+    pub fn env_reads(&self) -> Vec<EnvReadSite> {
+        self.reads.borrow().clone()
+    }
+
+    fn required_reads(&self) -> usize {
+        self.reads.borrow().iter().filter(|r| r.required).count()
+    }
+
+    fn record_read(&self, var: &str, required: bool, span: Span) {
+        let site = EnvReadSite {
+            var: var.to_owned(),
+            required,
+            conditional: self.conditional.get() > 0,
+            span,
+        };
+        let mut reads = self.reads.borrow_mut();
+        if !reads.contains(&site) {
+            reads.push(site);
+        }
+    }
+
+    pub fn facts(&self) -> &EnvFacts<'a> {
+        &self.facts
+    }
+
+    /// Run a module's top level (once) and return what it leaves.
+    pub fn module(&mut self, file: FileId) -> Rc<ModuleResult> {
+        if let Some(done) = self.cache.get(&file) {
+            return done.clone();
+        }
+        if !self.in_progress.insert(file) {
+            return Rc::new(ModuleResult::default());
+        }
+        self.loaded.push(file);
+        let project = self.project;
+        let parsed = project.python(file);
+        let mut frame = Frame {
+            file,
+            names: Names::new(),
+            env_writes: Vec::new(),
+            opaque: false,
+            functions: HashMap::new(),
+        };
+        if let Flow::Raised = self.block(&mut frame, parsed.body()) {
+            // The module stops part-way (an ImportError, a raise): what it would set later is unknown.
+            frame.opaque = true;
+        }
+        self.in_progress.remove(&file);
+        let result = Rc::new(ModuleResult {
+            names: frame.names,
+            env_writes: frame.env_writes,
+            opaque: frame.opaque,
+        });
+        self.cache.insert(file, result.clone());
+        result
+    }
+
+    /// Resolve a module name as imported from `from_file` (`level` leading dots).
+    pub fn resolve_import(
+        &self,
+        from_file: FileId,
+        module: Option<&str>,
+        level: u32,
+    ) -> Option<FileId> {
+        if level == 0 {
+            let module = module?;
+            return self
+                .import_roots
+                .iter()
+                .find_map(|root| resolve_module(self.project, root, module));
+        }
+        let rel = self.project.rel_path(from_file);
+        let absolute = absolute_import(rel, level, module).filter(|m| !m.is_empty())?;
+        resolve_module(self.project, "", &absolute)
+    }
+
+    fn block(&mut self, frame: &mut Frame, body: &[Stmt]) -> Flow {
+        for stmt in body {
+            if let Flow::Raised = self.stmt(frame, stmt) {
+                return Flow::Raised;
+            }
+        }
+        Flow::Normal
+    }
+}
+
+/// Functions that raise `TypeError` (or `AttributeError`) when given `None`.
+const REJECT_NONE: &[&str] = &[
+    "builtins.int",
+    "builtins.float",
+    "builtins.len",
+    "json.loads",
+    "os.path.join",
+    "pathlib.Path",
+    "urllib.parse.urlparse",
+    "urllib.parse.urlsplit",
+];
+
+/// Whether an `except` clause catches what a missing variable raises: `KeyError` from `os.environ[...]`,
+/// `AttributeError`/`TypeError` from using `None`, python-decouple's `UndefinedValueError`,
+/// django-environ's `ImproperlyConfigured`, or anything (`except:`, `Exception`).
+fn catches_missing_variable(handler: &ast::ExceptHandler) -> bool {
+    let ast::ExceptHandler::ExceptHandler(h) = handler;
+    let Some(kind) = &h.type_ else {
+        return true;
+    };
+    let names: Vec<&Expr> = match kind.as_ref() {
+        Expr::Tuple(t) => t.elts.iter().collect(),
+        other => vec![other],
+    };
+    names.iter().any(|e| {
+        let name = match e {
+            Expr::Name(n) => n.id.as_str(),
+            Expr::Attribute(a) => a.attr.as_str(),
+            _ => return false,
+        };
+        matches!(
+            name,
+            "Exception"
+                | "BaseException"
+                | "KeyError"
+                | "LookupError"
+                | "AttributeError"
+                | "TypeError"
+                | "UndefinedValueError"
+                | "ImproperlyConfigured"
+        )
+    })
+}
+
+/// Libraries whose use means settings come from places the evaluator does not follow.
+const OPAQUE_LIBRARIES: &[&str] = &["split_settings", "configurations"];
+
+/// `globals().update(...)`, `vars().update(...)`, `locals().update(...)`, `exec(...)`, `include(...)`.
+fn binds_unseen_names(call: &ast::ExprCall) -> bool {
+    match call.func.as_ref() {
+        Expr::Name(name) => matches!(name.id.as_str(), "exec" | "include" | "optional"),
+        Expr::Attribute(attr) => {
+            attr.attr.as_str() == "update"
+                && matches!(attr.value.as_ref(), Expr::Call(inner)
+                    if matches!(inner.func.as_ref(), Expr::Name(n) if matches!(n.id.as_str(), "globals" | "vars" | "locals")))
+        }
+        _ => false,
+    }
+}
+
+/// A boolean decided by what App Service's environment is known to hold.
+fn known(value: bool, var: &str, span: Span) -> Value {
+    Value::Known {
+        value,
+        var: var.to_owned(),
+        span,
+    }
+}
+
+/// The name under which a write to `os.environ[var]` is kept in a frame (not a Python identifier, so it
+/// never clashes), so writes in branches merge like assignments.
+pub fn env_key(var: &str) -> String {
+    format!("$env:{var}")
+}
+
+/// What a read of `var` gives when the variable is unset but the module wrote it earlier.
+fn written_fallback(frame: &Frame, var: &str) -> Option<Fallback> {
+    let alts = frame.names.get(&env_key(var))?;
+    match alts.as_slice() {
+        [one] => Some(Fallback::Default(Box::new(one.value.clone()))),
+        _ => None,
+    }
+}
+
+fn set(frame: &mut Frame, name: &str, value: Value, span: Option<Span>) {
+    let alts = match value {
+        Value::Either(values) => values
+            .into_iter()
+            .map(|value| Assigned { value, span })
+            .collect(),
+        value => vec![Assigned { value, span }],
+    };
+    frame.names.insert(name.to_owned(), alts);
+}
+
+fn lookup(frame: &Frame, name: &str) -> Value {
+    match frame.names.get(name) {
+        Some(alts) if alts.len() == 1 => alts[0].value.clone(),
+        Some(alts) => either(alts.iter().map(|a| a.value.clone()).collect()),
+        None => match name {
+            "bool" | "int" | "str" | "list" | "tuple" | "set" | "float" | "len" => {
+                Value::Func(format!("builtins.{name}"))
+            }
+            _ => Value::Unknown,
+        },
+    }
+}
+
+/// `module.attr` for the modules and objects the evaluator knows.
+fn attribute(base: &Value, attr: &str) -> Value {
+    match base {
+        Value::Module(m) => {
+            let path = format!("{m}.{attr}");
+            match path.as_str() {
+                "os.environ" => Value::Environ,
+                "decouple.config" => Value::Func(path),
+                "environ.Env" | "environ.FileAwareEnv" => Value::Func(path),
+                _ if is_known_func(&path) => Value::Func(path),
+                _ => Value::Module(path),
+            }
+        }
+        Value::Environ => match attr {
+            "get" | "setdefault" => Value::Func(format!("os.environ.{attr}")),
+            _ => Value::Unknown,
+        },
+        Value::DjEnv(_) => Value::Func(format!("environ.Env.{attr}")),
+        Value::Func(f) if f == "environ.Env" => Value::Func(format!("environ.Env.{attr}")),
+        _ => Value::Unknown,
+    }
+}
+
+fn is_known_func(path: &str) -> bool {
+    GENERATORS.contains(&path)
+        || REJECT_NONE.contains(&path)
+        || matches!(
+            path,
+            "os.getenv" | "distutils.util.strtobool" | "str2bool.str2bool"
+        )
+        || path.ends_with("strtobool")
+}
+
+fn is_environ(v: &Value) -> bool {
+    matches!(v, Value::Environ)
+}
+
+/// Merge the names after a `try` body that reads a required variable and its `except` handler: a name the
+/// body sets to that read and the handler to something else is the read with the handler's value as its
+/// fallback (`try: X = os.environ['X'] except KeyError: X = 'dev'` is `os.environ.get('X', 'dev')`).
+fn fallback_merge(body: Names, mut handler: Names) -> Names {
+    let mut out = Names::new();
+    for (name, alts) in body {
+        let other = handler.remove(&name);
+        let merged = match (alts.as_slice(), other.as_deref()) {
+            (
+                [
+                    Assigned {
+                        value: Value::Env(read),
+                        span,
+                    },
+                ],
+                Some([fallback]),
+            ) if read.fallback == Fallback::Required
+                && fallback.value != Value::Env(read.clone()) =>
+            {
+                let mut read = read.clone();
+                read.fallback = Fallback::Default(Box::new(fallback.value.clone()));
+                vec![Assigned {
+                    value: Value::Env(read),
+                    span: *span,
+                }]
+            }
+            _ => union(alts, other.unwrap_or_else(|| vec![Assigned::unset()])),
+        };
+        out.insert(name, merged);
+    }
+    for (name, alts) in handler {
+        out.insert(name, union(vec![Assigned::unset()], alts));
+    }
+    out
+}
+
+/// Merge the names after two paths of which either may have run.
+fn merge(a: Names, mut b: Names) -> Names {
+    let mut out = Names::new();
+    for (name, alts_a) in a {
+        let alts_b = b.remove(&name).unwrap_or_else(|| vec![Assigned::unset()]);
+        out.insert(name, union(alts_a, alts_b));
+    }
+    for (name, alts_b) in b {
+        out.insert(name, union(vec![Assigned::unset()], alts_b));
+    }
+    out
+}
+
+fn union(mut a: Vec<Assigned>, b: Vec<Assigned>) -> Vec<Assigned> {
+    for alt in b {
+        if !a.contains(&alt) {
+            a.push(alt);
+        }
+    }
+    a
+}
+
+fn either(values: Vec<Value>) -> Value {
+    let mut out: Vec<Value> = Vec::new();
+    for v in values {
+        for alt in v.alternatives() {
+            if !out.contains(alt) {
+                out.push(alt.clone());
+            }
+        }
+    }
+    if out.len() == 1 {
+        out.remove(0)
+    } else {
+        Value::Either(out)
+    }
+}
+
+/// The result of an operation the evaluator does not follow: env-derived when an operand is.
+fn derived(operands: &[&Value]) -> Value {
+    let mut vars = Vec::new();
+    for v in operands {
+        for var in v.env_vars() {
+            if !vars.contains(&var) {
+                vars.push(var);
+            }
+        }
+    }
+    if vars.is_empty() {
+        Value::Unknown
+    } else {
+        Value::EnvDerived(vars)
+    }
+}
+
+fn extend_unknown(mut items: Vec<Value>, other: &Value) -> Value {
+    items.push(derived(&[other]));
+    Value::List(items)
+}
+
+fn generated_of(v: &Value) -> Option<Value> {
+    matches!(v, Value::Generated { .. }).then(|| v.clone())
+}
+
+fn combine_bools(a: Value, b: Value, op: BoolOp) -> Value {
+    match (&a, &b) {
+        (Value::EnvBool(x), Value::EnvBool(y)) => {
+            let when_unset = match (x.when_unset, y.when_unset, op) {
+                (Some(p), Some(q), BoolOp::Or) => Some(p || q),
+                (Some(p), Some(q), BoolOp::And) => Some(p && q),
+                _ => None,
+            };
+            Value::EnvBool(EnvBool {
+                when_unset,
+                string_truthiness: x.string_truthiness || y.string_truthiness,
+                ..x.clone()
+            })
+        }
+        _ => derived(&[&a, &b]),
+    }
+}
+
+/// Compare two literal values, when both are literals.
+fn literal_compare(a: &Value, op: CmpOp, b: &Value) -> Option<bool> {
+    let eq = |x: &Value, y: &Value| -> Option<bool> {
+        match (x, y) {
+            (Value::Str(p), Value::Str(q)) => Some(p.value == q.value),
+            (Value::Bool(p), Value::Bool(q)) => Some(p == q),
+            (Value::Int(p), Value::Int(q)) => Some(p == q),
+            (Value::None, Value::None) => Some(true),
+            (Value::None, Value::Str(_) | Value::Bool(_) | Value::Int(_))
+            | (Value::Str(_) | Value::Bool(_) | Value::Int(_), Value::None) => Some(false),
+            (Value::Str(_), Value::Bool(_) | Value::Int(_))
+            | (Value::Bool(_) | Value::Int(_), Value::Str(_)) => Some(false),
+            _ => None,
+        }
+    };
+    match op {
+        CmpOp::Eq => eq(a, b),
+        CmpOp::NotEq => eq(a, b).map(|r| !r),
+        CmpOp::Is => match (a, b) {
+            (Value::None, _) | (_, Value::None) | (Value::Bool(_), Value::Bool(_)) => eq(a, b),
+            _ => None,
+        },
+        CmpOp::IsNot => literal_compare(a, CmpOp::Is, b).map(|r| !r),
+        CmpOp::In | CmpOp::NotIn => {
+            let found = match b {
+                Value::List(items) => {
+                    let mut any_unknown = false;
+                    let mut found = false;
+                    for item in items {
+                        match eq(a, item) {
+                            Some(true) => found = true,
+                            Some(false) => {}
+                            None => any_unknown = true,
+                        }
+                    }
+                    if found {
+                        Some(true)
+                    } else if any_unknown {
+                        None
+                    } else {
+                        Some(false)
+                    }
+                }
+                Value::Str(hay) => match a {
+                    Value::Str(needle) => Some(hay.value.contains(needle.value.as_str())),
+                    Value::None => None,
+                    _ => None,
+                },
+                _ => None,
+            }?;
+            Some(if op == CmpOp::In { found } else { !found })
+        }
+        _ => None,
+    }
+}
+
+/// How django-environ, decouple and `strtobool` read a boolean string.
+pub fn parse_bool(s: &str) -> Option<bool> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "y" | "on" | "t" => Some(true),
+        "0" | "false" | "no" | "n" | "off" | "f" | "" => Some(false),
+        _ => None,
+    }
+}
+
+fn string_method(s: &str, method: &str) -> String {
+    match method {
+        "lower" | "casefold" => s.to_lowercase(),
+        "upper" => s.to_uppercase(),
+        "strip" => s.trim().to_owned(),
+        _ => s.to_owned(),
+    }
+}
+
+fn lit(s: &str, span: Option<Span>) -> Value {
+    Value::Str(StrLit {
+        value: s.to_owned(),
+        span,
+    })
+}

@@ -1,0 +1,512 @@
+//! The evaluator's statements: assignments, branches (`if`, `try`, `with`), class bodies, imports and
+//! the module's own functions called at its top level.
+
+use super::*;
+
+impl<'a> Evaluator<'a> {
+    pub(super) fn stmt(&mut self, frame: &mut Frame, stmt: &Stmt) -> Flow {
+        match stmt {
+            Stmt::Assign(assign) => {
+                let value = self.expr(frame, &assign.value, 0);
+                let span = Span::new(frame.file, assign.value.range());
+                for target in &assign.targets {
+                    self.assign(frame, target, value.clone(), span);
+                }
+            }
+            Stmt::AnnAssign(assign) => {
+                if let Some(v) = &assign.value {
+                    let value = self.expr(frame, v, 0);
+                    self.assign(
+                        frame,
+                        &assign.target,
+                        value,
+                        Span::new(frame.file, v.range()),
+                    );
+                }
+            }
+            Stmt::AugAssign(aug) => self.aug_assign(frame, aug),
+            Stmt::Expr(ast::StmtExpr { value, .. }) => {
+                if let Expr::Call(call) = value.as_ref() {
+                    self.call_statement(frame, call);
+                }
+            }
+            Stmt::Import(import) => {
+                for alias in &import.names {
+                    let full = alias.name.as_str();
+                    let (bound, value) = match &alias.asname {
+                        Some(as_name) => (as_name.as_str(), self.import_value(frame.file, full)),
+                        None => {
+                            let top = full.split('.').next().unwrap_or(full);
+                            (top, self.import_value(frame.file, top))
+                        }
+                    };
+                    set(
+                        frame,
+                        bound,
+                        value,
+                        Some(Span::new(frame.file, alias.range)),
+                    );
+                }
+            }
+            Stmt::ImportFrom(import) => return self.import_from(frame, import),
+            Stmt::If(if_stmt) => return self.if_stmt(frame, if_stmt),
+            Stmt::Try(try_stmt) => {
+                let before = frame.names.clone();
+                let required_before = self.required_reads();
+                let reads_before = self.reads.borrow().len();
+                let body_flow = self.block(frame, &try_stmt.body);
+                let may_raise = self.required_reads() > required_before;
+                if try_stmt.handlers.iter().any(catches_missing_variable) {
+                    // A missing variable raises into a handler that catches it: the app still starts.
+                    for read in self.reads.borrow_mut()[reads_before..].iter_mut() {
+                        read.required = false;
+                    }
+                }
+                match body_flow {
+                    Flow::Normal if may_raise && !try_stmt.handlers.is_empty() => {
+                        // A required environment read may raise (KeyError): the handler may run instead.
+                        self.block(frame, &try_stmt.orelse);
+                        let after_body = std::mem::replace(&mut frame.names, before);
+                        let ast::ExceptHandler::ExceptHandler(handler) = &try_stmt.handlers[0];
+                        self.conditional.set(self.conditional.get() + 1);
+                        let flow = self.block(frame, &handler.body);
+                        self.conditional.set(self.conditional.get() - 1);
+                        frame.names = match flow {
+                            Flow::Normal => {
+                                fallback_merge(after_body, std::mem::take(&mut frame.names))
+                            }
+                            Flow::Raised => after_body,
+                        };
+                    }
+                    Flow::Normal => {
+                        self.block(frame, &try_stmt.orelse);
+                    }
+                    Flow::Raised => {
+                        frame.names = before;
+                        let handler = try_stmt.handlers.first().map(|h| {
+                            let ast::ExceptHandler::ExceptHandler(h) = h;
+                            &h.body
+                        });
+                        if let Some(body) = handler
+                            && let Flow::Raised = self.block(frame, body)
+                        {
+                            return Flow::Raised;
+                        }
+                    }
+                }
+                return self.block(frame, &try_stmt.finalbody);
+            }
+            Stmt::With(with) => return self.block(frame, &with.body),
+            Stmt::For(for_stmt) => {
+                let before = frame.names.clone();
+                self.conditional.set(self.conditional.get() + 1);
+                self.block(frame, &for_stmt.body);
+                self.block(frame, &for_stmt.orelse);
+                self.conditional.set(self.conditional.get() - 1);
+                frame.names = merge(before, std::mem::take(&mut frame.names));
+            }
+            Stmt::While(while_stmt) => {
+                let before = frame.names.clone();
+                self.conditional.set(self.conditional.get() + 1);
+                self.block(frame, &while_stmt.body);
+                self.conditional.set(self.conditional.get() - 1);
+                frame.names = merge(before, std::mem::take(&mut frame.names));
+            }
+            Stmt::FunctionDef(def) => {
+                set(
+                    frame,
+                    def.name.as_str(),
+                    Value::Unknown,
+                    Some(Span::new(frame.file, def.name.range)),
+                );
+                if def.body.len() <= MAX_FOLLOWED_BODY {
+                    frame
+                        .functions
+                        .insert(def.name.as_str().to_owned(), Rc::new(def.body.to_vec()));
+                } else {
+                    frame.functions.remove(def.name.as_str());
+                }
+            }
+            Stmt::ClassDef(def) => {
+                self.class_body(frame, &def.body);
+                set(
+                    frame,
+                    def.name.as_str(),
+                    Value::Unknown,
+                    Some(Span::new(frame.file, def.name.range)),
+                );
+            }
+            Stmt::Delete(del) => {
+                for target in &del.targets {
+                    if let Expr::Name(name) = target {
+                        frame.names.remove(name.id.as_str());
+                    }
+                }
+            }
+            Stmt::Raise(_) => return Flow::Raised,
+            Stmt::Match(m) => {
+                let before = frame.names.clone();
+                let mut merged: Option<Names> = None;
+                for case in &m.cases {
+                    frame.names = before.clone();
+                    self.block(frame, &case.body);
+                    let out = std::mem::take(&mut frame.names);
+                    merged = Some(match merged {
+                        Some(acc) => merge(acc, out),
+                        None => out,
+                    });
+                }
+                frame.names = merge(before, merged.unwrap_or_default());
+            }
+            _ => {}
+        }
+        Flow::Normal
+    }
+
+    /// A call, at the top level, of a function the module defines (`main()` in `manage.py`): its writes
+    /// to `os.environ` are global and are kept; its assignments are local and are not.
+    pub(super) fn call_local_function(&mut self, frame: &mut Frame, body: &[Stmt]) {
+        if self.call_depth.get() >= MAX_CALL_DEPTH {
+            return;
+        }
+        let mut local = Frame {
+            file: frame.file,
+            names: frame.names.clone(),
+            env_writes: Vec::new(),
+            opaque: false,
+            functions: frame.functions.clone(),
+        };
+        self.call_depth.set(self.call_depth.get() + 1);
+        self.block(&mut local, body);
+        self.call_depth.set(self.call_depth.get() - 1);
+        for (name, alts) in local.names {
+            if name.starts_with("$env:") {
+                frame.names.insert(name, alts);
+            }
+        }
+        frame.env_writes.extend(local.env_writes);
+    }
+
+    /// A class body, which Python runs when the `class` statement runs (`class Config:` reading
+    /// `os.environ['SECRET_KEY']` reads it at import): its environment reads and writes count; its names
+    /// are the class's, not the module's.
+    pub(super) fn class_body(&mut self, frame: &mut Frame, body: &[Stmt]) {
+        if self.class_depth.get() >= MAX_CLASS_DEPTH {
+            return;
+        }
+        let mut local = Frame {
+            file: frame.file,
+            names: frame.names.clone(),
+            env_writes: Vec::new(),
+            opaque: false,
+            functions: HashMap::new(),
+        };
+        self.class_depth.set(self.class_depth.get() + 1);
+        self.block(&mut local, body);
+        self.class_depth.set(self.class_depth.get() - 1);
+        for (name, alts) in local.names {
+            if name.starts_with("$env:") {
+                frame.names.insert(name, alts);
+            }
+        }
+        frame.env_writes.extend(local.env_writes);
+    }
+
+    /// The variables whose absence alone makes `test` true: `not X`, `X is None`, `not all([X, Y])`, and
+    /// either side of `or`, where `X` is read with `os.getenv` and a falsy default (`None`, `''`).
+    pub(super) fn missing_makes_true(
+        &mut self,
+        frame: &mut Frame,
+        test: &Expr,
+        depth: usize,
+    ) -> Vec<(String, Span)> {
+        if depth > MAX_DEPTH {
+            return Vec::new();
+        }
+        let mut falsy_when_unset =
+            |this: &mut Self, e: &Expr, none_only: bool| match this.expr(frame, e, depth + 1) {
+                Value::Env(read) => match &read.fallback {
+                    Fallback::Default(d)
+                        if (**d == Value::None
+                            || (!none_only && this.truthy(d) == Some(false))) =>
+                    {
+                        vec![(read.var, read.span)]
+                    }
+                    _ => Vec::new(),
+                },
+                _ => Vec::new(),
+            };
+        match test {
+            Expr::UnaryOp(u) if u.op == UnaryOp::Not => match u.operand.as_ref() {
+                Expr::Call(call)
+                    if matches!(call.func.as_ref(), Expr::Name(n) if n.id.as_str() == "all")
+                        && call.arguments.args.len() == 1 =>
+                {
+                    match &call.arguments.args[0] {
+                        Expr::List(ast::ExprList { elts, .. })
+                        | Expr::Tuple(ast::ExprTuple { elts, .. }) => elts
+                            .iter()
+                            .flat_map(|e| falsy_when_unset(self, e, false))
+                            .collect(),
+                        _ => Vec::new(),
+                    }
+                }
+                operand => falsy_when_unset(self, operand, false),
+            },
+            Expr::Compare(cmp)
+                if cmp.ops.len() == 1
+                    && matches!(cmp.ops[0], CmpOp::Is | CmpOp::Eq)
+                    && matches!(cmp.comparators[0], Expr::NoneLiteral(_)) =>
+            {
+                falsy_when_unset(self, &cmp.left, true)
+            }
+            Expr::BoolOp(op) if op.op == BoolOp::Or => op
+                .values
+                .iter()
+                .flat_map(|v| self.missing_makes_true(frame, v, depth + 1))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// A value used in a way that raises when it is `None` (an attribute, a subscript, arithmetic,
+    /// `int()`): an `os.getenv('X')` without a default then fails when `X` is unset, so `X` is required.
+    pub(super) fn used_as_not_none(&self, v: &Value) {
+        if let Value::Env(read) = v
+            && read.api == ReadApi::OsEnviron
+            && matches!(&read.fallback, Fallback::Default(d) if **d == Value::None)
+        {
+            self.record_read(&read.var, true, read.span);
+        }
+    }
+
+    pub(super) fn if_stmt(&mut self, frame: &mut Frame, if_stmt: &ast::StmtIf) -> Flow {
+        let mut clauses: Vec<(Option<&Expr>, &[Stmt])> = vec![(Some(&if_stmt.test), &if_stmt.body)];
+        clauses.extend(
+            if_stmt
+                .elif_else_clauses
+                .iter()
+                .map(|c| (c.test.as_ref(), c.body.as_slice())),
+        );
+        self.clauses(frame, &clauses)
+    }
+
+    /// An if/elif/else chain: known conditions pick their branch; unknown ones keep both outcomes.
+    pub(super) fn clauses(
+        &mut self,
+        frame: &mut Frame,
+        clauses: &[(Option<&Expr>, &[Stmt])],
+    ) -> Flow {
+        let Some(((test, body), rest)) = clauses.split_first() else {
+            return Flow::Normal;
+        };
+        let Some(test) = test else {
+            return self.block(frame, body);
+        };
+        let cond = self.expr(frame, test, 0);
+        match self.truthy(&cond) {
+            Some(true) => self.block(frame, body),
+            Some(false) => self.clauses(frame, rest),
+            None => {
+                let before = frame.names.clone();
+                self.conditional.set(self.conditional.get() + 1);
+                let taken = self.block(frame, body);
+                let after_taken = std::mem::replace(&mut frame.names, before);
+                let other = self.clauses(frame, rest);
+                self.conditional.set(self.conditional.get() - 1);
+                if let Flow::Raised = taken {
+                    // `if not DB_URL: raise ...`: the app stops when the variable is missing.
+                    for (var, span) in self.missing_makes_true(frame, test, 0) {
+                        self.record_read(&var, true, span);
+                    }
+                }
+                match (taken, other) {
+                    (Flow::Raised, Flow::Raised) => return Flow::Raised,
+                    (Flow::Raised, Flow::Normal) => {}
+                    (Flow::Normal, Flow::Raised) => frame.names = after_taken,
+                    (Flow::Normal, Flow::Normal) => {
+                        let after_other = std::mem::take(&mut frame.names);
+                        frame.names = merge(after_taken, after_other);
+                    }
+                }
+                Flow::Normal
+            }
+        }
+    }
+
+    pub(super) fn import_from(&mut self, frame: &mut Frame, import: &ast::StmtImportFrom) -> Flow {
+        let module = import.module.as_ref().map(|m| m.as_str());
+        let target = self.resolve_import(frame.file, module, import.level);
+        let Some(target) = target else {
+            if import.level > 0 {
+                // A relative import of a module that is not in the repository fails at import time.
+                return Flow::Raised;
+            }
+            // A library: bind what is known of it.
+            let base = module.unwrap_or_default();
+            if OPAQUE_LIBRARIES
+                .iter()
+                .any(|l| base == *l || base.starts_with(&format!("{l}.")))
+            {
+                frame.opaque = true;
+            }
+            for alias in &import.names {
+                if alias.name.as_str() == "*" {
+                    frame.opaque = true;
+                    continue;
+                }
+                let bound = alias.asname.as_ref().unwrap_or(&alias.name).as_str();
+                let value = attribute(&Value::Module(base.to_owned()), alias.name.as_str());
+                set(
+                    frame,
+                    bound,
+                    value,
+                    Some(Span::new(frame.file, alias.range)),
+                );
+            }
+            return Flow::Normal;
+        };
+        let result = self.module(target);
+        for alias in &import.names {
+            if alias.name.as_str() == "*" {
+                frame.opaque |= result.opaque;
+                for (name, alts) in &result.names {
+                    if !name.starts_with('_') {
+                        frame.names.insert(name.clone(), alts.clone());
+                    }
+                }
+                continue;
+            }
+            let bound = alias.asname.as_ref().unwrap_or(&alias.name).as_str();
+            let alts = match result.names.get(alias.name.as_str()) {
+                Some(alts) => alts.clone(),
+                None => {
+                    // `from . import base` binds a submodule; its contents are not tracked as a value.
+                    vec![Assigned {
+                        value: Value::Unknown,
+                        span: Some(Span::new(frame.file, alias.range)),
+                    }]
+                }
+            };
+            frame.names.insert(bound.to_owned(), alts);
+        }
+        Flow::Normal
+    }
+
+    pub(super) fn import_value(&mut self, from_file: FileId, module: &str) -> Value {
+        match self.resolve_import(from_file, Some(module), 0) {
+            Some(_) => Value::Unknown,
+            None => Value::Module(module.to_owned()),
+        }
+    }
+
+    pub(super) fn assign(&mut self, frame: &mut Frame, target: &Expr, value: Value, span: Span) {
+        match target {
+            Expr::Name(name) => set(frame, name.id.as_str(), value, Some(span)),
+            Expr::Tuple(ast::ExprTuple { elts, .. }) | Expr::List(ast::ExprList { elts, .. }) => {
+                let items = match &value {
+                    Value::List(items) if items.len() == elts.len() => items.clone(),
+                    _ => vec![Value::Unknown; elts.len()],
+                };
+                for (elt, item) in elts.iter().zip(items) {
+                    self.assign(frame, elt, item, span);
+                }
+            }
+            Expr::Subscript(sub) => {
+                if is_environ(&self.expr(frame, &sub.value, 0))
+                    && let Some(var) = self.expr(frame, &sub.slice, 0).as_str()
+                {
+                    let var = var.to_owned();
+                    set(frame, &env_key(&var), value.clone(), Some(span));
+                    frame.env_writes.push(EnvWrite {
+                        var,
+                        value,
+                        setdefault: false,
+                        span: Span::new(frame.file, target.range()),
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub(super) fn aug_assign(&mut self, frame: &mut Frame, aug: &ast::StmtAugAssign) {
+        let Expr::Name(name) = aug.target.as_ref() else {
+            return;
+        };
+        let rhs = self.expr(frame, &aug.value, 0);
+        let statement = Span::new(frame.file, aug.range);
+        let Some(alts) = frame.names.get_mut(name.id.as_str()) else {
+            return;
+        };
+        for alt in alts.iter_mut() {
+            // The value that reaches production was last made here.
+            alt.span = Some(statement);
+            alt.value = match (&alt.value, aug.op) {
+                (Value::List(items), Operator::Add) => match &rhs {
+                    Value::List(more) => Value::List(items.iter().chain(more).cloned().collect()),
+                    other => extend_unknown(items.clone(), other),
+                },
+                (Value::Str(a), Operator::Add) => match &rhs {
+                    Value::Str(b) => Value::Str(StrLit {
+                        value: format!("{}{}", a.value, b.value),
+                        span: a.span,
+                    }),
+                    other => derived(&[&alt.value, other]),
+                },
+                (current, _) => derived(&[current, &rhs]),
+            };
+        }
+    }
+
+    /// A call as a statement: list mutations and `os.environ.setdefault(...)`.
+    pub(super) fn call_statement(&mut self, frame: &mut Frame, call: &ast::ExprCall) {
+        if binds_unseen_names(call) {
+            frame.opaque = true;
+        }
+        if let Expr::Name(name) = call.func.as_ref()
+            && let Some(body) = frame.functions.get(name.id.as_str()).cloned()
+        {
+            self.call_local_function(frame, &body);
+            return;
+        }
+        let Expr::Attribute(attr) = call.func.as_ref() else {
+            self.expr(frame, &Expr::Call(call.clone()), 0);
+            return;
+        };
+        let method = attr.attr.as_str();
+        if let Expr::Name(name) = attr.value.as_ref()
+            && matches!(method, "append" | "extend" | "insert")
+            && frame.names.contains_key(name.id.as_str())
+        {
+            let arg = match method {
+                "insert" => call.arguments.args.get(1),
+                _ => call.arguments.args.first(),
+            };
+            let Some(arg) = arg else { return };
+            let v = self.expr(frame, arg, 0);
+            let statement = Span::new(frame.file, call.range());
+            if let Some(alts) = frame.names.get_mut(name.id.as_str()) {
+                for alt in alts.iter_mut() {
+                    alt.span = Some(statement);
+                    alt.value = match (&alt.value, method) {
+                        (Value::List(items), "extend") => match &v {
+                            Value::List(more) => {
+                                Value::List(items.iter().chain(more).cloned().collect())
+                            }
+                            other => extend_unknown(items.clone(), other),
+                        },
+                        (Value::List(items), _) => {
+                            let mut items = items.clone();
+                            items.push(v.clone());
+                            Value::List(items)
+                        }
+                        (current, _) => derived(&[current, &v]),
+                    };
+                }
+            }
+            return;
+        }
+        let _ = self.expr(frame, &Expr::Call(call.clone()), 0);
+    }
+}
