@@ -22,6 +22,7 @@ use crate::platform::eval::Names;
 use crate::platform::eval::{Evaluator, StrLit, Value};
 use crate::platform::modules::resolve_module;
 use crate::platform::shell::cd_to;
+use crate::project::walk::{Block, walk};
 use crate::project::{FileId, Project, Span};
 
 /// Where the platform's own gunicorn config file is (`PYTHON_USE_GUNICORN_CONFIG_FROM_PATH`, set by the
@@ -514,39 +515,17 @@ fn config_file_settings(
 
 /// The expression assigned at `range` in a module's top level (in any block).
 fn find_assigned_expr(body: &[Stmt], range: TextRange) -> Option<&Expr> {
-    let mut stack: Vec<&Stmt> = body.iter().collect();
-    while let Some(stmt) = stack.pop() {
-        match stmt {
-            Stmt::Assign(a) if a.value.range() == range => return Some(&a.value),
-            Stmt::AnnAssign(a) => {
-                if let Some(v) = &a.value
-                    && v.range() == range
-                {
-                    return Some(v);
-                }
-            }
-            Stmt::If(s) => {
-                stack.extend(s.body.iter());
-                for c in &s.elif_else_clauses {
-                    stack.extend(c.body.iter());
-                }
-            }
-            Stmt::Try(s) => {
-                stack.extend(s.body.iter());
-                stack.extend(s.orelse.iter());
-                stack.extend(s.finalbody.iter());
-                for h in &s.handlers {
-                    let ast::ExceptHandler::ExceptHandler(h) = h;
-                    stack.extend(h.body.iter());
-                }
-            }
-            Stmt::With(s) => stack.extend(s.body.iter()),
-            Stmt::For(s) => stack.extend(s.body.iter()),
-            Stmt::While(s) => stack.extend(s.body.iter()),
-            _ => {}
-        }
-    }
-    None
+    let top_level = walk(body, |_, block| {
+        !matches!(
+            block,
+            Block::FunctionBody | Block::ClassBody | Block::MatchCase
+        )
+    });
+    top_level.into_iter().find_map(|stmt| match stmt {
+        Stmt::Assign(a) if a.value.range() == range => Some(a.value.as_ref()),
+        Stmt::AnnAssign(a) => a.value.as_deref().filter(|v| v.range() == range),
+        _ => None,
+    })
 }
 
 /// A `bind` value with environment reads kept as `${VAR}`: a string or a list of strings.

@@ -97,22 +97,34 @@ pub fn blocks(stmt: &Stmt) -> Vec<(Block<'_>, &[Stmt])> {
 /// `descend(holder, block)` says so; at most [`MAX_STATEMENTS`].
 pub fn walk<'a>(
     body: &'a [Stmt],
-    mut descend: impl FnMut(&'a Stmt, &Block<'a>) -> bool,
+    descend: impl FnMut(&'a Stmt, &Block<'a>) -> bool,
 ) -> Vec<&'a Stmt> {
+    walk_scoped(body, descend)
+        .into_iter()
+        .map(|(stmt, _)| stmt)
+        .collect()
+}
+
+/// Like [`walk`], with each statement whether it is at the module's level (`false` inside a `def`,
+/// however deep).
+pub fn walk_scoped<'a>(
+    body: &'a [Stmt],
+    mut descend: impl FnMut(&'a Stmt, &Block<'a>) -> bool,
+) -> Vec<(&'a Stmt, bool)> {
     let mut out = Vec::new();
-    let mut stack: Vec<&'a Stmt> = body.iter().rev().collect();
-    while let Some(stmt) = stack.pop() {
+    let mut stack: Vec<(&'a Stmt, bool)> = body.iter().rev().map(|s| (s, true)).collect();
+    while let Some((stmt, top)) = stack.pop() {
         if out.len() >= MAX_STATEMENTS {
             break;
         }
-        out.push(stmt);
-        let chosen: Vec<&'a [Stmt]> = blocks(stmt)
+        out.push((stmt, top));
+        let chosen: Vec<(&'a [Stmt], bool)> = blocks(stmt)
             .into_iter()
             .filter(|(block, _)| descend(stmt, block))
-            .map(|(_, body)| body)
+            .map(|(block, body)| (body, top && !matches!(block, Block::FunctionBody)))
             .collect();
-        for body in chosen.into_iter().rev() {
-            stack.extend(body.iter().rev());
+        for (body, top) in chosen.into_iter().rev() {
+            stack.extend(body.iter().rev().map(|s| (s, top)));
         }
     }
     out
@@ -181,6 +193,19 @@ mod tests {
         );
         assert_eq!(kinds(SOURCE, |_, _| false).len(), 6);
         assert!(kinds(SOURCE, |_, _| true).contains(&"import g".to_owned()));
+    }
+
+    #[test]
+    fn statements_know_whether_they_are_at_module_level() {
+        let parsed = ParsedPython::parse(SOURCE, PythonVersion::PY312);
+        let scoped = walk_scoped(parsed.body(), |_, _| true);
+        let inside: Vec<bool> = scoped
+            .iter()
+            .filter(|(s, _)| matches!(s, Stmt::Import(i) if i.names[0].name.as_str() == "g"))
+            .map(|(_, top)| *top)
+            .collect();
+        assert_eq!(inside, [false], "`import g` is inside `def f`");
+        assert!(scoped.iter().filter(|(_, top)| *top).count() > 10);
     }
 
     #[test]

@@ -11,6 +11,7 @@ use ruff_text_size::{Ranged, TextRange};
 use crate::platform::app_settings::AppSettings;
 use crate::platform::eval::Names;
 use crate::platform::eval::{Evaluator, Value};
+use crate::project::walk::{Block, walk_scoped};
 use crate::project::{FileId, Project, Span};
 
 /// The server a Python call starts.
@@ -150,8 +151,9 @@ impl<'p> CallFinder<'p, '_> {
     /// Imports and call results bound anywhere in the module (functions included), and module-level
     /// functions.
     fn collect_bindings(&mut self, body: &'p [Stmt]) {
-        let mut stack: Vec<(&'p Stmt, bool)> = body.iter().rev().map(|s| (s, true)).collect();
-        while let Some((stmt, top)) = stack.pop() {
+        // Every block but class bodies (what a class binds is not a module name).
+        let statements = walk_scoped(body, |_, block| !matches!(block, Block::ClassBody));
+        for (stmt, top) in statements {
             match stmt {
                 Stmt::Import(import) => {
                     for alias in &import.names {
@@ -201,28 +203,9 @@ impl<'p> CallFinder<'p, '_> {
                             .insert(n.id.to_string(), Binding::Made(callee));
                     }
                 }
-                Stmt::FunctionDef(def) => {
-                    if top {
-                        self.functions.insert(def.name.to_string(), def);
-                    }
-                    stack.extend(def.body.iter().rev().map(|s| (s, false)));
+                Stmt::FunctionDef(def) if top => {
+                    self.functions.insert(def.name.to_string(), def);
                 }
-                Stmt::If(s) => {
-                    stack.extend(s.body.iter().rev().map(|x| (x, top)));
-                    for c in &s.elif_else_clauses {
-                        stack.extend(c.body.iter().rev().map(|x| (x, top)));
-                    }
-                }
-                Stmt::Try(s) => {
-                    for b in [&s.body, &s.orelse, &s.finalbody] {
-                        stack.extend(b.iter().rev().map(|x| (x, top)));
-                    }
-                    for h in &s.handlers {
-                        let ast::ExceptHandler::ExceptHandler(h) = h;
-                        stack.extend(h.body.iter().rev().map(|x| (x, top)));
-                    }
-                }
-                Stmt::With(s) => stack.extend(s.body.iter().rev().map(|x| (x, top))),
                 _ => {}
             }
         }
