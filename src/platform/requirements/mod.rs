@@ -17,6 +17,7 @@
 //! The parts: `pip_file.rs` reads requirements files as pip does, `packages.rs` holds the package tables;
 //! this file decides which dependency file Oryx installs and what it declares.
 
+pub mod normalize;
 pub mod packages;
 pub mod pip_file;
 
