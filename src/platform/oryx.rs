@@ -642,6 +642,10 @@ pub struct ScriptBytes {
     pub first_crlf: Option<(usize, TextRange)>,
     /// How many lines end with CRLF.
     pub crlf_lines: usize,
+    /// The first line as decoded (the byte-order mark removed), without its line ending.
+    pub first_line: String,
+    /// The text of the first line that ends with CRLF, without its line ending.
+    pub first_crlf_text: String,
 }
 
 impl ScriptBytes {
@@ -657,6 +661,7 @@ pub fn script_bytes(project: &Project, file: FileId) -> ScriptBytes {
     };
     let mut out = ScriptBytes {
         bom: text.had_bom,
+        first_line: text.text.lines().next().unwrap_or("").to_owned(),
         ..ScriptBytes::default()
     };
     let mut start = 0usize;
@@ -669,6 +674,7 @@ pub fn script_bytes(project: &Project, file: FileId) -> ScriptBytes {
                     TextSize::of(body),
                 );
                 out.first_crlf = Some((i + 1, range));
+                out.first_crlf_text = body.to_owned();
             }
         }
         start += raw.len();

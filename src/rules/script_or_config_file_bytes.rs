@@ -61,12 +61,12 @@ fn report(ctx: &Context, file: FileId, role: &Role, out: &mut Vec<Diagnostic>) {
     if bytes.is_clean() {
         return;
     }
-    let Ok(text) = project.text(file) else {
-        return;
-    };
-    let first_line = text.text.lines().next().unwrap_or("");
     let ScriptBytes {
-        bom, first_crlf, ..
+        bom,
+        first_crlf,
+        first_line,
+        first_crlf_text,
+        ..
     } = bytes;
     let crlf_what = "Windows line endings (CRLF)";
     let message = match (bom, first_crlf.is_some()) {
@@ -89,8 +89,10 @@ fn report(ctx: &Context, file: FileId, role: &Role, out: &mut Vec<Diagnostic>) {
         };
         (Span::file_start(file), label)
     } else {
-        let (line, range) = first_crlf.expect("not clean");
-        let body = text.slice(range);
+        let Some((line, range)) = first_crlf else {
+            return;
+        };
+        let body = first_crlf_text.as_str();
         let label = if !shell {
             let last = body.split_whitespace().last().unwrap_or("");
             format!("only this line is used, and it ends in `\\r`: the command gets `{last}\\r`")
