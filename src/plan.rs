@@ -18,7 +18,7 @@ use crate::platform::sources::appsvc::RunMisread;
 use crate::platform::startup::StartupPlan;
 use crate::platform::{Inputs, Platform};
 use crate::project::secrets::{looks_secret, value_has_credentials};
-use crate::project::{Project, ProjectError, Span};
+use crate::project::{Project, ProjectError};
 
 /// The plan, ready to print.
 #[derive(Debug, Serialize)]
@@ -132,7 +132,7 @@ impl BuildView {
                     "not by Oryx: the workflow installs {} into `{}` ({}) and deploys it",
                     venv.installs,
                     plan.venv_name,
-                    place(project, venv.installed)
+                    Source::File(venv.installed).describe_at(project)
                 )),
                 (Some(ShippedPackages::Folder(dir)), BuildRuns::No) => Some(format!(
                     "not by Oryx: the app deploys its installed packages in `{dir}`"
@@ -382,19 +382,8 @@ fn startup_plan(platform: &Platform) -> StartupPlan {
 }
 
 /// A source as `path:line`, or the flag.
-pub fn describe(platform: &Platform, source: &Source) -> String {
-    match source.span() {
-        Some(span) => place(platform.project, span),
-        None => source.describe(platform.project),
-    }
-}
-
-fn place(project: &Project, span: Span) -> String {
-    let line = project
-        .text(span.file)
-        .map(|t| t.line_column(span.range.start()).0)
-        .unwrap_or(1);
-    format!("{}:{line}", project.rel_path(span.file))
+fn describe(platform: &Platform, source: &Source) -> String {
+    source.describe_at(platform.project)
 }
 
 fn django_plan(platform: &Platform) -> Option<DjangoPlan> {
@@ -408,7 +397,7 @@ fn django_plan(platform: &Platform) -> Option<DjangoPlan> {
             crate::platform::django::SettingsOrigin::EnvWrite(span) => {
                 format!(
                     "DJANGO_SETTINGS_MODULE set at {}",
-                    place(platform.project, *span)
+                    Source::File(*span).describe_at(platform.project)
                 )
             }
             crate::platform::django::SettingsOrigin::Fallback => {
@@ -445,7 +434,7 @@ fn required_env(platform: &Platform) -> Vec<RequiredEnv> {
         };
         out.push(RequiredEnv {
             name: read.var.clone(),
-            read_at: place(platform.project, read.span),
+            read_at: Source::File(read.span).describe_at(platform.project),
             provided_by,
         });
     }

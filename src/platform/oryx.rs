@@ -315,24 +315,19 @@ fn packages_shipped(project: &Project, deploy: Option<&WorkflowDeploy>) -> Optio
         })
 }
 
-/// `path:line` of a span.
-fn place(project: &Project, span: Span) -> String {
-    Source::File(span).describe_at(project)
-}
-
 /// How the workflow deploys, for the build's reason: "azure/webapps-deploy (.github/workflows/x.yml:30)
 /// deploys a zip", and the `antenv` it ships.
 fn deploy_note(project: &Project, deploy: &WorkflowDeploy) -> String {
     let mut note = format!(
         "{} ({}) deploys the app as a zip",
         deploy.tool,
-        place(project, deploy.span)
+        Source::File(deploy.span).describe_at(project)
     );
     if let Some(venv) = &deploy.venv {
         note.push_str(&format!(
             " with the `{VENV_NAME}` the workflow fills from {} ({})",
             venv.installs,
-            place(project, venv.installed)
+            Source::File(venv.installed).describe_at(project)
         ));
     }
     note

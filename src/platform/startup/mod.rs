@@ -31,9 +31,7 @@ pub use detect::{
     WsgiFolder, entry_object, fastapi_file, wsgi_folders,
 };
 pub use plan::{StartupPlan, oryx_gunicorn_command};
-pub use script::{
-    FastApiGate, Packages, PythonSource, StartupCommand, StartupInputs, describe_source,
-};
+pub use script::{FastApiGate, Packages, PythonSource, StartupCommand, StartupInputs};
 pub use text::{CdAt, Server, ShellCommand, StartupText, TextOrigin, removal_range};
 
 #[cfg(test)]

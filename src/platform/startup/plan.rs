@@ -14,7 +14,7 @@ use crate::platform::startup::detect::{
     DEFAULT_PORT, DEFAULT_SITE, DEFAULT_SITE_MODULE, FASTAPI_FILES, FLASK_FILES, MULTIWORKERS,
     ORYX_ASGI_WORKER, WrongWsgi, resolve_name_framework,
 };
-use crate::platform::startup::script::{Packages, describe_source};
+use crate::platform::startup::script::Packages;
 use crate::project::{FileId, Project};
 
 impl Startup {
@@ -49,7 +49,7 @@ impl Startup {
             steps.push(format!(
                 "run PRE_RUN_COMMAND `{}` ({}) in $APP_PATH, before HOST, PORT and the packages are set up",
                 pre.value,
-                describe_source(project, &pre.source)
+                pre.source.describe_at(project)
             ));
         }
         steps.push(
@@ -79,7 +79,7 @@ impl Startup {
             steps.push(format!(
                 "then appsvc.yaml's run line, appended as {:?} ({}): it runs only if the command exits",
                 run.command,
-                describe_source(project, &Source::File(run.span))
+                Source::File(run.span).describe_at(project)
             ));
         }
         steps
@@ -97,7 +97,7 @@ impl Startup {
                         "the start-up script generator reads {}={} ({}) with Go's strconv.ParseBool, which takes only {}: it panics and writes no start-up script, so the container does not start",
                         bad.setting.name,
                         bad.setting.value,
-                        describe_source(project, &bad.setting.source),
+                        bad.setting.source.describe_at(project),
                         BoolParser::Go.spellings()
                     ),
                     None => "the start-up script generator writes no start-up script".to_owned(),
@@ -158,7 +158,7 @@ impl Startup {
                     ),
                 };
                 let source = match (&self.decision, &self.startup_file) {
-                    (StartupDecision::Configured(source), _) => describe_source(project, source),
+                    (StartupDecision::Configured(source), _) => source.describe_at(project),
                     (StartupDecision::AssumedStartupFile(_), Some(sf)) => {
                         format!("assumed: {} at the app root", sf.path)
                     }

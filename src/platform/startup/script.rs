@@ -79,10 +79,7 @@ impl PythonSource {
     /// Where the version is set, for `plan`.
     pub fn describe(&self, project: &Project) -> String {
         let site = |source: &Option<Source>| match source {
-            Some(source) => format!(
-                "the site's version, from {}",
-                describe_source(project, source)
-            ),
+            Some(source) => format!("the site's version, from {}", source.describe_at(project)),
             None => "the site's version, not set here (the newest App Service offers is assumed)"
                 .to_owned(),
         };
@@ -92,11 +89,11 @@ impl PythonSource {
             }
             PythonSource::Manifest { span, .. } => format!(
                 "PythonVersion in the repository's {}, which comes before PYTHON_VERSION",
-                describe_source(project, &Source::File(*span))
+                Source::File(*span).describe_at(project)
             ),
             PythonSource::Setting(s) => format!(
                 "the PYTHON_VERSION app setting ({}), which replaces the image's",
-                describe_source(project, &s.source)
+                s.source.describe_at(project)
             ),
             PythonSource::Site(source) => format!("the image's PYTHON_VERSION: {}", site(source)),
         }
@@ -134,20 +131,6 @@ pub enum Packages {
     /// No virtual environment folder and no `__oryx_packages__`: only the image's packages.
     #[default]
     Missing,
-}
-
-/// Where a value is set, for `plan` and notes: a flag as given, a file with its line.
-pub fn describe_source(project: &Project, source: &Source) -> String {
-    match source {
-        Source::Flag(flag) => flag.to_string(),
-        Source::File(span) => {
-            let path = project.rel_path(span.file);
-            match project.text(span.file) {
-                Ok(text) => format!("{path}:{}", text.line_column(span.range.start()).0),
-                Err(_) => path.to_owned(),
-            }
-        }
-    }
 }
 
 /// The start-up's Python version and where it comes from: the build's manifest (the site's version), the

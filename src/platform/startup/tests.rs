@@ -410,7 +410,7 @@ fn plans() {
     let plan = detect(&p, flag("startup.txt"), PythonVersion::PY312).plan(&p, &settings);
     assert_eq!(plan.kind, StartupKind::Custom);
     assert_eq!(plan.command, "gunicorn app:app");
-    assert_eq!(plan.source, "--startup-command");
+    assert_eq!(plan.source, "`--startup-command`");
     assert_eq!(plan.module.as_deref(), Some("app"));
     assert_eq!(plan.startup_file.as_deref(), Some("startup.txt"));
 }
