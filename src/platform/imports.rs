@@ -9,13 +9,13 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use ruff_python_ast::{ExceptHandler, Expr, Stmt};
+use ruff_python_ast::{ExceptHandler, Stmt};
 use serde::Serialize;
 
 use crate::platform::Platform;
 use crate::platform::eval::Value;
 use crate::platform::requirements;
-use crate::project::walk::{Block, walk};
+use crate::project::walk::{Block, handler_catches, walk};
 use crate::project::{FileId, Project, PythonVersion, Span};
 
 /// Where an imported module name was found.
@@ -221,25 +221,15 @@ pub fn file_imports(project: &Project, file: FileId) -> Vec<StartupImport> {
 /// An `except` clause that catches a failed import: `ImportError`, `ModuleNotFoundError`, `Exception`,
 /// `BaseException`, or everything.
 fn catches_import_error(handler: &ExceptHandler) -> bool {
-    let ExceptHandler::ExceptHandler(h) = handler;
-    let Some(kind) = &h.type_ else {
-        return true;
-    };
-    let names: Vec<&Expr> = match kind.as_ref() {
-        Expr::Tuple(t) => t.elts.iter().collect(),
-        e => vec![e],
-    };
-    names.iter().any(|e| {
-        let name = match e {
-            Expr::Name(n) => n.id.as_str(),
-            Expr::Attribute(a) => a.attr.as_str(),
-            _ => return false,
-        };
-        matches!(
-            name,
-            "ImportError" | "ModuleNotFoundError" | "Exception" | "BaseException"
-        )
-    })
+    handler_catches(
+        handler,
+        &[
+            "ImportError",
+            "ModuleNotFoundError",
+            "Exception",
+            "BaseException",
+        ],
+    )
 }
 
 /// Answers whether modules are available, with what it needs worked out once.

@@ -290,6 +290,22 @@ pub fn join_dir(base: &str, path: &str) -> Option<String> {
     } else {
         (base.split('/').filter(|p| !p.is_empty()).collect(), path)
     };
+    push_parts(&mut parts, rest)?;
+    Some(parts.join("/"))
+}
+
+/// `base` (a relative folder, "" for the top) joined with the relative path `rest`, `.` and `..` resolved;
+/// `None` when `..` climbs above the top.
+pub fn clean_join(base: &str, rest: &str) -> Option<String> {
+    let mut parts: Vec<&str> = base
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect();
+    push_parts(&mut parts, rest)?;
+    Some(parts.join("/"))
+}
+
+fn push_parts<'a>(parts: &mut Vec<&'a str>, rest: &'a str) -> Option<()> {
     for part in rest.split('/') {
         match part {
             "" | "." => {}
@@ -299,7 +315,7 @@ pub fn join_dir(base: &str, path: &str) -> Option<String> {
             p => parts.push(p),
         }
     }
-    Some(parts.join("/"))
+    Some(())
 }
 
 /// The folder a `cd` goes to from `cwd` (`None`: unknown): `cd` alone, `cd -`, a variable or a folder

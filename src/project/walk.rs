@@ -135,6 +135,25 @@ pub fn all_statements(body: &[Stmt]) -> Vec<&Stmt> {
     walk(body, |_, _| true)
 }
 
+/// Whether an `except` clause catches one of the exceptions `names` (by class name, `mod.Name` too): a bare
+/// `except:` catches everything, a tuple catches each of its members.
+pub fn handler_catches(handler: &ExceptHandler, names: &[&str]) -> bool {
+    use ruff_python_ast::Expr;
+    let ExceptHandler::ExceptHandler(h) = handler;
+    let Some(kind) = &h.type_ else {
+        return true;
+    };
+    let caught: Vec<&Expr> = match kind.as_ref() {
+        Expr::Tuple(t) => t.elts.iter().collect(),
+        other => vec![other],
+    };
+    caught.iter().any(|e| match e {
+        Expr::Name(n) => names.contains(&n.id.as_str()),
+        Expr::Attribute(a) => names.contains(&a.attr.as_str()),
+        _ => false,
+    })
+}
+
 /// A comparison of `__name__` with `'__main__'` (either side, any operator): the block a server's
 /// import does not run.
 pub fn is_main_guard(test: &ruff_python_ast::Expr) -> bool {

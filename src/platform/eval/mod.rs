@@ -306,32 +306,19 @@ const REJECT_NONE: &[&str] = &[
 /// `AttributeError`/`TypeError` from using `None`, python-decouple's `UndefinedValueError`,
 /// django-environ's `ImproperlyConfigured`, or anything (`except:`, `Exception`).
 fn catches_missing_variable(handler: &ast::ExceptHandler) -> bool {
-    let ast::ExceptHandler::ExceptHandler(h) = handler;
-    let Some(kind) = &h.type_ else {
-        return true;
-    };
-    let names: Vec<&Expr> = match kind.as_ref() {
-        Expr::Tuple(t) => t.elts.iter().collect(),
-        other => vec![other],
-    };
-    names.iter().any(|e| {
-        let name = match e {
-            Expr::Name(n) => n.id.as_str(),
-            Expr::Attribute(a) => a.attr.as_str(),
-            _ => return false,
-        };
-        matches!(
-            name,
-            "Exception"
-                | "BaseException"
-                | "KeyError"
-                | "LookupError"
-                | "AttributeError"
-                | "TypeError"
-                | "UndefinedValueError"
-                | "ImproperlyConfigured"
-        )
-    })
+    crate::project::walk::handler_catches(
+        handler,
+        &[
+            "Exception",
+            "BaseException",
+            "KeyError",
+            "LookupError",
+            "AttributeError",
+            "TypeError",
+            "UndefinedValueError",
+            "ImproperlyConfigured",
+        ],
+    )
 }
 
 /// Libraries whose use means settings come from places the evaluator does not follow.

@@ -655,20 +655,7 @@ fn normalize(cwd: &str, dir: &str) -> Option<String> {
     if dir.starts_with('/') || dir.starts_with('~') || dir.contains('$') {
         return None;
     }
-    let mut parts: Vec<&str> = cwd
-        .split('/')
-        .filter(|p| !p.is_empty() && *p != ".")
-        .collect();
-    for part in dir.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p),
-        }
-    }
-    Some(parts.join("/"))
+    crate::platform::shell::clean_join(cwd, &dir)
 }
 
 fn join(base: &str, rel: &str) -> String {
