@@ -272,15 +272,7 @@ impl Startup {
                     project.rel_path(entry.file),
                     quoted_list(FLASK_FILES, "")
                 );
-                if let Some(skipped) = self.fastapi_skipped {
-                    reason.push_str(&format!(
-                        "; {}",
-                        self.fastapi_skipped_note(project, skipped)
-                    ));
-                }
-                if let Some((_, why)) = self.fastapi_passed_over(project) {
-                    reason.push_str(&format!("; {why}"));
-                }
+                reason.push_str(&self.fastapi_notes(project));
                 self.auto_plan(
                     auto(format!("{}:{}", entry.module, entry.attribute), false),
                     entry,
@@ -292,15 +284,7 @@ impl Startup {
                     "no startup command, no folder at the root with `wsgi.py`, and none of {} at the root",
                     quoted_list(FLASK_FILES, "")
                 );
-                if let Some(skipped) = self.fastapi_skipped {
-                    reason.push_str(&format!(
-                        "; {}",
-                        self.fastapi_skipped_note(project, skipped)
-                    ));
-                }
-                if let Some((_, why)) = self.fastapi_passed_over(project) {
-                    reason.push_str(&format!("; {why}"));
-                }
+                reason.push_str(&self.fastapi_notes(project));
                 let app = self.app_objects(project).first();
                 if let Some(app) = app {
                     reason.push_str(&format!(
@@ -338,6 +322,21 @@ impl Startup {
             reason,
             ..StartupPlan::default()
         }
+    }
+
+    /// Why a root FastAPI file did not start the app, as "; ..." clauses for a reason ("" when none did).
+    fn fastapi_notes(&self, project: &Project) -> String {
+        let mut out = String::new();
+        if let Some(skipped) = self.fastapi_skipped {
+            out.push_str(&format!(
+                "; {}",
+                self.fastapi_skipped_note(project, skipped)
+            ));
+        }
+        if let Some((_, why)) = self.fastapi_passed_over(project) {
+            out.push_str(&format!("; {why}"));
+        }
+        out
     }
 
     /// "`main.py` imports fastapi, but Oryx detects FastAPI apps only on Python 3.14 or later (...)".
