@@ -872,3 +872,47 @@ fn a_fix_in_json_applies_to_the_file_it_names() {
     // The same fix in words, in `help`.
     assert!(f["help"].as_str().unwrap().contains("0.0.0.0:8000"));
 }
+
+#[test]
+fn links_out_of_the_app_are_never_read_or_quoted() {
+    let outside = tempfile::tempdir().unwrap();
+    let secret_file = outside.path().join("runner-secret.txt");
+    std::fs::write(&secret_file, "OUTSIDE-MARKER-d41d8cd9 gunicorn app:app\n").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("app.py"),
+        "from flask import Flask\napp = Flask(__name__)\n",
+    )
+    .unwrap();
+    for name in ["requirements.txt", "startup.sh", "settings.py"] {
+        std::os::unix::fs::symlink(&secret_file, dir.path().join(name)).unwrap();
+    }
+    for args in [
+        vec!["check", path_str(dir.path()), "--format", "text"],
+        vec!["check", path_str(dir.path()), "--format", "json"],
+        vec!["check", path_str(dir.path()), "--format", "sarif"],
+        vec!["plan", path_str(dir.path())],
+        vec!["plan", path_str(dir.path()), "--format", "json"],
+    ] {
+        let o = run(&args);
+        assert_no_panic(&o);
+        let all = format!("{}{}", stdout(&o), stderr(&o));
+        assert!(
+            !all.contains("OUTSIDE-MARKER"),
+            "{args:?} printed the linked file:\n{all}"
+        );
+        if args[0] == "check" {
+            let err = stderr(&o);
+            assert_eq!(
+                err.matches("outside the app, which this tool never reads")
+                    .count(),
+                3,
+                "{err}"
+            );
+            assert!(
+                err.contains("runner-secret.txt"),
+                "the target is named: {err}"
+            );
+        }
+    }
+}

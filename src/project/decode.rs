@@ -19,7 +19,7 @@ impl fmt::Display for ReadError {
             ReadError::Io(e) => write!(f, "it could not be read: {e}"),
             ReadError::TooLarge(n) => write!(
                 f,
-                "it is {n} bytes, over the {MAX_FILE_BYTES}-byte limit for files this tool reads"
+                "it is at least {n} bytes, over the {MAX_FILE_BYTES}-byte limit for files this tool reads"
             ),
             ReadError::Decode(e) => e.fmt(f),
         }

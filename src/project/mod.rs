@@ -148,6 +148,7 @@ impl Project {
             python_version: OnceCell::new(),
         };
         let mut venvs = Vec::new();
+        let canonical_root = std::fs::canonicalize(root).ok();
         let walker = walkdir::WalkDir::new(root)
             .follow_links(false)
             .sort_by_file_name()
@@ -180,13 +181,26 @@ impl Project {
             };
             let file_type = entry.file_type();
             let is_file = if file_type.is_symlink() {
-                // A symlink to a file is read through; one to a folder is not followed (no loops).
-                match std::fs::metadata(entry.path()) {
-                    Ok(m) => m.is_file(),
+                // A symlink to a file inside the app is read through; one that resolves outside the app
+                // root is never opened (in a pull request from a fork it could name any file of the CI
+                // runner), and one to a folder is not followed (no loops).
+                let rel = rel_path(root, entry.path());
+                match std::fs::canonicalize(entry.path()) {
+                    Ok(target)
+                        if !canonical_root
+                            .as_ref()
+                            .is_some_and(|r| target.starts_with(r)) =>
+                    {
+                        project.notice(format!(
+                            "skipped `{rel}`: it is a link to `{}`, outside the app, which this tool never reads",
+                            target.display()
+                        ));
+                        false
+                    }
+                    Ok(target) => std::fs::metadata(&target).is_ok_and(|m| m.is_file()),
                     Err(e) => {
                         project.notice(format!(
-                            "skipped `{}`: the symlink cannot be followed: {e}",
-                            rel_path(root, entry.path())
+                            "skipped `{rel}`: the symlink cannot be followed: {e}"
                         ));
                         false
                     }
@@ -259,7 +273,7 @@ impl Project {
         if entry.size > MAX_FILE_BYTES {
             return Err(ReadError::TooLarge(entry.size));
         }
-        std::fs::read(&entry.path).map_err(|e| ReadError::Io(e.to_string()))
+        read_capped(&entry.path)
     }
 
     /// The decoded text of a file.
@@ -328,6 +342,26 @@ impl Project {
     pub fn notices(&self) -> Vec<String> {
         self.notices.borrow().clone()
     }
+}
+
+/// The bytes of a regular file, at most [`MAX_FILE_BYTES`] of them counted as they are read: the size the
+/// file system reports can be wrong (`/proc` files report 0), and only regular files are opened (a FIFO
+/// would block).
+fn read_capped(path: &Path) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read;
+    let io = |e: std::io::Error| ReadError::Io(e.to_string());
+    if !std::fs::metadata(path).map_err(io)?.is_file() {
+        return Err(ReadError::Io("it is not a regular file".to_owned()));
+    }
+    let file = std::fs::File::open(path).map_err(io)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(ReadError::TooLarge(bytes.len() as u64));
+    }
+    Ok(bytes)
 }
 
 fn rel_path(root: &Path, path: &Path) -> String {
