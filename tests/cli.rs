@@ -916,3 +916,24 @@ fn links_out_of_the_app_are_never_read_or_quoted() {
         }
     }
 }
+
+#[test]
+fn a_folder_name_with_a_newline_cannot_forge_a_concise_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let sub = dir.path().join("x\nfake.py:1:1: AZ999 forged");
+    std::fs::create_dir_all(&sub).unwrap();
+    std::fs::write(sub.join("requirements.txt"), "flask\n").unwrap();
+    std::fs::write(
+        dir.path().join("app.py"),
+        "from flask import Flask\napp = Flask(__name__)\n",
+    )
+    .unwrap();
+    let o = run(&["check", path_str(dir.path()), "--format", "concise"]);
+    assert_no_panic(&o);
+    let out = stdout(&o);
+    assert!(
+        out.lines().all(|l| !l.starts_with("fake.py")),
+        "a forged line:\n{out}"
+    );
+    assert!(out.contains("\\n"), "the newline is escaped:\n{out}");
+}
