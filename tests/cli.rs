@@ -937,3 +937,51 @@ fn a_folder_name_with_a_newline_cannot_forge_a_concise_line() {
     );
     assert!(out.contains("\\n"), "the newline is escaped:\n{out}");
 }
+
+#[test]
+fn an_unreadable_requirements_file_is_said_not_judged() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = project("django-azure-clean");
+    for entry in walk(&src) {
+        let rel = entry.strip_prefix(&src).unwrap();
+        let to = dir.path().join(rel);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(&entry, &to).unwrap();
+    }
+    // Over the size cap: Django is in it, but the tool cannot see that.
+    let padding = "# padding\n".repeat(300_000);
+    std::fs::write(
+        dir.path().join("requirements.txt"),
+        format!("Django==5.1\ngunicorn\nwhitenoise\n{padding}"),
+    )
+    .unwrap();
+    let o = run(&["check", path_str(dir.path())]);
+    assert_no_panic(&o);
+    let out = stdout(&o);
+    assert!(
+        !out.contains("AZ106"),
+        "no finding built on missing content:\n{out}"
+    );
+    assert!(out.contains("could not be read or judged"), "{out}");
+    assert!(
+        stderr(&o).contains("skipped `requirements.txt`"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().filter_map(Result::ok) {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}

@@ -133,6 +133,9 @@ pub enum CollectstaticSkip {
     DjangoNotNamed { file: FileId, utf16: bool },
     /// `CUSTOM_BUILD_COMMAND` replaces Oryx's Python build steps (inference).
     CustomBuildCommand(Setting),
+    /// The requirements file could not be read here (too large, unreadable): whether the grep matches
+    /// is unknown, so nothing is said about it.
+    Unknown,
 }
 
 /// Whether Oryx's `collectstatic` step runs.
@@ -592,7 +595,19 @@ fn collectstatic(
             format!("there is no {grep_path} for Oryx's `grep -iq Django {grep_path}`"),
         );
     };
-    let bytes = project.bytes(file).unwrap_or_default();
+    let bytes = match project.bytes(file) {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            project.notice(format!(
+                "skipped `{}`: {err}; whether Oryx runs `collectstatic` is unknown",
+                project.rel_path(file)
+            ));
+            return skip(
+                CollectstaticSkip::Unknown,
+                format!("unknown: {grep_path} could not be read here ({err})"),
+            );
+        }
+    };
     if !requirements::grep_django(&bytes) {
         let utf16 = bytes.starts_with(&[0xFF, 0xFE])
             || bytes.starts_with(&[0xFE, 0xFF])

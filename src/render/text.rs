@@ -38,7 +38,18 @@ fn render_to(report: &Report, paths: &DisplayPaths, writer: &mut dyn WriteColor)
             other => io::Error::other(other),
         })?;
     }
-    writeln!(writer, "{}", summary(&report.diagnostics))
+    writeln!(writer, "{}", summary(&report.diagnostics))?;
+    if !report.notices.is_empty() {
+        // Never a bare "All checks passed." on input the tool could not read.
+        let n = report.notices.len();
+        writeln!(
+            writer,
+            "{n} {} could not be read or judged (see the warnings): the checks do not cover {}.",
+            if n == 1 { "input" } else { "inputs" },
+            if n == 1 { "it" } else { "them" }
+        )?;
+    }
+    Ok(())
 }
 
 /// The files the diagnostics point at, as shown: named by their display path, secrets masked.

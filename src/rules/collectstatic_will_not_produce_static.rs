@@ -49,7 +49,8 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         Some(
             CollectstaticSkip::BuildOff
             | CollectstaticSkip::BuildFails
-            | CollectstaticSkip::CustomBuildCommand(_),
+            | CollectstaticSkip::CustomBuildCommand(_)
+            | CollectstaticSkip::Unknown,
         ) => return,
         Some(_) if ctx.platform.collectstatic_elsewhere().is_some() => return,
         Some(CollectstaticSkip::Disabled(setting)) => Diagnostic::new(
