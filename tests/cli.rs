@@ -985,3 +985,50 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     }
     out
 }
+
+/// Run `check` on `dir`, killing it after `limit`: the evaluator's work must be bounded on any input.
+fn run_bounded(dir: &Path, limit: std::time::Duration) -> Output {
+    let mut child = bin()
+        .args(["check", path_str(dir), "--format", "concise"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            return child.wait_with_output().unwrap();
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            panic!("`check {}` still ran after {limit:?}", dir.display());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn the_evaluator_is_bounded_on_chains_growth_and_branches() {
+    let limit = std::time::Duration::from_secs(20);
+    // Method chains evaluate each receiver once (was exponential: 30 links ran for minutes).
+    let chain = format!(
+        "import os\nx = os.environ{}\nDEBUG = x\n",
+        ".get('A', 'b').strip()".repeat(40)
+    );
+    // Values have a size cap (was a 1 GiB allocation failure, or 12 GB resident).
+    let growth = format!(
+        "s = 'ab'\n{}DEBUG = s\nL = [1]\n{}",
+        "s += s\n".repeat(60),
+        "L = [L, L]\n".repeat(60)
+    );
+    // Thousands of unknown branches assigning one name (was cubic).
+    let branches: String = std::iter::once("import os\n".to_owned())
+        .chain((0..3000).map(|i| format!("if os.environ.get('V{i}'):\n    DEBUG = {i}\n")))
+        .collect();
+    for settings in [chain, growth, branches] {
+        let app = django_app(settings.as_bytes());
+        let o = run_bounded(app.path(), limit);
+        assert_no_panic(&o);
+        assert!(matches!(o.status.code(), Some(0..=2)), "{o:?}");
+    }
+}

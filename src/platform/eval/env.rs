@@ -27,7 +27,15 @@ impl<'a> Evaluator<'a> {
         span: Span,
         d: usize,
     ) -> Value {
-        let func = self.expr(frame, &call.func, d);
+        // A method call's receiver is evaluated once (`a.b().c().d()` is linear, not exponential).
+        let (func, receiver) = match call.func.as_ref() {
+            Expr::Attribute(attr) => {
+                let base = self.expr(frame, &attr.value, d);
+                self.used_as_not_none(&base);
+                (attribute(&base, attr.attr.as_str()), Some(base))
+            }
+            other => (self.expr(frame, other, d), None),
+        };
         let args: Vec<Value> = call
             .arguments
             .args
@@ -236,9 +244,8 @@ impl<'a> Evaluator<'a> {
             }
             // Methods of an environment string.
             Value::Unknown => {
-                if let Expr::Attribute(attr) = call.func.as_ref() {
-                    let base = self.expr(frame, &attr.value, d);
-                    return self.method(&base, attr.attr.as_str(), &args, span);
+                if let (Expr::Attribute(attr), Some(base)) = (call.func.as_ref(), &receiver) {
+                    return self.method(base, attr.attr.as_str(), &args, span);
                 }
                 derived(&args.iter().collect::<Vec<_>>())
             }

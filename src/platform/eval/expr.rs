@@ -73,7 +73,7 @@ impl<'a> Evaluator<'a> {
                         items.push(self.expr(frame, e, d));
                     }
                 }
-                Value::List(items)
+                capped(Value::List(items))
             }
             Expr::BoolOp(op) => self.bool_op(frame, op, d),
             Expr::UnaryOp(u) => {
@@ -96,13 +96,22 @@ impl<'a> Evaluator<'a> {
                     self.used_as_not_none(&r);
                 }
                 match (&l, bin.op, &r) {
-                    (Value::Str(a), Operator::Add, Value::Str(b)) => Value::Str(StrLit {
-                        value: format!("{}{}", a.value, b.value),
-                        span: Some(span),
-                    }),
-                    (Value::List(a), Operator::Add, Value::List(b)) => {
-                        Value::List(a.iter().chain(b).cloned().collect())
+                    (Value::Str(a), Operator::Add, Value::Str(b))
+                        if a.value.len() + b.value.len() <= MAX_VALUE_BYTES =>
+                    {
+                        Value::Str(StrLit {
+                            value: format!("{}{}", a.value, b.value),
+                            span: Some(span),
+                        })
                     }
+                    (Value::List(a), Operator::Add, Value::List(b)) => {
+                        capped(Value::List(a.iter().chain(b).cloned().collect()))
+                    }
+                    (
+                        Value::Str(_) | Value::List(_),
+                        Operator::Add,
+                        Value::Str(_) | Value::List(_),
+                    ) => Value::Unknown,
                     (Value::Generated { .. }, _, _) | (_, _, Value::Generated { .. }) => {
                         generated_of(&l)
                             .or_else(|| generated_of(&r))
@@ -349,6 +358,10 @@ impl<'a> Evaluator<'a> {
 
     /// A string method on a value.
     pub(super) fn method(&self, base: &Value, method: &str, args: &[Value], span: Span) -> Value {
+        capped(self.method_uncapped(base, method, args, span))
+    }
+
+    fn method_uncapped(&self, base: &Value, method: &str, args: &[Value], span: Span) -> Value {
         match base {
             Value::Env(read)
                 if matches!(

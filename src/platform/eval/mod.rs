@@ -33,6 +33,29 @@ pub use value::{EnvBool, EnvRead, Fallback, ReadApi, StrLit, Value};
 /// Expressions nested deeper than this evaluate to `Unknown` (the tree is never walked without bound).
 const MAX_DEPTH: usize = 64;
 
+/// The most a value built by the evaluator may hold (list items and nested values, counted together;
+/// string bytes): `s += s` forty times, or `l = [l, l]` in a loop, becomes `Unknown` instead of gigabytes.
+const MAX_VALUE_NODES: usize = 10_000;
+const MAX_VALUE_BYTES: usize = 1 << 20;
+
+/// `v`, or `Unknown` when it is larger than the evaluator keeps (counted without walking past the cap).
+pub(crate) fn capped(v: Value) -> Value {
+    let (mut nodes, mut bytes) = (0usize, 0usize);
+    let mut stack: Vec<&Value> = vec![&v];
+    while let Some(x) = stack.pop() {
+        nodes += 1;
+        match x {
+            Value::Str(s) => bytes += s.value.len(),
+            Value::List(items) => stack.extend(items.iter()),
+            _ => {}
+        }
+        if nodes > MAX_VALUE_NODES || bytes > MAX_VALUE_BYTES {
+            return Value::Unknown;
+        }
+    }
+    v
+}
+
 /// Variables App Service sets in every app's environment (configure-language-python, "Django" and
 /// "Container characteristics"; the image sets PORT=8000).
 pub const PLATFORM_VARS: &[&str] = &["WEBSITE_HOSTNAME", "WEBSITE_SITE_NAME", "PORT"];
@@ -471,8 +494,18 @@ fn merge(a: Names, mut b: Names) -> Names {
     out
 }
 
+/// The most alternatives one name keeps: past that (thousands of environment-dependent `if`s assigning it),
+/// its value is simply unknown, which no rule reports on.
+const MAX_ALTERNATIVES: usize = 64;
+
 fn union(mut a: Vec<Assigned>, b: Vec<Assigned>) -> Vec<Assigned> {
     for alt in b {
+        if a.len() >= MAX_ALTERNATIVES {
+            return vec![Assigned {
+                value: Value::Unknown,
+                span: None,
+            }];
+        }
         if !a.contains(&alt) {
             a.push(alt);
         }

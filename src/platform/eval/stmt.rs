@@ -443,15 +443,18 @@ impl<'a> Evaluator<'a> {
             // The value that reaches production was last made here.
             alt.span = Some(statement);
             alt.value = match (&alt.value, aug.op) {
-                (Value::List(items), Operator::Add) => match &rhs {
+                (Value::List(items), Operator::Add) => capped(match &rhs {
                     Value::List(more) => Value::List(items.iter().chain(more).cloned().collect()),
                     other => extend_unknown(items.clone(), other),
-                },
+                }),
                 (Value::Str(a), Operator::Add) => match &rhs {
-                    Value::Str(b) => Value::Str(StrLit {
-                        value: format!("{}{}", a.value, b.value),
-                        span: a.span,
-                    }),
+                    Value::Str(b) if a.value.len() + b.value.len() <= MAX_VALUE_BYTES => {
+                        Value::Str(StrLit {
+                            value: format!("{}{}", a.value, b.value),
+                            span: a.span,
+                        })
+                    }
+                    Value::Str(_) => Value::Unknown,
                     other => derived(&[&alt.value, other]),
                 },
                 (current, _) => derived(&[current, &rhs]),
