@@ -270,12 +270,7 @@ impl Report {
 
 /// Mask a secret for display: its first two characters and its length (`'dj…(50 chars)'`).
 pub fn mask_secret(value: &str) -> String {
-    let n = value.chars().count();
-    if n == 0 {
-        return "''".to_owned();
-    }
-    let head: String = value.chars().take(if n > 8 { 2 } else { 0 }).collect();
-    format!("'{head}…({n} chars)'")
+    crate::project::secrets::mask_value(value)
 }
 
 #[cfg(test)]

@@ -259,7 +259,8 @@ impl Plan {
     pub fn to_json(&self) -> String {
         let mut text = serde_json::to_string_pretty(self).unwrap_or_default();
         text.push('\n');
-        text
+        // No secret reaches an output, whatever string holds it (a startup command, a build command).
+        crate::project::secrets::mask_shapes(&text)
     }
 
     pub fn to_text(&self) -> String {
@@ -329,7 +330,7 @@ impl Plan {
                 let _ = writeln!(out, "  {}={} ({})", s.name, s.value, s.source);
             }
         }
-        out
+        crate::project::secrets::mask_shapes(&out)
     }
 }
 

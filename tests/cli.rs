@@ -1032,3 +1032,38 @@ fn the_evaluator_is_bounded_on_chains_growth_and_branches() {
         assert!(matches!(o.status.code(), Some(0..=2)), "{o:?}");
     }
 }
+
+#[test]
+fn secrets_in_a_startup_command_are_masked_by_shape_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("app.py"),
+        "from flask import Flask\napp = Flask(__name__)\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("requirements.txt"), "flask\n").unwrap();
+    let command = "DB_PASSWORD=hunter2supersecret gunicorn --bind 127.0.0.1:8000 \
+                   --env DATABASE_URL=postgres://user:pw12345678@db.example.com/db \
+                   --access-token abcdef1234567890tok app:app";
+    let secrets = ["hunter2supersecret", "pw12345678", "abcdef1234567890tok"];
+    let mut runs: Vec<Vec<&str>> = ["text", "concise", "json", "sarif", "github"]
+        .iter()
+        .map(|f| vec!["check", "--format", f])
+        .collect();
+    runs.push(vec!["plan"]);
+    runs.push(vec!["plan", "--format", "json"]);
+    for mut args in runs {
+        args.insert(1, path_str(dir.path()));
+        args.extend(["--startup-command", command]);
+        let o = run(&args);
+        assert_no_panic(&o);
+        let all = format!("{}{}", stdout(&o), stderr(&o));
+        for s in secrets {
+            // Not the secret, nor any 8-character piece of it.
+            for piece in s.as_bytes().windows(8) {
+                let piece = std::str::from_utf8(piece).unwrap();
+                assert!(!all.contains(piece), "{args:?} printed `{piece}`:\n{all}");
+            }
+        }
+    }
+}

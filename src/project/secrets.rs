@@ -41,9 +41,18 @@ pub fn value_has_credentials(value: &str) -> bool {
 }
 
 /// The ranges of values assigned to secret-looking names in `text`: quoted literals after the name's
-/// `=` or `:`, and an unquoted shell value (`NAME=value`) up to the next space.
+/// `=` or `:`, and an unquoted shell value (`NAME=value`) up to the next space; and every secret found by
+/// its shape ([`shape_ranges`]).
 pub fn secret_ranges(text: &str) -> Vec<TextRange> {
-    let mut out = Vec::new();
+    let mut out: Vec<TextRange> = shape_ranges(text)
+        .into_iter()
+        .filter_map(|(s, e)| {
+            Some(TextRange::new(
+                TextSize::try_from(s).ok()?,
+                TextSize::try_from(e).ok()?,
+            ))
+        })
+        .collect();
     let mut offset = 0usize;
     for raw in text.split_inclusive('\n') {
         let line = raw.trim_end_matches(['\n', '\r']);
@@ -52,6 +61,8 @@ pub fn secret_ranges(text: &str) -> Vec<TextRange> {
         }
         offset += raw.len();
     }
+    out.sort_by_key(|r| (r.start(), r.end()));
+    out.dedup();
     out
 }
 
@@ -122,6 +133,176 @@ fn scan_line(line: &str, offset: usize, value_start: usize, out: &mut Vec<TextRa
     }
 }
 
+/// A secret as it is shown: its first two characters (when it is long enough that this says nothing)
+/// and its length, `'dj…(50 chars)'`.
+pub fn mask_value(value: &str) -> String {
+    let n = value.chars().count();
+    if n == 0 {
+        return "''".to_owned();
+    }
+    let head: String = value.chars().take(if n > 8 { 2 } else { 0 }).collect();
+    format!("'{head}…({n} chars)'")
+}
+
+/// Command-line flags whose value is a secret (`--password x`, `--access-token=x`).
+const SECRET_FLAGS: &[&str] = &[
+    "password",
+    "passwd",
+    "pwd",
+    "token",
+    "secret",
+    "api-key",
+    "apikey",
+    "access-key",
+    "account-key",
+    "client-secret",
+    "sas-token",
+    "connection-string",
+];
+
+/// Keys of `key=value;` strings that hold a secret (Azure connection strings, SAS tokens).
+const SECRET_KEYS: &[&str] = &[
+    "accountkey",
+    "sharedaccesskey",
+    "password",
+    "pwd",
+    "sig",
+    "clientsecret",
+];
+
+/// `text` with every secret found by its shape masked, whatever names it: a URL's password
+/// (`postgres://u:pw@h`), a `NAME=value` pair with a secret-looking name (`DB_PASSWORD=x`), a secret
+/// flag's value (`--password x`, `--access-token=x`), `Bearer`/`Basic` credentials, `-u user:pass`, and the
+/// keys of Azure connection strings (`AccountKey=`, `SharedAccessKey=`, `Password=`, `sig=`). Applied to
+/// every string that reaches an output.
+pub fn mask_shapes(text: &str) -> String {
+    let ranges = shape_ranges(text);
+    if ranges.is_empty() {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (s, e) in ranges {
+        if s < at || e > text.len() || !text.is_char_boundary(s) || !text.is_char_boundary(e) {
+            continue;
+        }
+        out.push_str(&text[at..s]);
+        out.push_str(&mask_value(&text[s..e]));
+        at = e;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+/// The byte ranges of the secrets [`mask_shapes`] masks, sorted.
+pub fn shape_ranges(text: &str) -> Vec<(usize, usize)> {
+    let mut ranges: Vec<(usize, usize)> = Vec::new();
+    let bytes = text.as_bytes();
+    let word_end = |from: usize| {
+        text[from..]
+            .find(|c: char| {
+                c.is_whitespace() || matches!(c, '\'' | '"' | '`' | ';' | '&' | '|' | ')' | ',')
+            })
+            .map_or(text.len(), |p| from + p)
+    };
+    // URL passwords.
+    let mut from = 0;
+    while let Some(k) = text[from..].find("://") {
+        let start = from + k + 3;
+        let authority_end = text[start..]
+            .find(|c: char| {
+                matches!(c, '/' | '?' | '#') || c.is_whitespace() || matches!(c, '\'' | '"' | '`')
+            })
+            .map_or(text.len(), |p| start + p);
+        if let Some(at) = text[start..authority_end].rfind('@')
+            && let Some(colon) = text[start..start + at].find(':')
+        {
+            ranges.push((start + colon + 1, start + at));
+        }
+        from = start;
+    }
+    // `NAME=value` with a secret-looking name, and connection-string keys.
+    let mut i = 0;
+    while let Some(k) = text[i..].find('=') {
+        let eq = i + k;
+        let name_start = text[..eq]
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+            .map_or(0, |p| p + 1);
+        let name = &text[name_start..eq];
+        let is_flag = text[..name_start].ends_with("--");
+        let secret_name = !name.is_empty()
+            && ((is_flag
+                && SECRET_FLAGS.iter().any(|f| {
+                    name.eq_ignore_ascii_case(f) || name.to_ascii_lowercase().ends_with(f)
+                }))
+                || (!is_flag && looks_secret(name))
+                || SECRET_KEYS.iter().any(|key| name.eq_ignore_ascii_case(key)));
+        let value_start = eq + 1;
+        if secret_name && bytes.get(value_start).is_some_and(|b| *b != b'$') {
+            let (s, e) = match bytes.get(value_start) {
+                Some(q @ (b'\'' | b'"')) => {
+                    let close = text[value_start + 1..]
+                        .find(*q as char)
+                        .map_or(text.len(), |p| value_start + 1 + p);
+                    // A variable or a command's output, not a value: `KEY="$(python -c ...)"`.
+                    if text[value_start + 1..].starts_with('$') {
+                        i = value_start;
+                        continue;
+                    }
+                    (value_start + 1, close)
+                }
+                _ => {
+                    // Code, not a value: `SECRET_KEY=os.environ['SECRET_KEY']`, `KEY=f(x)`.
+                    let token_end = text[value_start..]
+                        .find(char::is_whitespace)
+                        .map_or(text.len(), |p| value_start + p);
+                    if text[value_start..token_end].contains(['(', '[', '{']) {
+                        i = value_start;
+                        continue;
+                    }
+                    (value_start, word_end(value_start))
+                }
+            };
+            // Shorter than four characters: a number or a flag value, not a secret (`SECRET=1`).
+            if e >= s + 4 {
+                ranges.push((s, e));
+            }
+        }
+        i = value_start;
+    }
+    // Flags followed by their value as the next word, `Bearer`/`Basic` credentials, `-u user:pass`.
+    let words: Vec<(usize, &str)> = text
+        .split_whitespace()
+        .map(|w| (w.as_ptr() as usize - text.as_ptr() as usize, w))
+        .collect();
+    for pair in words.windows(2) {
+        let ((_, a), (b_at, b)) = (pair[0], pair[1]);
+        let flag = a.trim_start_matches('-');
+        let secret_flag = a.starts_with("--")
+            && !a.contains('=')
+            && SECRET_FLAGS
+                .iter()
+                .any(|f| flag.eq_ignore_ascii_case(f) || flag.to_ascii_lowercase().ends_with(f));
+        let scheme = matches!(
+            a.trim_start_matches(['\'', '"']),
+            "Bearer" | "bearer" | "Basic" | "basic"
+        );
+        let value = b.trim_matches(|c| matches!(c, '\'' | '"' | '`' | ',' | ';'));
+        let value_at = b_at + b.find(value).unwrap_or(0);
+        if (secret_flag || scheme) && value.len() >= 4 && !value.starts_with('$') {
+            ranges.push((value_at, value_at + value.len()));
+        }
+        if matches!(a, "-u" | "--user")
+            && let Some(colon) = value.find(':')
+        {
+            ranges.push((value_at + colon + 1, value_at + value.len()));
+        }
+    }
+    ranges.sort_unstable();
+    ranges.dedup();
+    ranges
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,6 +347,42 @@ mod tests {
         assert!(
             !value_has_credentials("https://example.com/a:b@c")
                 && !value_has_credentials("redis://cache:6379")
+        );
+    }
+
+    #[test]
+    fn shapes_are_masked_whatever_names_them() {
+        let command = "DB_PASSWORD=hunter2supersecret gunicorn --env DATABASE_URL=postgres://user:pw12345678@db/x --access-token abcdef1234567890tok --password=p4ssw0rd-long app:app";
+        let masked = mask_shapes(command);
+        for secret in [
+            "hunter2supersecret",
+            "pw12345678",
+            "abcdef1234567890tok",
+            "p4ssw0rd-long",
+        ] {
+            assert!(!masked.contains(secret), "{masked}");
+        }
+        assert!(
+            masked.contains("gunicorn") && masked.contains("app:app"),
+            "{masked}"
+        );
+        let more = "curl -u admin:topsecretpw -H 'Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.x' https://x; DefaultEndpointsProtocol=https;AccountName=a;AccountKey=AbCdEf0123456789==;EndpointSuffix=core";
+        let masked = mask_shapes(more);
+        for secret in [
+            "topsecretpw",
+            "eyJhbGciOiJIUzI1NiJ9.x",
+            "AbCdEf0123456789==",
+        ] {
+            assert!(!masked.contains(secret), "{masked}");
+        }
+        assert!(masked.contains("AccountName=a"), "{masked}");
+        // What is not a secret stays: variables, hosts, ports, plain options.
+        let plain =
+            "gunicorn --bind 0.0.0.0:8000 --env DATABASE_URL=$DATABASE_URL --workers 2 app:app";
+        assert_eq!(mask_shapes(plain), plain);
+        assert_eq!(
+            mask_shapes("postgres://db.example.com/x"),
+            "postgres://db.example.com/x"
         );
     }
 }

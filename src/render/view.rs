@@ -150,7 +150,8 @@ pub fn safe_text(report: &Report, diagnostic: &Diagnostic, text: &str) -> String
             }
         }
     }
-    message
+    // And whatever has the shape of a secret, named or not (a URL's password, `--password x`).
+    crate::project::secrets::mask_shapes(&message)
 }
 
 /// What stands in for a path when a finding comes from a command-line flag.
