@@ -99,6 +99,18 @@ impl<'a> Platform<'a> {
                 .text(file)
                 .is_ok_and(|t| t.text.contains("collectstatic"))
         };
+        // The deploying workflow collects them before it deploys.
+        if let Some(span) = platform
+            .sources
+            .deploys
+            .iter()
+            .find_map(|d| d.collectstatic)
+        {
+            return Some(format!(
+                "the deploying workflow ({})",
+                Source::File(span).describe_at(project)
+            ));
+        }
         for step in oryx::OryxPlan::build_steps(project, &platform.build) {
             if step.command.contains("collectstatic") {
                 return Some(step.set_by);

@@ -28,6 +28,10 @@ fn in_wwwroot(path: &str) -> Option<&str> {
 }
 
 pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+    // Without a build the app runs from /home/site/wwwroot itself: a path into it is right.
+    if !ctx.startup.compressed {
+        return;
+    }
     let project = ctx.project;
     if let Some(command) = &ctx.startup.command {
         let found: Vec<_> = absolute_paths(&command.command)

@@ -50,6 +50,9 @@ pub struct WorkflowDeploy {
     pub package: Option<String>,
     /// The package holds `antenv` with the app's packages, installed by the workflow.
     pub venv: Option<ShippedVenv>,
+    /// A `manage.py collectstatic` the workflow runs before this step (earlier in the file): the static
+    /// files are collected before the deploy (inference: that the deployed folder holds them).
+    pub collectstatic: Option<Span>,
 }
 
 /// A virtual environment `antenv` the workflow builds and deploys with the app.
@@ -68,6 +71,8 @@ pub struct ShippedVenv {
 pub(crate) struct Found {
     pub values: Vec<FileValue>,
     deploys: Vec<RawDeploy>,
+    /// The first `manage.py collectstatic` a run step of the workflow runs.
+    collectstatic: Option<TextRange>,
 }
 
 impl Found {
@@ -80,6 +85,7 @@ impl Found {
                 span: at(d.range),
                 tool: d.tool,
                 package: d.package.clone(),
+                collectstatic: d.collectstatic.map(at),
                 venv: d.venv.as_ref().and_then(|v| {
                     let (range, what) = v.installed.clone()?;
                     Some(ShippedVenv {
@@ -99,6 +105,7 @@ struct RawDeploy {
     tool: &'static str,
     package: Option<String>,
     venv: Option<Venv>,
+    collectstatic: Option<TextRange>,
 }
 
 /// A virtual environment in the workspace of a job.
@@ -340,6 +347,7 @@ impl<'a> Reader<'_, 'a> {
             tool: "azure/webapps-deploy",
             package,
             venv,
+            collectstatic: self.found.collectstatic,
         });
     }
 
@@ -451,9 +459,15 @@ impl<'a> Reader<'_, 'a> {
                 }
                 "az" => {
                     self.az_settings(&words, &lines);
-                    if let Some(deploy) = az_deploy(&args, &cwd_now, at, state) {
+                    if let Some(mut deploy) = az_deploy(&args, &cwd_now, at, state) {
+                        deploy.collectstatic = self.found.collectstatic;
                         self.found.deploys.push(deploy);
                     }
+                }
+                _ if args.iter().any(|a| a.ends_with("manage.py"))
+                    && args.contains(&"collectstatic") =>
+                {
+                    self.found.collectstatic.get_or_insert(at);
                 }
                 _ => {
                     if let Some(dir) = venv_created(&args)
@@ -904,6 +918,7 @@ fn az_deploy(args: &[&str], cwd: &str, at: TextRange, state: &Job) -> Option<Raw
         tool,
         package,
         venv,
+        collectstatic: None,
     })
 }
 
