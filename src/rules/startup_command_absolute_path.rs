@@ -80,10 +80,15 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                      environment; if you keep it, write `{}`",
                     relative_replacement(rel)
                 )
-            } else if p.cd_target {
+            } else if p.cd_target && relative_replacement(rel) == "." {
                 format!(
                     "remove `cd {}`: the startup file already runs in the app's folder",
                     p.path
+                )
+            } else if p.cd_target {
+                format!(
+                    "write `cd {}` (relative to the app root) instead: the startup file already runs in the app's folder",
+                    relative_replacement(rel)
                 )
             } else {
                 format!(

@@ -137,6 +137,17 @@ impl<'a> Evaluator<'a> {
             }
             Expr::Compare(cmp) => self.compare(frame, cmp, span, d),
             Expr::Call(call) => self.call(frame, call, span, d),
+            // A dict's value is not modelled, but what it reads runs at import (`DATABASES = {'default':
+            // {'NAME': os.environ['DBNAME']}}` needs `DBNAME`).
+            Expr::Dict(dict) => {
+                for item in &dict.items {
+                    if let Some(key) = &item.key {
+                        self.expr(frame, key, d);
+                    }
+                    self.expr(frame, &item.value, d);
+                }
+                Value::Unknown
+            }
             Expr::FString(f) => {
                 let mut text = String::new();
                 let mut parts = Vec::new();
