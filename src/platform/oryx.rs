@@ -173,6 +173,8 @@ pub struct DeployedVenv {
     pub windows: bool,
     /// The `.gitignore` line that keeps it out of Git (so only non-Git deployments upload it).
     pub gitignored: Option<Span>,
+    /// A file of it to point at: its `pyvenv.cfg`, else its first file.
+    pub file: Option<FileId>,
 }
 
 /// A pre- or post-build step and where it comes from.
@@ -754,6 +756,19 @@ fn deployed_venvs(project: &Project) -> Vec<DeployedVenv> {
         .into_iter()
         .map(|(path, evidence, windows)| DeployedVenv {
             gitignored: ignores.ignoring_line(project, &path, true),
+            file: {
+                let cfg = if path.is_empty() {
+                    "pyvenv.cfg".to_owned()
+                } else {
+                    format!("{path}/pyvenv.cfg")
+                };
+                project.file(&cfg).or_else(|| {
+                    let prefix = format!("{path}/");
+                    project
+                        .files()
+                        .find(|&f| path.is_empty() || project.rel_path(f).starts_with(&prefix))
+                })
+            },
             path,
             evidence,
             windows,

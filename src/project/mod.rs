@@ -221,6 +221,16 @@ impl Project {
             );
         }
         project.venvs = venvs.iter().map(|p| rel_path(root, p)).collect();
+        // A virtual environment's folder is not walked, but its `pyvenv.cfg` is listed, so a finding about
+        // the environment has a file to point at.
+        for venv in &venvs {
+            let cfg = venv.join("pyvenv.cfg");
+            if let Ok(meta) = std::fs::symlink_metadata(&cfg)
+                && meta.is_file()
+            {
+                project.push(rel_path(root, &cfg), cfg, meta.len());
+            }
+        }
         Ok(project)
     }
 

@@ -45,7 +45,7 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         let mut d = if venv.path.is_empty() {
             Diagnostic::new(
                 &META,
-                None,
+                venv.file.map(crate::project::Span::file_start),
                 format!("the app folder is itself a virtual environment ({})", venv.evidence),
             )
             .help(format!(
@@ -55,7 +55,7 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         } else {
             Diagnostic::new(
                 &META,
-                None,
+                venv.file.map(crate::project::Span::file_start),
                 format!("the virtual environment {shown} is inside the app folder and would be deployed"),
             )
             .help(format!(
@@ -85,7 +85,8 @@ mod tests {
         let found = run_rule(files, &[], None, super::check);
         assert_eq!(found.len(), 1);
         assert!(found[0].message.contains("`venv/`"), "{}", found[0].message);
-        assert!(found[0].span.is_none());
+        // It points at the environment's `pyvenv.cfg` (a SARIF result needs a location).
+        assert!(found[0].span.is_some());
     }
 
     #[test]
