@@ -98,6 +98,7 @@ struct Entry {
     size: u64,
     text: OnceCell<Result<Text, ReadError>>,
     python: OnceCell<ParsedPython>,
+    secrets: OnceCell<Vec<TextRange>>,
 }
 
 /// The app as it sits on disk (the folder that is deployed).
@@ -243,6 +244,7 @@ impl Project {
             size,
             text: OnceCell::new(),
             python: OnceCell::new(),
+            secrets: OnceCell::new(),
         });
     }
 
@@ -336,9 +338,14 @@ impl Project {
 
     /// Ranges of values in a file that look secret (see [`secrets`]); empty for an unreadable file.
     pub fn secret_ranges(&self, file: FileId) -> Vec<TextRange> {
-        self.text(file)
-            .map(|t| secrets::secret_ranges(&t.text))
-            .unwrap_or_default()
+        self.entries[file.0 as usize]
+            .secrets
+            .get_or_init(|| {
+                self.text(file)
+                    .map(|t| secrets::secret_ranges(&t.text))
+                    .unwrap_or_default()
+            })
+            .clone()
     }
 
     /// Record a problem with the input that is not a finding.
