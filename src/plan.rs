@@ -23,6 +23,9 @@ use crate::project::{Project, ProjectError};
 /// The plan, ready to print.
 #[derive(Debug, Serialize)]
 pub struct Plan {
+    /// Where the repository shows the site runs a custom container: then the build and start-up below are
+    /// what would happen to the code, not what happens.
+    pub custom_container: Option<String>,
     pub build: BuildView,
     pub startup: StartupPlan,
     /// Environment variables the app cannot start without (read without a default at start-up, or used
@@ -265,6 +268,12 @@ impl Plan {
 
     pub fn to_text(&self) -> String {
         let mut out = String::new();
+        if let Some(at) = &self.custom_container {
+            let _ = writeln!(
+                out,
+                "Custom container ({at}): App Service runs the image; Oryx neither builds nor starts this code, so the build and start-up below do not apply\n"
+            );
+        }
         out.push_str(&self.build.to_text());
         let s = &self.startup;
         let _ = writeln!(out, "\nStart-up");
@@ -344,6 +353,10 @@ pub fn plan(root: &std::path::Path, inputs: &Inputs) -> Result<Plan, ProjectErro
         startup.assumption = Some(crate::rules::fixes::startup_file_assumption(file));
     }
     Ok(Plan {
+        custom_container: platform
+            .sources
+            .container
+            .map(|span| Source::File(span).describe_at(&project)),
         build: BuildView::new(&platform),
         startup,
         required_env: required_env(&platform),

@@ -53,6 +53,9 @@ pub struct Sources {
     pub all: Vec<Candidate>,
     /// The steps of the repository's GitHub workflows that deploy the app's files, in path order.
     pub deploys: Vec<workflow::WorkflowDeploy>,
+    /// Where the repository shows the site runs a custom container (a workflow step that deploys an image):
+    /// Oryx neither builds nor starts the app.
+    pub container: Option<Span>,
     python_flag: Option<crate::project::PythonVersion>,
 }
 
@@ -120,6 +123,7 @@ impl Sources {
 
         // Infrastructure as code and workflows, in path order.
         let mut deploys = Vec::new();
+        let mut container: Option<Span> = None;
         for file in project.files() {
             let rel = project.rel_path(file);
             let Some(origin) = template_origin(rel) else {
@@ -141,6 +145,9 @@ impl Sources {
                 Origin::Terraform => terraform::values(&text.text),
                 _ => workflow::read(&text.text).map(|found| {
                     deploys.extend(found.deploys(file));
+                    if container.is_none() {
+                        container = found.container(file);
+                    }
                     found.values
                 }),
             };
@@ -198,6 +205,7 @@ impl Sources {
             build_env_errors: build_env.errors,
             all,
             deploys,
+            container,
             python_flag: inputs.python_version,
         }
     }

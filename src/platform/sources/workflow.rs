@@ -73,9 +73,18 @@ pub(crate) struct Found {
     deploys: Vec<RawDeploy>,
     /// The first `manage.py collectstatic` a run step of the workflow runs.
     collectstatic: Option<TextRange>,
+    /// The first step that deploys a container image (`azure/webapps-deploy` with `images:`,
+    /// `az webapp config container set`): the site runs a custom container, which Oryx neither builds
+    /// nor starts.
+    container: Option<TextRange>,
 }
 
 impl Found {
+    /// The step that deploys a container image, placed in `file`.
+    pub fn container(&self, file: FileId) -> Option<Span> {
+        self.container.map(|range| Span::new(file, range))
+    }
+
     /// The deployments, placed in `file`.
     pub fn deploys(&self, file: FileId) -> Vec<WorkflowDeploy> {
         let at = |range: TextRange| Span::new(file, range);
@@ -332,6 +341,7 @@ impl<'a> Reader<'_, 'a> {
             .iter()
             .any(|i| input(i).is_some())
         {
+            self.found.container.get_or_insert(range);
             return;
         }
         let package = match input("package") {
@@ -456,6 +466,9 @@ impl<'a> Reader<'_, 'a> {
                             ..venv
                         });
                     }
+                }
+                "az" if args.starts_with(&["az", "webapp", "config", "container", "set"]) => {
+                    self.found.container.get_or_insert(at);
                 }
                 "az" => {
                     self.az_settings(&words, &lines);
