@@ -1025,7 +1025,12 @@ fn the_evaluator_is_bounded_on_chains_growth_and_branches() {
     let branches: String = std::iter::once("import os\n".to_owned())
         .chain((0..3000).map(|i| format!("if os.environ.get('V{i}'):\n    DEBUG = {i}\n")))
         .collect();
-    for settings in [chain, growth, branches] {
+    // Twenty thousand appends to one list (each copied the list: quadratic).
+    let appends = format!(
+        "import os\nALLOWED_HOSTS = []\n{}",
+        "ALLOWED_HOSTS.append(os.environ['WEBSITE_HOSTNAME'])\n".repeat(20_000)
+    );
+    for settings in [chain, growth, branches, appends] {
         let app = django_app(settings.as_bytes());
         let o = run_bounded(app.path(), limit);
         assert_no_panic(&o);

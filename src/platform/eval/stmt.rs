@@ -492,19 +492,28 @@ impl<'a> Evaluator<'a> {
             if let Some(alts) = frame.names.get_mut(name.id.as_str()) {
                 for alt in alts.iter_mut() {
                     alt.span = Some(statement);
-                    alt.value = match (&alt.value, method) {
-                        (Value::List(items), "extend") => match &v {
+                    // Mutated in place (20,000 appends must not copy the list 20,000 times), and capped.
+                    let current = std::mem::replace(&mut alt.value, Value::Unknown);
+                    let grown = match (current, method) {
+                        (Value::List(items), _) if items.len() >= MAX_VALUE_NODES => Value::Unknown,
+                        (Value::List(mut items), "extend") => match &v {
                             Value::List(more) => {
-                                Value::List(items.iter().chain(more).cloned().collect())
+                                items.extend(more.iter().cloned());
+                                Value::List(items)
                             }
-                            other => extend_unknown(items.clone(), other),
+                            other => extend_unknown(items, other),
                         },
-                        (Value::List(items), _) => {
-                            let mut items = items.clone();
+                        (Value::List(mut items), _) => {
                             items.push(v.clone());
                             Value::List(items)
                         }
-                        (current, _) => derived(&[current, &v]),
+                        (current, _) => derived(&[&current, &v]),
+                    };
+                    // A nested list can grow faster than its length shows: count it then.
+                    alt.value = if matches!(v, Value::List(_)) {
+                        capped(grown)
+                    } else {
+                        grown
                     };
                 }
             }
