@@ -601,12 +601,11 @@ pub fn find_app_objects(project: &Project) -> Vec<AppObject> {
         let names = ModuleNames::of(project, file);
         let (import_root, module) = module_location(project, file);
         let roots = [import_root.clone()];
-        let mut seen: Vec<&str> = Vec::new();
+        let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
         for defined in names.names.iter().rev() {
-            if seen.contains(&defined.name.as_str()) {
+            if !seen.insert(defined.name.as_str()) {
                 continue;
             }
-            seen.push(&defined.name);
             let (framework, factory) = match &defined.binding {
                 Binding::App(framework) | Binding::Wrapped(framework) => (*framework, false),
                 Binding::Factory { framework, no_args } if *no_args => (*framework, true),

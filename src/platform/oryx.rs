@@ -701,11 +701,21 @@ fn deployed_venvs(project: &Project) -> Vec<DeployedVenv> {
         .map(|v| {
             let dir = project.root().join(v);
             // `Scripts/` (not `bin/`), or a `home` that is a Windows path.
+            // The file is read through the project (size-capped, never through a link out of the app).
+            let cfg = if v.is_empty() {
+                "pyvenv.cfg".to_owned()
+            } else {
+                format!("{v}/pyvenv.cfg")
+            };
             let windows = dir.join("Scripts").is_dir()
-                || std::fs::read_to_string(dir.join("pyvenv.cfg")).is_ok_and(|cfg| {
-                    cfg.lines()
-                        .any(|l| l.trim_start().starts_with("home") && l.contains('\\'))
-                });
+                || project
+                    .file(&cfg)
+                    .and_then(|f| project.text(f).ok())
+                    .is_some_and(|t| {
+                        t.text
+                            .lines()
+                            .any(|l| l.trim_start().starts_with("home") && l.contains('\\'))
+                    });
             (v.clone(), "pyvenv.cfg".to_owned(), windows)
         })
         .collect();

@@ -70,13 +70,19 @@ struct Real {
 
 fn real_in_module(project: &Project, file: FileId, roots: &[String]) -> Option<Real> {
     let names = ModuleNames::of(project, file);
-    let mut seen: Vec<&str> = Vec::new();
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
     let mut found: Vec<Real> = Vec::new();
     for defined in names.names.iter().rev() {
-        if seen.contains(&defined.name.as_str()) {
+        if !seen.insert(defined.name.as_str()) {
             continue;
         }
-        seen.push(&defined.name);
+        // Only a binding that can be an app object is resolved (each resolution reads the module's names).
+        if matches!(
+            defined.binding,
+            apps::Binding::Function | apps::Binding::Class | apps::Binding::Other
+        ) {
+            continue;
+        }
         let span = Span::new(file, defined.range);
         match apps::resolve_name(project, file, &defined.name, roots) {
             Resolved::App { framework, .. } | Resolved::Wrapped { framework, .. } => {

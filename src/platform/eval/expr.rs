@@ -8,12 +8,39 @@ impl<'a> Evaluator<'a> {
     pub fn expr_in(&mut self, file: FileId, names: &Names, expr: &Expr) -> Value {
         let mut frame = Frame {
             file,
-            names: names.clone(),
+            names: self.names_used(file, names, expr),
             env_writes: Vec::new(),
             opaque: false,
             functions: HashMap::new(),
         };
         self.expr(&mut frame, expr, 0)
+    }
+
+    /// The names `expr` can read (every identifier in its text, and the environment the module wrote),
+    /// copied out of `names`: copying the whole table for each expression is quadratic on a large module.
+    fn names_used(&self, file: FileId, names: &Names, expr: &Expr) -> Names {
+        let text = self.project.text(file).ok();
+        let Some(source) =
+            text.and_then(|t| t.text.get(std::ops::Range::<usize>::from(expr.range())))
+        else {
+            return names.clone();
+        };
+        let mut out: Names = names
+            .range::<str, _>((
+                std::ops::Bound::Included("$env:"),
+                std::ops::Bound::Excluded("$env;"),
+            ))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        for word in source.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
+            if !word.is_empty()
+                && !out.contains_key(word)
+                && let Some(alts) = names.get(word)
+            {
+                out.insert(word.to_owned(), alts.clone());
+            }
+        }
+        out
     }
 
     pub(super) fn expr(&mut self, frame: &mut Frame, expr: &Expr, depth: usize) -> Value {

@@ -14,7 +14,7 @@
 //! taken both ways, its results kept as alternatives.
 
 use std::cell::{Cell, RefCell};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::rc::Rc;
 
 use ruff_python_ast::{self as ast, BoolOp, CmpOp, Expr, Operator, Stmt, UnaryOp};
@@ -175,6 +175,11 @@ pub struct Evaluator<'a> {
     call_depth: Cell<usize>,
     /// How many class bodies enclose the code being evaluated.
     class_depth: Cell<usize>,
+    /// The module functions already followed from a top-level call: each is followed once per module (its
+    /// environment writes are the same on every call), so nested calls cannot multiply the work.
+    followed: HashSet<(FileId, String)>,
+    /// Names copied so far to evaluate branches apart (see `MAX_FORK_WORK`).
+    fork_work: Cell<usize>,
 }
 
 /// Where the code reads an environment variable.
@@ -203,6 +208,12 @@ const MAX_CALL_DEPTH: usize = 3;
 /// How deep nested class bodies are evaluated.
 const MAX_CLASS_DEPTH: usize = 8;
 
+/// How many names, in all, the evaluator copies to run branches apart (each `if` of unknown outcome, loop,
+/// `try`, class body and followed call copies the module's names). Past it, a branch is no longer run:
+/// every name it may bind becomes unknown and the module is marked opaque, so thousands of names under
+/// thousands of `if`s cost linear time, and what is lost is a value, never a false one.
+const MAX_FORK_WORK: usize = 500_000;
+
 /// Functions with more statements than this are not followed.
 const MAX_FOLLOWED_BODY: usize = 200;
 
@@ -222,7 +233,9 @@ impl<'a> Evaluator<'a> {
             reads: RefCell::new(Vec::new()),
             conditional: Cell::new(0),
             call_depth: Cell::new(0),
+            followed: HashSet::new(),
             class_depth: Cell::new(0),
+            fork_work: Cell::new(0),
         }
     }
 

@@ -51,7 +51,16 @@ impl<'a> Evaluator<'a> {
             Stmt::ImportFrom(import) => return self.import_from(frame, import),
             Stmt::If(if_stmt) => return self.if_stmt(frame, if_stmt),
             Stmt::Try(try_stmt) => {
-                let before = frame.names.clone();
+                let Some(before) = self.fork(frame) else {
+                    let mut bodies: Vec<&[Stmt]> = vec![&try_stmt.body, &try_stmt.orelse];
+                    bodies.extend(try_stmt.handlers.iter().map(|h| {
+                        let ast::ExceptHandler::ExceptHandler(h) = h;
+                        h.body.as_slice()
+                    }));
+                    bodies.push(&try_stmt.finalbody);
+                    self.skip(frame, &bodies);
+                    return Flow::Normal;
+                };
                 let required_before = self.required_reads();
                 let reads_before = self.reads.borrow().len();
                 let body_flow = self.block(frame, &try_stmt.body);
@@ -98,7 +107,10 @@ impl<'a> Evaluator<'a> {
             }
             Stmt::With(with) => return self.block(frame, &with.body),
             Stmt::For(for_stmt) => {
-                let before = frame.names.clone();
+                let Some(before) = self.fork(frame) else {
+                    self.skip(frame, &[&for_stmt.body, &for_stmt.orelse]);
+                    return Flow::Normal;
+                };
                 self.conditional.set(self.conditional.get() + 1);
                 self.block(frame, &for_stmt.body);
                 self.block(frame, &for_stmt.orelse);
@@ -106,7 +118,10 @@ impl<'a> Evaluator<'a> {
                 frame.names = merge(before, std::mem::take(&mut frame.names));
             }
             Stmt::While(while_stmt) => {
-                let before = frame.names.clone();
+                let Some(before) = self.fork(frame) else {
+                    self.skip(frame, &[&while_stmt.body, &while_stmt.orelse]);
+                    return Flow::Normal;
+                };
                 self.conditional.set(self.conditional.get() + 1);
                 self.block(frame, &while_stmt.body);
                 self.conditional.set(self.conditional.get() - 1);
@@ -145,7 +160,11 @@ impl<'a> Evaluator<'a> {
             }
             Stmt::Raise(_) => return Flow::Raised,
             Stmt::Match(m) => {
-                let before = frame.names.clone();
+                let Some(before) = self.fork(frame) else {
+                    let bodies: Vec<&[Stmt]> = m.cases.iter().map(|c| c.body.as_slice()).collect();
+                    self.skip(frame, &bodies);
+                    return Flow::Normal;
+                };
                 let mut merged: Option<Names> = None;
                 for case in &m.cases {
                     frame.names = before.clone();
@@ -169,9 +188,13 @@ impl<'a> Evaluator<'a> {
         if self.call_depth.get() >= MAX_CALL_DEPTH {
             return;
         }
+        let Some(names) = self.fork(frame) else {
+            frame.opaque = true;
+            return;
+        };
         let mut local = Frame {
             file: frame.file,
-            names: frame.names.clone(),
+            names,
             env_writes: Vec::new(),
             opaque: false,
             functions: frame.functions.clone(),
@@ -194,9 +217,13 @@ impl<'a> Evaluator<'a> {
         if self.class_depth.get() >= MAX_CLASS_DEPTH {
             return;
         }
+        let Some(names) = self.fork(frame) else {
+            frame.opaque = true;
+            return;
+        };
         let mut local = Frame {
             file: frame.file,
-            names: frame.names.clone(),
+            names,
             env_writes: Vec::new(),
             opaque: false,
             functions: HashMap::new(),
@@ -280,6 +307,34 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// A copy of the module's names to run a branch apart, or `None` once `MAX_FORK_WORK` names have
+    /// been copied.
+    fn fork(&self, frame: &Frame) -> Option<Names> {
+        let work = self.fork_work.get().saturating_add(frame.names.len());
+        if work > MAX_FORK_WORK {
+            return None;
+        }
+        self.fork_work.set(work);
+        Some(frame.names.clone())
+    }
+
+    /// Code past the fork budget, not run: every name it may bind keeps its values and gains `Unknown`,
+    /// and the module is opaque (a name bound some way not collected here may still be set).
+    fn skip(&self, frame: &mut Frame, bodies: &[&[Stmt]]) {
+        frame.opaque = true;
+        for name in bound_names(bodies) {
+            let before = frame
+                .names
+                .remove(&name)
+                .unwrap_or_else(|| vec![Assigned::unset()]);
+            let unknown = Assigned {
+                value: Value::Unknown,
+                span: None,
+            };
+            frame.names.insert(name, union(before, vec![unknown]));
+        }
+    }
+
     pub(super) fn if_stmt(&mut self, frame: &mut Frame, if_stmt: &ast::StmtIf) -> Flow {
         let mut clauses: Vec<(Option<&Expr>, &[Stmt])> = vec![(Some(&if_stmt.test), &if_stmt.body)];
         clauses.extend(
@@ -308,7 +363,11 @@ impl<'a> Evaluator<'a> {
             Some(true) => self.block(frame, body),
             Some(false) => self.clauses(frame, rest),
             None => {
-                let before = frame.names.clone();
+                let Some(before) = self.fork(frame) else {
+                    let bodies: Vec<&[Stmt]> = clauses.iter().map(|(_, body)| *body).collect();
+                    self.skip(frame, &bodies);
+                    return Flow::Normal;
+                };
                 self.conditional.set(self.conditional.get() + 1);
                 let taken = self.block(frame, body);
                 let after_taken = std::mem::replace(&mut frame.names, before);
@@ -468,9 +527,15 @@ impl<'a> Evaluator<'a> {
             frame.opaque = true;
         }
         if let Expr::Name(name) = call.func.as_ref()
-            && let Some(body) = frame.functions.get(name.id.as_str()).cloned()
+            && frame.functions.contains_key(name.id.as_str())
         {
-            self.call_local_function(frame, &body);
+            if self
+                .followed
+                .insert((frame.file, name.id.as_str().to_owned()))
+                && let Some(body) = frame.functions.get(name.id.as_str()).cloned()
+            {
+                self.call_local_function(frame, &body);
+            }
             return;
         }
         let Expr::Attribute(attr) = call.func.as_ref() else {
@@ -521,4 +586,85 @@ impl<'a> Evaluator<'a> {
         }
         let _ = self.expr(frame, &Expr::Call(call.clone()), 0);
     }
+}
+
+/// The names statements may bind at the level they run (not inside the functions or classes they define),
+/// walked without recursion.
+fn bound_names(bodies: &[&[Stmt]]) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let mut stack: Vec<&[Stmt]> = bodies.to_vec();
+    let mut targets: Vec<&Expr> = Vec::new();
+    while let Some(body) = stack.pop() {
+        for stmt in body {
+            match stmt {
+                Stmt::Assign(s) => targets.extend(s.targets.iter()),
+                Stmt::AnnAssign(s) => targets.push(&s.target),
+                Stmt::AugAssign(s) => targets.push(&s.target),
+                Stmt::For(s) => {
+                    targets.push(&s.target);
+                    stack.push(&s.body);
+                    stack.push(&s.orelse);
+                }
+                Stmt::While(s) => {
+                    stack.push(&s.body);
+                    stack.push(&s.orelse);
+                }
+                Stmt::If(s) => {
+                    stack.push(&s.body);
+                    stack.extend(s.elif_else_clauses.iter().map(|c| c.body.as_slice()));
+                }
+                Stmt::With(s) => {
+                    targets.extend(s.items.iter().filter_map(|i| i.optional_vars.as_deref()));
+                    stack.push(&s.body);
+                }
+                Stmt::Try(s) => {
+                    stack.push(&s.body);
+                    stack.push(&s.orelse);
+                    stack.push(&s.finalbody);
+                    for h in &s.handlers {
+                        let ast::ExceptHandler::ExceptHandler(h) = h;
+                        if let Some(name) = &h.name {
+                            out.insert(name.as_str().to_owned());
+                        }
+                        stack.push(&h.body);
+                    }
+                }
+                Stmt::Match(s) => stack.extend(s.cases.iter().map(|c| c.body.as_slice())),
+                Stmt::FunctionDef(s) => {
+                    out.insert(s.name.as_str().to_owned());
+                }
+                Stmt::ClassDef(s) => {
+                    out.insert(s.name.as_str().to_owned());
+                }
+                Stmt::Import(s) => {
+                    for alias in &s.names {
+                        let bound = match &alias.asname {
+                            Some(as_name) => as_name.as_str(),
+                            None => alias.name.as_str().split('.').next().unwrap_or_default(),
+                        };
+                        out.insert(bound.to_owned());
+                    }
+                }
+                Stmt::ImportFrom(s) => {
+                    for alias in &s.names {
+                        let bound = alias.asname.as_ref().unwrap_or(&alias.name);
+                        out.insert(bound.as_str().to_owned());
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    while let Some(target) = targets.pop() {
+        match target {
+            Expr::Name(n) => {
+                out.insert(n.id.as_str().to_owned());
+            }
+            Expr::Tuple(t) => targets.extend(t.elts.iter()),
+            Expr::List(l) => targets.extend(l.elts.iter()),
+            Expr::Starred(s) => targets.push(&s.value),
+            _ => {}
+        }
+    }
+    out
 }

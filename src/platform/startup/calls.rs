@@ -127,6 +127,7 @@ pub fn server_calls(
         names,
         out: Vec::new(),
         active: Vec::new(),
+        followed: std::collections::HashSet::new(),
     };
     finder.collect_bindings(body);
     finder.block(body, None, 0);
@@ -145,6 +146,9 @@ struct CallFinder<'p, 'e> {
     out: Vec<ServerCall>,
     /// Functions being walked (recursion guard).
     active: Vec<String>,
+    /// Functions already followed: each body is walked once (what it starts is the same on every call),
+    /// so nested calls cannot multiply the work.
+    followed: std::collections::HashSet<String>,
 }
 
 impl<'p> CallFinder<'p, '_> {
@@ -304,6 +308,7 @@ impl<'p> CallFinder<'p, '_> {
         if let Expr::Name(n) = call.func.as_ref()
             && let Some(def) = self.functions.get(n.id.as_str()).copied()
             && !self.active.iter().any(|a| a == n.id.as_str())
+            && self.followed.insert(n.id.to_string())
         {
             let via = via
                 .cloned()
