@@ -12,6 +12,7 @@ impl<'a> Evaluator<'a> {
             env_writes: Vec::new(),
             opaque: false,
             functions: HashMap::new(),
+            cut: false,
         };
         self.expr(&mut frame, expr, 0)
     }

@@ -126,6 +126,9 @@ pub struct ModuleResult {
     /// The module binds names the evaluator cannot see (`from <library> import *`, django-split-settings'
     /// `include()`, `globals().update(...)`, `exec`): a name it does not show may still be set.
     pub opaque: bool,
+    /// The evaluation was cut by one of its caps (imports nested past `MAX_IMPORT_DEPTH`, the copy
+    /// budget): every name may have values not shown, and each carries `Unknown` among its alternatives.
+    pub partial: bool,
 }
 
 /// What is known of the environment on App Service.
@@ -200,7 +203,13 @@ struct Frame {
     opaque: bool,
     /// Bodies of the functions the module defines, for calls made at its top level.
     functions: HashMap<String, Rc<Vec<Stmt>>>,
+    /// A cap cut the evaluation (see `ModuleResult::partial`).
+    cut: bool,
 }
+
+/// How deep imports of repository modules are followed (settings chains are a few modules deep; 10,000
+/// chained `from .next import *` must not be).
+const MAX_IMPORT_DEPTH: usize = 32;
 
 /// How deep calls to a module's own functions are followed (`main()` calling `setup()`).
 const MAX_CALL_DEPTH: usize = 3;
@@ -270,6 +279,18 @@ impl<'a> Evaluator<'a> {
         if let Some(done) = self.cache.get(&file) {
             return done.clone();
         }
+        if self.in_progress.len() >= MAX_IMPORT_DEPTH {
+            self.project.notice(format!(
+                "not evaluated: `{}`, imported more than {MAX_IMPORT_DEPTH} modules deep; the names it \
+                 would set are taken as unknown",
+                self.project.rel_path(file)
+            ));
+            return Rc::new(ModuleResult {
+                opaque: true,
+                partial: true,
+                ..ModuleResult::default()
+            });
+        }
         if !self.in_progress.insert(file) {
             return Rc::new(ModuleResult::default());
         }
@@ -282,16 +303,30 @@ impl<'a> Evaluator<'a> {
             env_writes: Vec::new(),
             opaque: false,
             functions: HashMap::new(),
+            cut: false,
         };
         if let Flow::Raised = self.block(&mut frame, parsed.body()) {
             // The module stops part-way (an ImportError, a raise): what it would set later is unknown.
             frame.opaque = true;
         }
         self.in_progress.remove(&file);
+        if frame.cut {
+            // Any name may have been set by what was not evaluated: each gains `Unknown` (once, here).
+            for alts in frame.names.values_mut() {
+                if !alts.iter().any(|a| matches!(a.value, Value::Unknown)) {
+                    alts.push(Assigned {
+                        value: Value::Unknown,
+                        span: None,
+                    });
+                }
+            }
+            frame.opaque = true;
+        }
         let result = Rc::new(ModuleResult {
             names: frame.names,
             env_writes: frame.env_writes,
             opaque: frame.opaque,
+            partial: frame.cut,
         });
         self.cache.insert(file, result.clone());
         result

@@ -198,6 +198,7 @@ impl<'a> Evaluator<'a> {
             env_writes: Vec::new(),
             opaque: false,
             functions: frame.functions.clone(),
+            cut: false,
         };
         self.call_depth.set(self.call_depth.get() + 1);
         self.block(&mut local, body);
@@ -208,6 +209,7 @@ impl<'a> Evaluator<'a> {
             }
         }
         frame.env_writes.extend(local.env_writes);
+        frame.cut |= local.cut;
     }
 
     /// A class body, which Python runs when the `class` statement runs (`class Config:` reading
@@ -227,6 +229,7 @@ impl<'a> Evaluator<'a> {
             env_writes: Vec::new(),
             opaque: false,
             functions: HashMap::new(),
+            cut: false,
         };
         self.class_depth.set(self.class_depth.get() + 1);
         self.block(&mut local, body);
@@ -318,9 +321,26 @@ impl<'a> Evaluator<'a> {
         Some(frame.names.clone())
     }
 
+    /// A star import past the copy budget: said, and every name of the module gains `Unknown` among its
+    /// values when it ends (what the import would bind is not known).
+    fn cut(&self, frame: &mut Frame) {
+        self.say_partial(frame);
+        frame.cut = true;
+        frame.opaque = true;
+    }
+
+    fn say_partial(&self, frame: &Frame) {
+        self.project.notice(format!(
+            "partly evaluated: `{}` has more names under more branches and imports than the evaluator \
+             follows; the values it sets past that point are taken as unknown",
+            self.project.rel_path(frame.file)
+        ));
+    }
+
     /// Code past the fork budget, not run: every name it may bind keeps its values and gains `Unknown`,
     /// and the module is opaque (a name bound some way not collected here may still be set).
     fn skip(&self, frame: &mut Frame, bodies: &[&[Stmt]]) {
+        self.say_partial(frame);
         frame.opaque = true;
         for name in bound_names(bodies) {
             let before = frame
@@ -426,9 +446,18 @@ impl<'a> Evaluator<'a> {
             return Flow::Normal;
         };
         let result = self.module(target);
+        frame.cut |= result.partial;
         for alias in &import.names {
             if alias.name.as_str() == "*" {
                 frame.opaque |= result.opaque;
+                // Copied names count against the same budget as branches (a star import per module of a
+                // long chain copies the chain's names again at every step).
+                let work = self.fork_work.get().saturating_add(result.names.len());
+                if work > MAX_FORK_WORK {
+                    self.cut(frame);
+                    continue;
+                }
+                self.fork_work.set(work);
                 for (name, alts) in &result.names {
                     if !name.starts_with('_') {
                         frame.names.insert(name.clone(), alts.clone());
