@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Times `appservice-preflight check` (release build) on the shipped projects and on a generated large app.
-# Usage: bash benches/run.sh [RUNS]   (uses hyperfine when installed, else a timing loop)
+# Times `appservice-preflight check` (release build) on the shipped projects and on generated large and wide
+# trees, side by side with `ruff check --no-cache` when ruff is installed.
+# Usage: bash benches/run.sh [RUNS]   (uses hyperfine when installed, else a timing loop; BENCH_WIDE=0 skips
+# generating the 200,000-file tree)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-50}"
@@ -18,10 +20,35 @@ for a in $(seq 1 40); do
   done
 done
 
-targets=(fixtures/projects/django-azure-clean fixtures/projects/django-broken fixtures/projects/flask-app "$big")
+# A wide repository: 200,000 Python files present, the app in `src/` (the app search reads them all).
+wide="$(mktemp -d)"
+trap 'rm -rf "$big" "$wide"' EXIT
+mkdir -p "$wide/src/app"
+echo flask > "$wide/requirements.txt"
+printf 'from flask import Flask\napp = Flask(__name__)\n' > "$wide/src/app/main.py"
+if [ "${BENCH_WIDE:-1}" = 1 ]; then
+  python3 - "$wide" <<'PY'
+import os, sys
+for d in range(400):
+    p = os.path.join(sys.argv[1], "pkgs", f"p{d}")
+    os.makedirs(p, exist_ok=True)
+    for f in range(500):
+        with open(os.path.join(p, f"m{f}.py"), "w") as out:
+            out.write(f"import os\nX = {f}\ndef f():\n    return os.environ.get('A')\n")
+PY
+fi
+
+targets=(fixtures/projects/django-azure-clean fixtures/projects/django-broken fixtures/projects/flask-app "$big" "$wide")
+# ruff is what users already run in pre-commit: timed side by side on the same trees when installed
+# (`pip install ruff`); `--no-cache` so that both tools read every file.
+# The real binary, not a wrapper (a pyenv shim adds ~40 ms to every run).
+ruff_bin="$(python3 -c 'from ruff.__main__ import find_ruff_bin; print(find_ruff_bin())' 2>/dev/null ||
+  command -v ruff || true)"
 if command -v hyperfine >/dev/null; then
   for t in "${targets[@]}"; do
-    hyperfine --warmup 3 --runs "$runs" -N --ignore-failure "$bin check $t --format concise"
+    cmds=("$bin check $t --format concise")
+    [ -n "$ruff_bin" ] && cmds+=("$ruff_bin check --no-cache --quiet --exit-zero $t")
+    hyperfine --warmup 2 --runs "$runs" -N --ignore-failure "${cmds[@]}"
   done
 else
   for t in "${targets[@]}"; do

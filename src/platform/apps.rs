@@ -7,7 +7,9 @@
 //! `module:attr` lookup sees, and [`resolve_name`], which follows `from x import app` through the
 //! repository to the object it names.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use aho_corasick::AhoCorasick;
 
 use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_text_size::{Ranged, TextRange};
@@ -572,26 +574,35 @@ pub fn find_app_objects(project: &Project) -> Vec<AppObject> {
         .files()
         .filter(|&f| searched(project.rel_path(f)))
         .collect();
-    let contains = |file: FileId, words: &[String]| {
-        project
-            .text(file)
-            .is_ok_and(|t| words.iter().any(|w| t.text.contains(w.as_str())))
+    // Raw bytes are searched, and only files that match are decoded and kept: a repository of 200,000
+    // Python files must not be held in memory to find one app.
+    let contains = |file: FileId, words: &AhoCorasick| match project.bytes(file) {
+        Ok(bytes) if !bytes.starts_with(&[0xFF, 0xFE]) && !bytes.starts_with(&[0xFE, 0xFF]) => {
+            words.is_match(&bytes)
+        }
+        // UTF-16, or unreadable (the read error is kept with the file and said where it matters).
+        _ => project.text(file).is_ok_and(|t| words.is_match(&t.text)),
     };
-    let markers: Vec<String> = MARKERS.iter().map(|m| (*m).to_owned()).collect();
+    let Ok(markers) = AhoCorasick::new(MARKERS) else {
+        return Vec::new();
+    };
     let mut files: Vec<FileId> = searched_files
         .iter()
         .copied()
         .filter(|&f| contains(f, &markers))
         .collect();
-    let factories: Vec<String> = files
+    let factories: BTreeSet<String> = files
         .iter()
         .flat_map(|&f| ModuleNames::of(project, f).names)
         .filter(|d| matches!(d.binding, Binding::Factory { .. }))
         .map(|d| format!("{}(", d.name))
         .collect();
-    if !factories.is_empty() {
+    if let Ok(factories) = AhoCorasick::new(&factories)
+        && factories.patterns_len() > 0
+    {
+        let matched: HashSet<FileId> = files.iter().copied().collect();
         for &f in &searched_files {
-            if !files.contains(&f) && contains(f, &factories) {
+            if !matched.contains(&f) && contains(f, &factories) {
                 files.push(f);
             }
         }
@@ -601,7 +612,7 @@ pub fn find_app_objects(project: &Project) -> Vec<AppObject> {
         let names = ModuleNames::of(project, file);
         let (import_root, module) = module_location(project, file);
         let roots = [import_root.clone()];
-        let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        let mut seen: HashSet<&str> = HashSet::new();
         for defined in names.names.iter().rev() {
             if !seen.insert(defined.name.as_str()) {
                 continue;

@@ -95,10 +95,22 @@ struct Entry {
     /// Path relative to the app root, with forward slashes.
     rel: String,
     path: PathBuf,
-    size: u64,
+    /// What is computed from the file once it is read; boxed so that the many files never read cost one
+    /// pointer (200,000 entries).
+    loaded: OnceCell<Box<Loaded>>,
+}
+
+#[derive(Default)]
+struct Loaded {
     text: OnceCell<Result<Text, ReadError>>,
     python: OnceCell<ParsedPython>,
     secrets: OnceCell<Vec<TextRange>>,
+}
+
+impl Entry {
+    fn loaded(&self) -> &Loaded {
+        self.loaded.get_or_init(Box::default)
+    }
 }
 
 /// The app as it sits on disk (the folder that is deployed).
@@ -212,39 +224,29 @@ impl Project {
             if !is_file {
                 continue;
             }
-            let size = std::fs::metadata(entry.path())
-                .map(|m| m.len())
-                .unwrap_or(0);
-            project.push(
-                rel_path(root, entry.path()),
-                entry.path().to_path_buf(),
-                size,
-            );
+            // No `stat` here: the directory entry's type is enough until a file is read, and a read is
+            // capped by the bytes it gets (a walk of 200,000 files reads a handful).
+            project.push(rel_path(root, entry.path()), entry.path().to_path_buf());
         }
         project.venvs = venvs.iter().map(|p| rel_path(root, p)).collect();
         // A virtual environment's folder is not walked, but its `pyvenv.cfg` is listed, so a finding about
         // the environment has a file to point at.
         for venv in &venvs {
             let cfg = venv.join("pyvenv.cfg");
-            if let Ok(meta) = std::fs::symlink_metadata(&cfg)
-                && meta.is_file()
-            {
-                project.push(rel_path(root, &cfg), cfg, meta.len());
+            if std::fs::symlink_metadata(&cfg).is_ok_and(|meta| meta.is_file()) {
+                project.push(rel_path(root, &cfg), cfg);
             }
         }
         Ok(project)
     }
 
-    fn push(&mut self, rel: String, path: PathBuf, size: u64) {
+    fn push(&mut self, rel: String, path: PathBuf) {
         let id = FileId(u32::try_from(self.entries.len()).expect("fewer than 2^32 files"));
         self.by_rel.insert(rel.clone(), id);
         self.entries.push(Entry {
             rel,
             path,
-            size,
-            text: OnceCell::new(),
-            python: OnceCell::new(),
-            secrets: OnceCell::new(),
+            loaded: OnceCell::new(),
         });
     }
 
@@ -281,17 +283,14 @@ impl Project {
 
     /// The raw bytes of a file (not cached: used for byte-level checks only).
     pub fn bytes(&self, file: FileId) -> Result<Vec<u8>, ReadError> {
-        let entry = &self.entries[file.0 as usize];
-        if entry.size > MAX_FILE_BYTES {
-            return Err(ReadError::TooLarge(entry.size));
-        }
-        read_capped(&entry.path)
+        read_capped(&self.entries[file.0 as usize].path)
     }
 
     /// The decoded text of a file.
     pub fn text(&self, file: FileId) -> Result<&Text, &ReadError> {
         let entry = &self.entries[file.0 as usize];
         entry
+            .loaded()
             .text
             .get_or_init(|| {
                 let is_python = entry.rel.ends_with(".py");
@@ -330,7 +329,7 @@ impl Project {
     /// The parsed Python of a file (parsed once, with error recovery).
     pub fn python(&self, file: FileId) -> &ParsedPython {
         let entry = &self.entries[file.0 as usize];
-        entry.python.get_or_init(|| match self.text(file) {
+        entry.loaded().python.get_or_init(|| match self.text(file) {
             Ok(text) => ParsedPython::parse(&text.text, self.python_version()),
             Err(err) => ParsedPython::unreadable(err.clone()),
         })
@@ -339,6 +338,7 @@ impl Project {
     /// Ranges of values in a file that look secret (see [`secrets`]); empty for an unreadable file.
     pub fn secret_ranges(&self, file: FileId) -> Vec<TextRange> {
         self.entries[file.0 as usize]
+            .loaded()
             .secrets
             .get_or_init(|| {
                 self.text(file)
@@ -367,8 +367,12 @@ impl Project {
 fn read_capped(path: &Path) -> Result<Vec<u8>, ReadError> {
     use std::io::Read;
     let io = |e: std::io::Error| ReadError::Io(e.to_string());
-    if !std::fs::metadata(path).map_err(io)?.is_file() {
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if !meta.is_file() {
         return Err(ReadError::Io("it is not a regular file".to_owned()));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(ReadError::TooLarge(meta.len()));
     }
     let file = std::fs::File::open(path).map_err(io)?;
     let mut bytes = Vec::new();
