@@ -416,28 +416,115 @@ fn invalid_utf8_huge_files_and_symlink_loops_are_survived() {
     );
 }
 
+type Listing = Vec<(PathBuf, Vec<u8>, u32, std::time::SystemTime)>;
+
+/// Every path under `root` with its bytes, mode and modification time.
+fn listing(root: &Path) -> Listing {
+    use std::os::unix::fs::PermissionsExt;
+    let mut out: Listing = walkdir::WalkDir::new(root)
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|e| {
+            let m = e.metadata().unwrap();
+            let bytes = if m.is_file() {
+                std::fs::read(e.path()).unwrap()
+            } else {
+                Vec::new()
+            };
+            (
+                e.path().to_path_buf(),
+                bytes,
+                m.permissions().mode(),
+                m.modified().unwrap(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Every way the tool is run on a project: each format of `check`, and `plan` in text and JSON.
+fn every_run(app: &Path) {
+    for format in ["text", "concise", "json", "sarif", "github"] {
+        let o = run(&["check", path_str(app), "--format", format]);
+        assert_no_panic(&o);
+    }
+    for format in ["text", "json"] {
+        let o = run(&["plan", path_str(app), "--format", format]);
+        assert_no_panic(&o);
+    }
+}
+
 #[test]
 fn the_tool_never_writes_into_the_project() {
-    fn listing(root: &Path) -> Vec<(PathBuf, u64, std::time::SystemTime)> {
-        let mut out: Vec<_> = walkdir::WalkDir::new(root)
-            .into_iter()
-            .filter_map(Result::ok)
-            .map(|e| {
-                let m = e.metadata().unwrap();
-                (e.path().to_path_buf(), m.len(), m.modified().unwrap())
-            })
-            .collect();
-        out.sort();
-        out
-    }
     let dir = tempfile::tempdir().unwrap();
     let copy = dir.path().join("app");
     copy_dir(&project("django-broken"), &copy);
     let before = listing(&copy);
-    for format in ["text", "json", "sarif"] {
-        run(&["check", path_str(&copy), "--format", format]);
-    }
+    every_run(&copy);
     assert_eq!(before, listing(&copy));
+}
+
+#[test]
+fn the_tool_never_executes_the_project() {
+    // Each module the platform would import at start-up creates a file when it runs: the settings, the
+    // WSGI module, gunicorn's configuration, manage.py and the app. None may exist after every run.
+    let dir = tempfile::tempdir().unwrap();
+    let app = dir.path().join("app");
+    let witness = dir.path().join("executed");
+    let touch = |name: &str| {
+        format!(
+            "import pathlib\npathlib.Path({:?}).joinpath({name:?}).write_text('ran')\n",
+            witness.display().to_string()
+        )
+    };
+    let files = [
+        ("requirements.txt", "Django==5.1.4\ngunicorn\n".to_owned()),
+        ("mysite/__init__.py", String::new()),
+        (
+            "mysite/settings.py",
+            format!(
+                "{}DEBUG = False\nALLOWED_HOSTS = ['x']\n",
+                touch("settings")
+            ),
+        ),
+        (
+            "mysite/wsgi.py",
+            format!(
+                "{}import os\nfrom django.core.wsgi import get_wsgi_application\n\
+                 os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings')\n\
+                 application = get_wsgi_application()\n",
+                touch("wsgi")
+            ),
+        ),
+        (
+            "gunicorn.conf.py",
+            format!("{}workers = 2\n", touch("gunicorn")),
+        ),
+        ("manage.py", touch("manage")),
+        (
+            "app.py",
+            format!(
+                "{}from flask import Flask\napp = Flask(__name__)\n",
+                touch("app")
+            ),
+        ),
+        (
+            "startup.sh",
+            "touch ../executed/startup\ngunicorn mysite.wsgi\n".to_owned(),
+        ),
+    ];
+    std::fs::create_dir_all(&witness).unwrap();
+    for (rel, text) in &files {
+        let path = app.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let before = listing(&app);
+    every_run(&app);
+    assert_eq!(before, listing(&app));
+    let ran: Vec<_> = std::fs::read_dir(&witness).unwrap().collect();
+    assert!(ran.is_empty(), "{ran:?}");
 }
 
 fn copy_dir(from: &Path, to: &Path) {
