@@ -263,7 +263,7 @@ impl Plan {
         let mut text = serde_json::to_string_pretty(self).unwrap_or_default();
         text.push('\n');
         // No secret reaches an output, whatever string holds it (a startup command, a build command).
-        crate::project::secrets::mask_shapes(&text)
+        crate::project::secrets::mask_everywhere(&text)
     }
 
     pub fn to_text(&self) -> String {
@@ -339,7 +339,7 @@ impl Plan {
                 let _ = writeln!(out, "  {}={} ({})", s.name, s.value, s.source);
             }
         }
-        crate::project::secrets::mask_shapes(&out)
+        crate::project::secrets::mask_everywhere(&out)
     }
 }
 

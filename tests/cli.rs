@@ -1217,3 +1217,101 @@ fn secrets_in_a_startup_command_are_masked_by_shape_everywhere() {
         }
     }
 }
+
+#[test]
+fn a_secret_in_every_place_it_can_live_is_never_printed() {
+    // One distinctive secret (with a one-character suffix per place) in the settings, a URL, `.env`,
+    // requirements, build commands, a startup script, a workflow's publish profile and startup command,
+    // Bicep app settings and command line, a publish profile and app settings given on the command line.
+    let secret = "Zq7xSecretVal9Kp";
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let files = [
+        (
+            "requirements.txt",
+            format!(
+                "Django==5.1.4\n--extra-index-url https://user:{secret}0@pkgs.example.com/simple\n"
+            ),
+        ),
+        ("mysite/__init__.py", String::new()),
+        (
+            "mysite/settings.py",
+            format!(
+                "import os\nSECRET_KEY = '{secret}1'\nDEBUG = True\n\
+                 DATABASES = {{'default': {{'ENGINE': 'django.db.backends.postgresql', \
+                 'PASSWORD': '{secret}2'}}}}\n\
+                 DATABASE_URL = 'postgres://admin:{secret}3@db.example.com/app'\n\
+                 EMAIL_HOST_PASSWORD = os.environ.get('EMAIL_PW', '{secret}4')\nALLOWED_HOSTS = []\n"
+            ),
+        ),
+        (
+            "mysite/wsgi.py",
+            "import os\nfrom django.core.wsgi import get_wsgi_application\n\
+             os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings')\n\
+             application = get_wsgi_application()\n"
+                .to_owned(),
+        ),
+        (".env", format!("DB_PASSWORD={secret}5\n")),
+        (
+            "build.env",
+            format!(
+                "PRE_BUILD_COMMAND=\"curl -u admin:{secret}6 https://example.com/x\"\n\
+                 POST_BUILD_COMMAND=\"python manage.py migrate --password={secret}7\"\n"
+            ),
+        ),
+        (
+            "startup.sh",
+            format!("export DB_PASSWORD={secret}8\ngunicorn --bind 127.0.0.1:8000 mysite.wsgi\n"),
+        ),
+        (
+            ".github/workflows/deploy.yml",
+            format!(
+                "on: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n\
+                 \x20     - uses: azure/webapps-deploy@v3\n        with:\n          app-name: x\n\
+                 \x20         publish-profile: \"<publishData><publishProfile userPWD=\\\"{secret}9\\\"/></publishData>\"\n\
+                 \x20         startup-command: \"gunicorn --bind=0.0.0.0 mysite.wsgi --access-token {secret}A\"\n"
+            ),
+        ),
+        (
+            "infra/main.bicep",
+            format!(
+                "resource site 'Microsoft.Web/sites@2022-03-01' = {{\n  name: 'x'\n  properties: {{\n\
+                 \x20   siteConfig: {{\n      linuxFxVersion: 'PYTHON|3.12'\n\
+                 \x20     appCommandLine: 'gunicorn mysite.wsgi --env DATABASE_URL=postgres://u:{secret}B@h/db'\n\
+                 \x20     appSettings: [\n        {{ name: 'DB_PASSWORD', value: '{secret}C' }}\n\
+                 \x20       {{ name: 'STORAGE', value: 'DefaultEndpointsProtocol=https;AccountName=x;AccountKey={secret}D;EndpointSuffix=core.windows.net' }}\n\
+                 \x20     ]\n    }}\n  }}\n}}\n"
+            ),
+        ),
+        (
+            "site.PublishSettings",
+            format!(
+                "<publishData><publishProfile profileName=\"x\" userName=\"$x\" userPWD=\"{secret}E\" /></publishData>\n"
+            ),
+        ),
+    ];
+    for (rel, text) in &files {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let token = format!("API_TOKEN={secret}F");
+    let conn = format!("CONN=Server=tcp:x;Password={secret}G");
+    let mut runs: Vec<Vec<&str>> = ["text", "concise", "json", "sarif", "github"]
+        .iter()
+        .map(|f| vec!["check", "--format", f])
+        .collect();
+    runs.push(vec!["plan"]);
+    runs.push(vec!["plan", "--format", "json"]);
+    for mut args in runs {
+        args.insert(1, path_str(root));
+        args.extend(["--app-setting", &token, "--app-setting", &conn]);
+        let o = run(&args);
+        assert_no_panic(&o);
+        let all = format!("{}{}", stdout(&o), stderr(&o));
+        for piece in secret.as_bytes().windows(8) {
+            let piece = std::str::from_utf8(piece).unwrap();
+            assert!(!all.contains(piece), "{args:?} printed `{piece}`:\n{all}");
+        }
+    }
+}
