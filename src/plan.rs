@@ -35,6 +35,10 @@ pub struct Plan {
     pub django_settings: Option<DjangoPlan>,
     /// Every app setting known to the tool, with its source (values that look secret are masked).
     pub app_settings: Vec<AppSettingPlan>,
+    /// Inputs the tool could not read or judge (the same warnings `check` prints): the plan does not
+    /// cover what they hold.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_read: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -339,6 +343,26 @@ impl Plan {
                 let _ = writeln!(out, "  {}={} ({})", s.name, s.value, s.source);
             }
         }
+        if !self.not_read.is_empty() {
+            let _ = writeln!(
+                out,
+                "\nNot read or judged (the plan does not cover what these hold)"
+            );
+            for notice in &self.not_read {
+                // A path may hold a newline: escaped, so it cannot forge a line.
+                let shown: String = notice
+                    .chars()
+                    .map(|c| {
+                        if c.is_control() {
+                            c.escape_unicode().to_string()
+                        } else {
+                            c.to_string()
+                        }
+                    })
+                    .collect();
+                let _ = writeln!(out, "  {shown}");
+            }
+        }
         crate::project::secrets::mask_everywhere(&out)
     }
 }
@@ -352,7 +376,7 @@ pub fn plan(root: &std::path::Path, inputs: &Inputs) -> Result<Plan, ProjectErro
     if let Some(file) = startup.startup_file.as_deref().filter(|_| startup.assumed) {
         startup.assumption = Some(crate::rules::fixes::startup_file_assumption(file));
     }
-    Ok(Plan {
+    let mut plan = Plan {
         custom_container: platform
             .sources
             .container
@@ -374,7 +398,11 @@ pub fn plan(root: &std::path::Path, inputs: &Inputs) -> Result<Plan, ProjectErro
                 source: describe(&platform, &s.source),
             })
             .collect(),
-    })
+        not_read: Vec::new(),
+    };
+    // Last: building the plan is what reads the files.
+    plan.not_read = project.notices();
+    Ok(plan)
 }
 
 /// The start-up half of `plan`, with how `appsvc.yaml`'s `run` is misread, if it is.

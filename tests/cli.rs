@@ -1315,3 +1315,120 @@ fn a_secret_in_every_place_it_can_live_is_never_printed() {
         }
     }
 }
+
+#[test]
+fn hostile_trees_get_a_defined_answer() {
+    use std::os::unix::fs::symlink;
+    let limit = std::time::Duration::from_secs(20);
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend("DEBUG = True\n".encode_utf16().flat_map(u16::to_le_bytes));
+    let utf16_bare: Vec<u8> = "DEBUG = True\n"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    let binary: Vec<u8> = (0..4096u32).map(|i| (i * 7919 % 251) as u8).collect();
+    // (name, settings.py bytes, extra files; a path ending in `/` is a folder, `->` makes a symlink)
+    type Case = (&'static str, Vec<u8>, Vec<(&'static str, Vec<u8>)>);
+    let cases: Vec<Case> = vec![
+        ("binary settings", binary.clone(), vec![]),
+        ("over the size cap", vec![b'#'; 3 << 20], vec![]),
+        ("utf-16 with bom", utf16, vec![]),
+        ("utf-16 without bom", utf16_bare, vec![]),
+        ("nul bytes", b"DEBUG = True\0\nX = 1\n".to_vec(), vec![]),
+        (
+            "invalid utf-8 everywhere",
+            b"DEBUG = '\xff\xfe'\n".to_vec(),
+            vec![
+                ("requirements.txt", b"Django==5.1.4\n\xff\xfe\n".to_vec()),
+                ("build.env", b"PRE_BUILD_COMMAND=\xff\n".to_vec()),
+                ("startup.sh", b"gunicorn \xff mysite.wsgi\n".to_vec()),
+                ("appsvc.yaml", b"run: \xff\n".to_vec()),
+                (".deployment", b"[config]\n\xff=1\n".to_vec()),
+                (".github/workflows/d.yml", b"on: \xff\n".to_vec()),
+                ("runtime.txt", b"python-\xff\n".to_vec()),
+            ],
+        ),
+        (
+            "empty files",
+            Vec::new(),
+            vec![
+                ("startup.sh", Vec::new()),
+                ("build.env", Vec::new()),
+                ("appsvc.yaml", Vec::new()),
+                (".deployment", Vec::new()),
+                ("runtime.txt", Vec::new()),
+                ("gunicorn.conf.py", Vec::new()),
+            ],
+        ),
+        (
+            "self-importing settings",
+            b"from .settings import *\nfrom mysite.settings import *\nDEBUG = False\n".to_vec(),
+            vec![],
+        ),
+        (
+            "links: loops, out of the root, to folders",
+            b"DEBUG = False\n".to_vec(),
+            vec![
+                ("loop-a", b"->loop-b".to_vec()),
+                ("loop-b", b"->loop-a".to_vec()),
+                ("self", b"->self".to_vec()),
+                ("up", b"->..".to_vec()),
+                ("gunicorn.conf.py", b"->/etc/passwd".to_vec()),
+            ],
+        ),
+        (
+            "a file where a folder is expected and a folder where a file is",
+            b"DEBUG = False\n".to_vec(),
+            vec![
+                (".github", b"not a folder".to_vec()),
+                ("app.py/", Vec::new()),
+            ],
+        ),
+        (
+            "odd path names",
+            b"DEBUG = False\n".to_vec(),
+            vec![
+                ("with space/settings.py", b"DEBUG = True\n".to_vec()),
+                ("new\nline/settings.py", b"DEBUG = True\n".to_vec()),
+                ("ünïcødé/settings.py", b"DEBUG = True\n".to_vec()),
+            ],
+        ),
+    ];
+    for (name, settings, extra) in cases {
+        let app = django_app(&settings);
+        for (rel, bytes) in extra {
+            let path = app.path().join(rel.trim_end_matches('/'));
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            if rel.ends_with('/') {
+                std::fs::create_dir_all(&path).unwrap();
+            } else if let Some(target) = bytes.strip_prefix(b"->") {
+                symlink(std::str::from_utf8(target).unwrap(), &path).unwrap();
+            } else {
+                std::fs::write(&path, bytes).unwrap();
+            }
+        }
+        let o = run_bounded(app.path(), limit);
+        assert_no_panic(&o);
+        assert!(matches!(o.status.code(), Some(0..=2)), "{name}: {o:?}");
+        for format in ["text", "sarif"] {
+            let o = run(&["check", path_str(app.path()), "--format", format]);
+            assert_no_panic(&o);
+            assert!(matches!(o.status.code(), Some(0..=2)), "{name}: {o:?}");
+        }
+        let o = run(&["plan", path_str(app.path())]);
+        assert_no_panic(&o);
+        assert!(matches!(o.status.code(), Some(0..=2)), "{name}: {o:?}");
+        // What could not be read is said, never passed over.
+        if matches!(name, "binary settings" | "over the size cap") {
+            assert!(
+                stderr(&o).contains("settings.py") || stdout(&o).contains("settings.py"),
+                "{name}: {o:?}"
+            );
+        }
+        if name == "links: loops, out of the root, to folders" {
+            let o = run(&["check", path_str(app.path())]);
+            assert!(!stdout(&o).contains("root:x:0"), "{}", stdout(&o));
+            assert!(stderr(&o).contains("gunicorn.conf.py"), "{}", stderr(&o));
+        }
+    }
+}

@@ -248,9 +248,12 @@ pub fn shape_ranges(text: &str) -> Vec<(usize, usize)> {
     let mut i = 0;
     while let Some(k) = text[i..].find('=') {
         let eq = i + k;
+        // After the last character that cannot be in a name (which may be several bytes long: `é=`).
         let name_start = text[..eq]
-            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
-            .map_or(0, |p| p + 1);
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+            .map_or(0, |(p, c)| p + c.len_utf8());
         let name = &text[name_start..eq];
         let is_flag = text[..name_start].ends_with("--");
         let secret_name = !name.is_empty()
@@ -335,6 +338,17 @@ mod tests {
             .into_iter()
             .map(|r| &text[r.start().to_usize()..r.end().to_usize()])
             .collect()
+    }
+
+    #[test]
+    fn a_multibyte_character_before_an_equals_sign_is_not_cut() {
+        // Found by fuzzing: the name started one byte after `é`, inside it.
+        assert_eq!(mask_shapes("café=1 x"), "café=1 x");
+        assert_eq!(
+            mask_shapes("éPASSWORD=hunter2"),
+            format!("éPASSWORD={}", mask_value("hunter2"))
+        );
+        assert!(shape_ranges("日本=語 ü=ö").is_empty());
     }
 
     #[test]

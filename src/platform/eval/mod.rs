@@ -296,6 +296,17 @@ impl<'a> Evaluator<'a> {
         }
         self.loaded.push(file);
         let project = self.project;
+        if project.text_or_notice(file).is_none() {
+            // Not read (not text, too large): what it sets is unknown, and the notice says so.
+            self.in_progress.remove(&file);
+            let result = Rc::new(ModuleResult {
+                opaque: true,
+                partial: true,
+                ..ModuleResult::default()
+            });
+            self.cache.insert(file, result.clone());
+            return result;
+        }
         let parsed = project.python(file);
         let mut frame = Frame {
             file,
