@@ -1432,3 +1432,31 @@ fn hostile_trees_get_a_defined_answer() {
         }
     }
 }
+
+#[test]
+fn deep_nesting_of_every_expression_kind_is_answered() {
+    // 100,000 levels of each kind the parser accepts (brackets are stopped earlier, at CPython's 200).
+    let n = 100_000;
+    let joined = |sep: &str, item: &str| vec![item; n].join(sep);
+    let kinds = [
+        format!("x = {}y\n", "not ".repeat(n)),
+        format!("x = {}1\n", "-".repeat(n)),
+        format!("x = a{}\n", ".b".repeat(n)),
+        format!("x = a{}\n", "[0]".repeat(n)),
+        format!("x = f{}\n", "()".repeat(n)),
+        format!("x = {}\n", joined("+", "1")),
+        format!("x = {}\n", joined("<", "1")),
+        format!("x = {}\n", joined(" or ", "a")),
+        format!("x = {}\n", joined("**", "2")),
+        format!("x = {}\n", joined(" ", "'a'")),
+        format!("x = {}c\n", "a if b else ".repeat(n)),
+        format!("x = {}1\n", "lambda: ".repeat(n)),
+        format!("async def f():\n    x = {}y\n", "await ".repeat(n)),
+    ];
+    for kind in kinds {
+        let app = django_app(format!("import os\n{kind}DEBUG = x\n").as_bytes());
+        let o = run_bounded(app.path(), std::time::Duration::from_secs(20));
+        assert_no_panic(&o);
+        assert!(matches!(o.status.code(), Some(0..=2)), "{o:?}");
+    }
+}
