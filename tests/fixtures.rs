@@ -52,25 +52,12 @@ fn compare(case: &Path, actual: &str, failures: &mut Vec<String>) {
     }
 }
 
-fn cases(dir: &Path) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|rd| {
-            rd.filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| p.is_dir())
-                .collect()
-        })
-        .unwrap_or_default();
-    out.sort();
-    out
-}
-
 #[test]
 fn rule_fixtures_match_their_expected_output() {
     let mut failures = Vec::new();
     let mut ran = 0;
     for rule in rules::RULES {
-        for case in cases(&fixtures_dir().join(rule.code)) {
+        for case in common::sub_dirs(&fixtures_dir().join(rule.code)) {
             let name = case.file_name().unwrap().to_string_lossy().into_owned();
             let (text, count) = run_case(&case, Some(rule.code));
             ran += 1;
@@ -112,7 +99,7 @@ fn rule_fixtures_match_their_expected_output() {
 #[test]
 fn project_fixtures_match_their_expected_output() {
     let mut failures = Vec::new();
-    let projects = cases(&fixtures_dir().join("projects"));
+    let projects = common::sub_dirs(&fixtures_dir().join("projects"));
     assert!(projects.len() >= 3, "at least three realistic projects");
     for case in projects {
         let (text, _) = run_case(&case, None);

@@ -15,32 +15,24 @@ use std::path::Path;
 fn sources() -> BTreeMap<Vec<String>, String> {
     let src = common::root().join("src");
     let mut out = BTreeMap::new();
-    let mut stack = vec![src.clone()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap().filter_map(Result::ok) {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                let rel = path.strip_prefix(&src).unwrap();
-                if rel == Path::new("main.rs") {
-                    continue; // the binary: it sees the library through `appservice_preflight::`
-                }
-                let mut module: Vec<String> = rel
-                    .with_extension("")
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                    .collect();
-                if module.last().is_some_and(|l| l == "mod") {
-                    module.pop();
-                }
-                if module == ["lib"] {
-                    module.clear();
-                }
-                let text = std::fs::read_to_string(&path).unwrap();
-                out.insert(module, strip_comments(&text));
-            }
+    for path in common::rust_sources() {
+        let rel = path.strip_prefix(&src).unwrap();
+        if rel == Path::new("main.rs") {
+            continue; // the binary: it sees the library through `appservice_preflight::`
         }
+        let mut module: Vec<String> = rel
+            .with_extension("")
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        if module.last().is_some_and(|l| l == "mod") {
+            module.pop();
+        }
+        if module == ["lib"] {
+            module.clear();
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        out.insert(module, strip_comments(&text));
     }
     out
 }

@@ -297,21 +297,13 @@ fn every_page_and_fixture_folder_belongs_to_a_rule() {
 
 #[test]
 fn every_source_file_says_what_it_owns() {
-    let mut stack = vec![root().join("src")];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap().filter_map(Result::ok) {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                let text = std::fs::read_to_string(&path).unwrap();
-                assert!(
-                    text.starts_with("//! "),
-                    "{} does not start with a `//!` module comment saying what it owns",
-                    path.display()
-                );
-            }
-        }
+    for path in common::rust_sources() {
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            text.starts_with("//! "),
+            "{} does not start with a `//!` module comment saying what it owns",
+            path.display()
+        );
     }
 }
 

@@ -686,8 +686,7 @@ mod tests {
             files: &[(&str, &str)],
             settings: &[(&str, &str)],
         ) -> (tempfile::TempDir, BuildHooks) {
-            let dir = crate::project::write_test_app(files);
-            let project = Project::discover(dir.path()).unwrap();
+            let (dir, project) = crate::project::test_project(files);
             let flags: Vec<(String, String)> = settings
                 .iter()
                 .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))

@@ -796,9 +796,7 @@ mod tests {
     use super::*;
 
     fn project(files: &[(&str, &[u8])]) -> (tempfile::TempDir, Project) {
-        let dir = crate::project::write_test_app(files);
-        let project = Project::discover(dir.path()).unwrap();
-        (dir, project)
+        crate::project::test_project(files)
     }
 
     fn plan(

@@ -438,7 +438,7 @@ pub(crate) fn write_test_app<B: AsRef<[u8]>>(files: &[(&str, B)]) -> tempfile::T
 
 /// An app made of `files` (path, text) in a temporary folder, discovered: for unit tests.
 #[cfg(test)]
-pub(crate) fn test_project(files: &[(&str, &str)]) -> (tempfile::TempDir, Project) {
+pub(crate) fn test_project<B: AsRef<[u8]>>(files: &[(&str, B)]) -> (tempfile::TempDir, Project) {
     let dir = write_test_app(files);
     let project = Project::discover(dir.path()).unwrap();
     (dir, project)

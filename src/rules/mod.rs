@@ -244,8 +244,7 @@ pub(crate) fn run_check(
     setup: impl Fn(&mut crate::platform::Inputs),
     check: CheckFn,
 ) -> Vec<Diagnostic> {
-    let dir = crate::project::write_test_app(files);
-    let project = crate::project::Project::discover(dir.path()).unwrap();
+    let (_dir, project) = crate::project::test_project(files);
     let mut inputs = crate::platform::Inputs::default();
     setup(&mut inputs);
     let platform = Platform::build(&project, &inputs);

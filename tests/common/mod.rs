@@ -53,3 +53,21 @@ pub fn sub_dirs(dir: &Path) -> Vec<PathBuf> {
     out.sort();
     out
 }
+
+/// Every `.rs` file under the crate's `src/`, sorted.
+pub fn rust_sources() -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![root().join("src")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().filter_map(Result::ok) {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}

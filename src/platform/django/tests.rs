@@ -11,8 +11,7 @@ fn resolve(
     files: &[(&str, &str)],
     flags: &[(&str, &str)],
 ) -> (tempfile::TempDir, Resolved, Vec<String>) {
-    let dir = crate::project::write_test_app(files);
-    let project = Project::discover(dir.path()).unwrap();
+    let (dir, project) = crate::project::test_project(files);
     let config = Inputs {
         app_settings: flags
             .iter()
@@ -208,8 +207,7 @@ fn without_a_settings_module_files_named_settings_are_used() {
 #[test]
 fn files_named_settings_are_django_settings_only_in_a_django_app() {
     let django_of = |files: &[(&str, &str)]| {
-        let dir = crate::project::write_test_app(files);
-        let project = Project::discover(dir.path()).unwrap();
+        let (_dir, project) = crate::project::test_project(files);
         let platform = Platform::build(&project, &Inputs::default());
         platform
             .django

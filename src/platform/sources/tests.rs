@@ -5,9 +5,7 @@ use crate::platform::inputs::Inputs;
 use crate::project::PythonVersion;
 
 fn project(files: &[(&str, &str)]) -> (tempfile::TempDir, Project) {
-    let dir = crate::project::write_test_app(files);
-    let project = Project::discover(dir.path()).unwrap();
-    (dir, project)
+    crate::project::test_project(files)
 }
 
 fn load(
