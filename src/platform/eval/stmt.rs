@@ -188,28 +188,10 @@ impl<'a> Evaluator<'a> {
         if self.call_depth.get() >= MAX_CALL_DEPTH {
             return;
         }
-        let Some(names) = self.fork(frame) else {
-            frame.opaque = true;
-            return;
-        };
-        let mut local = Frame {
-            file: frame.file,
-            names,
-            env_writes: Vec::new(),
-            opaque: false,
-            functions: frame.functions.clone(),
-            cut: false,
-        };
+        let functions = frame.functions.clone();
         self.call_depth.set(self.call_depth.get() + 1);
-        self.block(&mut local, body);
+        self.run_local(frame, body, functions);
         self.call_depth.set(self.call_depth.get() - 1);
-        for (name, alts) in local.names {
-            if name.starts_with("$env:") {
-                frame.names.insert(name, alts);
-            }
-        }
-        frame.env_writes.extend(local.env_writes);
-        frame.cut |= local.cut;
     }
 
     /// A class body, which Python runs when the `class` statement runs (`class Config:` reading
@@ -219,6 +201,20 @@ impl<'a> Evaluator<'a> {
         if self.class_depth.get() >= MAX_CLASS_DEPTH {
             return;
         }
+        self.class_depth.set(self.class_depth.get() + 1);
+        self.run_local(frame, body, HashMap::new());
+        self.class_depth.set(self.class_depth.get() - 1);
+    }
+
+    /// Run `body` in a frame of its own that starts from a copy of the module's names (a call's or a
+    /// class's): only its environment writes (`$env:` names and `env_writes`) reach the module. Past the
+    /// copy budget it is not run and the module is opaque.
+    fn run_local(
+        &mut self,
+        frame: &mut Frame,
+        body: &[Stmt],
+        functions: HashMap<String, Rc<Vec<Stmt>>>,
+    ) {
         let Some(names) = self.fork(frame) else {
             frame.opaque = true;
             return;
@@ -228,18 +224,17 @@ impl<'a> Evaluator<'a> {
             names,
             env_writes: Vec::new(),
             opaque: false,
-            functions: HashMap::new(),
+            functions,
             cut: false,
         };
-        self.class_depth.set(self.class_depth.get() + 1);
         self.block(&mut local, body);
-        self.class_depth.set(self.class_depth.get() - 1);
         for (name, alts) in local.names {
             if name.starts_with("$env:") {
                 frame.names.insert(name, alts);
             }
         }
         frame.env_writes.extend(local.env_writes);
+        frame.cut |= local.cut;
     }
 
     /// The variables whose absence alone makes `test` true: `not X`, `X is None`, `not all([X, Y])`, and

@@ -538,48 +538,28 @@ impl Parser<'_> {
     fn object(&mut self, depth: usize, owner: Option<usize>) -> Node {
         self.pos += 1;
         let mut props = Vec::new();
-        loop {
-            let before = self.pos;
-            while matches!(self.peek(), Some(Kind::Newline | Kind::Punct(','))) {
-                self.pos += 1;
-            }
-            match self.peek() {
-                None => break,
-                Some(Kind::Punct('}')) => {
-                    self.pos += 1;
-                    break;
+        self.items('}', |p| match p.peek() {
+            Some(Kind::Punct('@')) => p.skip_decorator(),
+            Some(Kind::Ident) if p.is_resource_declaration() => match owner {
+                Some(owner) => p.resource(Some(owner), depth),
+                None => {
+                    p.pos += 1;
+                    p.skip_expression();
                 }
-                Some(Kind::Punct('@')) => self.skip_decorator(),
-                Some(Kind::Ident) if self.is_resource_declaration() => match owner {
-                    Some(owner) => self.resource(Some(owner), depth),
-                    None => {
-                        self.pos += 1;
-                        self.skip_expression();
-                    }
-                },
-                Some(key @ (Kind::Ident | Kind::Str(_)))
-                    if self.peek_at(1) == Some(Kind::Punct(':')) =>
-                {
-                    let name = match key {
-                        Kind::Str(i) => self.strings[i].value.clone(),
-                        _ => Some(self.text[self.tokens[self.pos].range].to_owned()),
-                    };
-                    self.pos += 2;
-                    let value = self.value(depth);
-                    if let Some(name) = name {
-                        props.push((name, value));
-                    }
+            },
+            Some(key @ (Kind::Ident | Kind::Str(_))) if p.peek_at(1) == Some(Kind::Punct(':')) => {
+                let name = match key {
+                    Kind::Str(i) => p.strings[i].value.clone(),
+                    _ => Some(p.text[p.tokens[p.pos].range].to_owned()),
+                };
+                p.pos += 2;
+                let value = p.value(depth);
+                if let Some(name) = name {
+                    props.push((name, value));
                 }
-                Some(Kind::Punct(']' | ')')) => {
-                    // A stray closer: the object is malformed; let the caller recover.
-                    break;
-                }
-                Some(_) => self.skip_expression(),
             }
-            if self.pos == before {
-                self.pos += 1;
-            }
-        }
+            _ => p.skip_expression(),
+        });
         Node::Object(props)
     }
 
@@ -590,37 +570,20 @@ impl Parser<'_> {
         self.pos += 2;
         let mut props: Vec<(String, Node)> = Vec::new();
         let mut known = true;
-        loop {
-            let before = self.pos;
-            while matches!(self.peek(), Some(Kind::Newline | Kind::Punct(','))) {
-                self.pos += 1;
-            }
-            match self.peek() {
-                None => break,
-                Some(Kind::Punct(')')) => {
-                    self.pos += 1;
-                    break;
-                }
-                Some(Kind::Punct('}' | ']')) => break,
-                _ => {
-                    let mut arg = self.value(depth + 1);
-                    substitute_vars(&mut arg, &self.vars, 0);
-                    match arg {
-                        Node::Object(more) => {
-                            for (key, value) in more {
-                                props.retain(|(k, _)| !k.eq_ignore_ascii_case(&key));
-                                props.push((key, value));
-                            }
-                        }
-                        Node::Array(_) | Node::Str(_) => known = false,
-                        Node::Ident(_) | Node::Other => props.clear(),
+        self.items(')', |p| {
+            let mut arg = p.value(depth + 1);
+            substitute_vars(&mut arg, &p.vars, 0);
+            match arg {
+                Node::Object(more) => {
+                    for (key, value) in more {
+                        props.retain(|(k, _)| !k.eq_ignore_ascii_case(&key));
+                        props.push((key, value));
                     }
                 }
+                Node::Array(_) | Node::Str(_) => known = false,
+                Node::Ident(_) | Node::Other => props.clear(),
             }
-            if self.pos == before {
-                self.pos += 1;
-            }
-        }
+        });
         if known {
             Node::Object(props)
         } else {
@@ -643,6 +606,15 @@ impl Parser<'_> {
                 }
             }
         }
+        self.items(']', |p| items.push(p.value(depth)));
+        Node::Array(items)
+    }
+
+    /// The items of a bracketed list, up to `close` (consumed): newlines and commas between items are
+    /// skipped, `item` is called at each item's first token, and another closer ends the list unconsumed
+    /// (malformed input: the caller recovers). An item that consumes nothing is stepped past, so the
+    /// loop always ends.
+    fn items(&mut self, close: char, mut item: impl FnMut(&mut Self)) {
         loop {
             let before = self.pos;
             while matches!(self.peek(), Some(Kind::Newline | Kind::Punct(','))) {
@@ -650,18 +622,17 @@ impl Parser<'_> {
             }
             match self.peek() {
                 None => break,
-                Some(Kind::Punct(']')) => {
+                Some(Kind::Punct(c)) if c == close => {
                     self.pos += 1;
                     break;
                 }
-                Some(Kind::Punct('}' | ')')) => break,
-                _ => items.push(self.value(depth)),
+                Some(Kind::Punct('}' | ']' | ')')) => break,
+                _ => item(self),
             }
             if self.pos == before {
                 self.pos += 1;
             }
         }
-        Node::Array(items)
     }
 }
 
