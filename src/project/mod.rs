@@ -24,6 +24,10 @@ pub use python::ParsedPython;
 pub use ruff_python_ast::PythonVersion;
 pub use semantic::PythonSyntaxError;
 
+/// How many files a walk lists; past it, the rest is not read and a notice says so (a repository that
+/// large is not one app).
+const MAX_FILES: usize = 2_000_000;
+
 /// Folder names never descended into.
 const PRUNED_DIRS: &[&str] = &[".git", "node_modules", "__pycache__", ".hg", ".svn"];
 
@@ -92,11 +96,12 @@ impl Text {
 }
 
 struct Entry {
-    /// Path relative to the app root, with forward slashes.
-    rel: String,
-    path: PathBuf,
+    /// Where the file's path (relative to the app root, forward slashes) ends in [`Project::names`]; it
+    /// starts where the previous entry's ends. One shared buffer instead of a `String` a file: a walk of
+    /// 200,000 files keeps 16 bytes a file plus its name.
+    end: u32,
     /// What is computed from the file once it is read; boxed so that the many files never read cost one
-    /// pointer (200,000 entries).
+    /// pointer.
     loaded: OnceCell<Box<Loaded>>,
 }
 
@@ -117,7 +122,12 @@ impl Entry {
 pub struct Project {
     root: PathBuf,
     entries: Vec<Entry>,
-    by_rel: HashMap<String, FileId>,
+    /// Every file's relative path, one after the other (see [`Entry::end`]).
+    names: String,
+    /// The files in the byte order of their relative paths: lookups by path and folder are binary searches.
+    by_name: Vec<FileId>,
+    /// The few files whose name is not UTF-8: their relative path is shown lossily, so the real path is kept.
+    raw_paths: HashMap<FileId, PathBuf>,
     /// Folders holding `pyvenv.cfg` that were skipped.
     venvs: Vec<String>,
     /// Problems with the input that are not findings: printed as warnings on stderr.
@@ -155,7 +165,9 @@ impl Project {
         let mut project = Project {
             root: root.to_path_buf(),
             entries: Vec::new(),
-            by_rel: HashMap::new(),
+            names: String::new(),
+            by_name: Vec::new(),
+            raw_paths: HashMap::new(),
             venvs: Vec::new(),
             notices: RefCell::new(Vec::new()),
             python_version: OnceCell::new(),
@@ -226,7 +238,14 @@ impl Project {
             }
             // No `stat` here: the directory entry's type is enough until a file is read, and a read is
             // capped by the bytes it gets (a walk of 200,000 files reads a handful).
-            project.push(rel_path(root, entry.path()), entry.path().to_path_buf());
+            if project.entries.len() >= MAX_FILES {
+                project.notice(format!(
+                    "stopped listing files after {MAX_FILES}: the rest of `{}` was not read",
+                    root.display()
+                ));
+                break;
+            }
+            project.push(&rel_path(root, entry.path()), entry.path());
         }
         project.venvs = venvs.iter().map(|p| rel_path(root, p)).collect();
         // A virtual environment's folder is not walked, but its `pyvenv.cfg` is listed, so a finding about
@@ -234,20 +253,39 @@ impl Project {
         for venv in &venvs {
             let cfg = venv.join("pyvenv.cfg");
             if std::fs::symlink_metadata(&cfg).is_ok_and(|meta| meta.is_file()) {
-                project.push(rel_path(root, &cfg), cfg);
+                project.push(&rel_path(root, &cfg), &cfg);
             }
         }
+        let mut by_name: Vec<FileId> = project.files().collect();
+        by_name.sort_unstable_by(|a, b| project.rel_path(*a).cmp(project.rel_path(*b)));
+        project.by_name = by_name;
         Ok(project)
     }
 
-    fn push(&mut self, rel: String, path: PathBuf) {
-        let id = FileId(u32::try_from(self.entries.len()).expect("fewer than 2^32 files"));
-        self.by_rel.insert(rel.clone(), id);
+    fn push(&mut self, rel: &str, path: &Path) {
+        let id = FileId(self.entries.len() as u32);
+        self.names.push_str(rel);
+        // Names are capped by the file system and the files by `MAX_FILES`, so the buffer stays far below
+        // 4 GiB; past it, the file is left out rather than misnamed.
+        let Ok(end) = u32::try_from(self.names.len()) else {
+            self.names.truncate(self.names.len() - rel.len());
+            return;
+        };
+        if path.to_str().is_none() {
+            self.raw_paths.insert(id, path.to_path_buf());
+        }
         self.entries.push(Entry {
-            rel,
-            path,
+            end,
             loaded: OnceCell::new(),
         });
+    }
+
+    /// Where a file is on disk.
+    fn path(&self, file: FileId) -> PathBuf {
+        match self.raw_paths.get(&file) {
+            Some(path) => path.clone(),
+            None => self.root.join(self.rel_path(file)),
+        }
     }
 
     pub fn root(&self) -> &Path {
@@ -262,12 +300,20 @@ impl Project {
     /// The file at `rel` (forward slashes, relative to the app root), if present.
     pub fn file(&self, rel: &str) -> Option<FileId> {
         let rel = rel.trim_start_matches("./");
-        self.by_rel.get(rel).copied()
+        self.by_name
+            .binary_search_by(|id| self.rel_path(*id).cmp(rel))
+            .ok()
+            .map(|i| self.by_name[i])
     }
 
     /// Path of a file relative to the app root, with forward slashes.
     pub fn rel_path(&self, file: FileId) -> &str {
-        &self.entries[file.0 as usize].rel
+        let i = file.0 as usize;
+        let start = match i {
+            0 => 0,
+            _ => self.entries[i - 1].end as usize,
+        };
+        &self.names[start..self.entries[i].end as usize]
     }
 
     /// Folders with a `pyvenv.cfg` (virtual environments) inside the app root.
@@ -278,12 +324,24 @@ impl Project {
     /// Whether a folder (relative, forward slashes) holds any file.
     pub fn has_dir(&self, rel_dir: &str) -> bool {
         let prefix = format!("{}/", rel_dir.trim_end_matches('/'));
-        self.entries.iter().any(|e| e.rel.starts_with(&prefix))
+        // The first path not below `prefix` in byte order; it starts with `prefix` when a file is inside.
+        let i = self
+            .by_name
+            .partition_point(|id| self.rel_path(*id) < prefix.as_str());
+        self.by_name
+            .get(i)
+            .is_some_and(|id| self.rel_path(*id).starts_with(&prefix))
     }
 
     /// The raw bytes of a file (not cached: used for byte-level checks only).
     pub fn bytes(&self, file: FileId) -> Result<Vec<u8>, ReadError> {
-        read_capped(&self.entries[file.0 as usize].path)
+        read_capped(&self.path(file), MAX_FILE_BYTES)
+    }
+
+    /// At most the first `limit` bytes of a file (not cached): to tell whether a file is worth reading
+    /// whole, such as a JSON file that may be an ARM template.
+    pub fn head(&self, file: FileId, limit: u64) -> Result<Vec<u8>, ReadError> {
+        read_prefix(&self.path(file), limit)
     }
 
     /// The decoded text of a file.
@@ -293,7 +351,7 @@ impl Project {
             .loaded()
             .text
             .get_or_init(|| {
-                let is_python = entry.rel.ends_with(".py");
+                let is_python = self.rel_path(file).ends_with(".py");
                 let bytes = self.bytes(file)?;
                 let decoded = decode(&bytes, is_python).map_err(ReadError::Decode)?;
                 let line_index = LineIndex::from_source_text(&decoded.text);
@@ -361,40 +419,77 @@ impl Project {
     }
 }
 
-/// The bytes of a regular file, at most [`MAX_FILE_BYTES`] of them counted as they are read: the size the
-/// file system reports can be wrong (`/proc` files report 0), and only regular files are opened (a FIFO
-/// would block).
-fn read_capped(path: &Path) -> Result<Vec<u8>, ReadError> {
+/// The bytes of a regular file, at most `limit` of them counted as they are read: the size the file system
+/// reports can be wrong (`/proc` files report 0), and only regular files are read (a FIFO would block).
+fn read_capped(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     use std::io::Read;
     let io = |e: std::io::Error| ReadError::Io(e.to_string());
-    let meta = std::fs::metadata(path).map_err(io)?;
-    if !meta.is_file() {
-        return Err(ReadError::Io("it is not a regular file".to_owned()));
+    let (file, size) = open_regular(path)?;
+    if size > limit {
+        return Err(ReadError::TooLarge(size));
     }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(ReadError::TooLarge(meta.len()));
-    }
-    let file = std::fs::File::open(path).map_err(io)?;
     let mut bytes = Vec::new();
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(io)?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
+    file.take(limit + 1).read_to_end(&mut bytes).map_err(io)?;
+    if bytes.len() as u64 > limit {
         return Err(ReadError::TooLarge(bytes.len() as u64));
     }
     Ok(bytes)
 }
 
+/// The first `limit` bytes of a regular file: usually one `read`, since the reported size says when the
+/// start of the file is all of it.
+fn read_prefix(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read;
+    let (mut file, size) = open_regular(path)?;
+    let want = usize::try_from(size.min(limit)).unwrap_or(0);
+    let mut bytes = vec![0; want];
+    let mut filled = 0;
+    while filled < want {
+        match file.read(&mut bytes[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(ReadError::Io(e.to_string())),
+        }
+    }
+    bytes.truncate(filled);
+    Ok(bytes)
+}
+
+/// Open a file for reading if it is a regular file. One path lookup: the file is opened without blocking
+/// (a FIFO would otherwise wait for a writer) and its type and reported size are taken from the open handle.
+fn open_regular(path: &Path) -> Result<(std::fs::File, u64), ReadError> {
+    let io = |e: std::io::Error| ReadError::Io(e.to_string());
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    #[cfg(not(unix))]
+    {
+        if !std::fs::metadata(path).map_err(io)?.is_file() {
+            return Err(ReadError::Io("it is not a regular file".to_owned()));
+        }
+    }
+    let file = options.open(path).map_err(io)?;
+    let meta = file.metadata().map_err(io)?;
+    if !meta.is_file() {
+        return Err(ReadError::Io("it is not a regular file".to_owned()));
+    }
+    Ok((file, meta.len()))
+}
+
+/// A path below `root` as a relative path with forward slashes (lossy when it is not UTF-8).
 fn rel_path(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
-    let mut out = String::new();
-    for (i, part) in rel.components().enumerate() {
-        if i > 0 {
-            out.push('/');
-        }
-        out.push_str(&part.as_os_str().to_string_lossy());
+    let rel = rel.to_string_lossy();
+    if std::path::MAIN_SEPARATOR == '/' {
+        rel.into_owned()
+    } else {
+        rel.replace(std::path::MAIN_SEPARATOR, "/")
     }
-    out
 }
 
 fn io_message(err: &walkdir::Error) -> String {

@@ -9,9 +9,35 @@ use ruff_text_size::{TextRange, TextSize};
 
 use super::iac::{self, Node, Parent, Resource, Str};
 use super::values::FileValue;
+use crate::project::{FileId, Project};
 
 /// How deep nested deployments are followed.
 const MAX_DEPTH: usize = 32;
+
+/// How much of a JSON file is read to tell whether it may be a template.
+const SNIFF_BYTES: u64 = 8 * 1024;
+
+/// Whether a JSON file of the app may be an ARM template, from its first bytes and without keeping them: a
+/// repository can hold tens of thousands of JSON files (fixtures, data, translations), and only templates
+/// are worth decoding and keeping. A file longer than the sniffed part is read whole if its start does not
+/// decide it, so a template whose `$schema` comes late is still found.
+pub(crate) fn may_be_template(project: &Project, file: FileId) -> bool {
+    let Ok(head) = project.head(file, SNIFF_BYTES) else {
+        return true;
+    };
+    let mentions = |bytes: &[u8]| {
+        bytes
+            .windows(SCHEMA_NAME.len())
+            .any(|w| w.eq_ignore_ascii_case(SCHEMA_NAME))
+    };
+    mentions(&head)
+        || (head.len() as u64 >= SNIFF_BYTES
+            && project
+                .text(file)
+                .is_ok_and(|t| mentions(t.text.as_bytes())))
+}
+
+const SCHEMA_NAME: &[u8] = b"deploymentTemplate.json";
 
 /// Whether a JSON file is an ARM deployment template (by its `$schema`), from its text.
 pub(crate) fn looks_like_template(text: &str) -> bool {

@@ -132,6 +132,9 @@ impl Sources {
             if rel.split('/').any(|part| part == ".terraform") {
                 continue;
             }
+            if origin == Origin::ArmTemplate && !arm::may_be_template(project, file) {
+                continue;
+            }
             let Ok(text) = project.text(file) else {
                 if origin != Origin::ArmTemplate {
                     project.text_or_notice(file);
