@@ -1,60 +1,82 @@
 #!/usr/bin/env bash
-# Times `appservice-preflight check` (release build) on the shipped projects and on generated large and wide
-# trees, side by side with `ruff check --no-cache` when ruff is installed.
-# Usage: bash benches/run.sh [RUNS]   (uses hyperfine when installed, else a timing loop; BENCH_WIDE=0 skips
-# generating the 200,000-file tree)
+# Whole-run benchmark of `appservice-preflight check` (release build) on generated trees, side by side in one
+# run with the tools users already run: `ruff check --no-cache`, `bandit -r` and `python manage.py check
+# --deploy` (each where it is installed). Writes a Markdown table to target/bench/report.md.
+#
+# Usage: bash benches/run.sh [RUNS]
+#   BENCH_TREES="small monorepo wide src"   the trees to time (benches/trees.py says what each holds)
+#   Needs hyperfine (apt-get install hyperfine). Peak resident size comes from /usr/bin/time -v and the
+#   system-call counts from strace -c, when they are installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-runs="${1:-50}"
+runs="${1:-20}"
+trees="${BENCH_TREES:-small monorepo wide src}"
+command -v hyperfine >/dev/null || { echo "benches/run.sh needs hyperfine (apt-get install hyperfine)" >&2; exit 2; }
 cargo build --release --quiet
 bin="$PWD/target/release/appservice-preflight"
+out="$PWD/target/bench"
+mkdir -p "$out"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
 
-# A large app: the broken Django project plus 2,000 modules in 40 Django apps (none imported at start-up).
-big="$(mktemp -d)"
-trap 'rm -rf "$big"' EXIT
-cp -r fixtures/projects/django-broken/. "$big/"
-for a in $(seq 1 40); do
-  mkdir -p "$big/app$a"
-  for m in $(seq 1 50); do
-    printf 'from django.db import models\n\n\nclass Model%s(models.Model):\n    name = models.CharField(max_length=100)\n' "$m" > "$big/app$a/models_$m.py"
-  done
-done
-
-# A wide repository: 200,000 Python files present, the app in `src/` (the app search reads them all).
-wide="$(mktemp -d)"
-trap 'rm -rf "$big" "$wide"' EXIT
-mkdir -p "$wide/src/app"
-echo flask > "$wide/requirements.txt"
-printf 'from flask import Flask\napp = Flask(__name__)\n' > "$wide/src/app/main.py"
-if [ "${BENCH_WIDE:-1}" = 1 ]; then
-  python3 - "$wide" <<'PY'
-import os, sys
-for d in range(400):
-    p = os.path.join(sys.argv[1], "pkgs", f"p{d}")
-    os.makedirs(p, exist_ok=True)
-    for f in range(500):
-        with open(os.path.join(p, f"m{f}.py"), "w") as out:
-            out.write(f"import os\nX = {f}\ndef f():\n    return os.environ.get('A')\n")
-PY
-fi
-
-targets=(fixtures/projects/django-azure-clean fixtures/projects/django-broken fixtures/projects/flask-app "$big" "$wide")
-# ruff is what users already run in pre-commit: timed side by side on the same trees when installed
-# (`pip install ruff`); `--no-cache` so that both tools read every file.
-# The real binary, not a wrapper (a pyenv shim adds ~40 ms to every run).
+# The real ruff binary, not a wrapper (a pyenv shim adds ~40 ms to every run).
 ruff_bin="$(python3 -c 'from ruff.__main__ import find_ruff_bin; print(find_ruff_bin())' 2>/dev/null ||
   command -v ruff || true)"
-if command -v hyperfine >/dev/null; then
-  for t in "${targets[@]}"; do
-    cmds=("$bin check $t --format concise")
-    [ -n "$ruff_bin" ] && cmds+=("$ruff_bin check --no-cache --quiet --exit-zero $t")
-    hyperfine --warmup 2 --runs "$runs" -N --ignore-failure "${cmds[@]}"
-  done
-else
-  for t in "${targets[@]}"; do
-    start=$(date +%s%N)
-    for _ in $(seq "$runs"); do "$bin" check "$t" --format concise >/dev/null 2>&1 || true; done
-    end=$(date +%s%N)
-    printf '%-45s mean %.2f ms over %d runs\n' "$(basename "$t")" "$(echo "($end - $start) / $runs / 1000000" | bc -l)" "$runs"
-  done
-fi
+bandit_bin="$(command -v bandit || true)"
+django_ok="$(python3 -c 'import django, whitenoise, psycopg; print(1)' 2>/dev/null || true)"
+# What Django's deployment check needs from the environment (the generated settings read them).
+export SECRET_KEY="bench-$(python3 -c 'print("x7Kq" * 16)')" WEBSITE_HOSTNAME=bench.azurewebsites.net
+
+rows=()
+for tree in $trees; do
+  dir="$work/$tree"
+  python3 benches/trees.py "$tree" "$dir" >/dev/null
+  cmds=(-n appservice-preflight "$bin check $dir --format concise")
+  [ -n "$ruff_bin" ] && cmds+=(-n ruff "$ruff_bin check --no-cache --quiet --exit-zero $dir")
+  [ -n "$bandit_bin" ] && [ "$tree" != src ] && [ "$tree" != wide ] &&
+    cmds+=(-n bandit "$bandit_bin -q -r $dir")
+  [ -n "$django_ok" ] && [ -f "$dir/manage.py" ] && [ "$tree" = small ] &&
+    cmds+=(-n "manage.py check --deploy" "python3 $dir/manage.py check --deploy")
+  # Fewer runs of the slow tools on the big trees: hyperfine's --runs applies to each command.
+  tree_runs="$runs"
+  case "$tree" in wide | src) tree_runs=$(( runs < 5 ? runs : 5 )) ;; esac
+  hyperfine --warmup 2 --runs "$tree_runs" -N --ignore-failure --export-json "$out/$tree.json" "${cmds[@]}" >&2
+  rss="n/a"
+  if [ -x /usr/bin/time ]; then
+    # /usr/bin/time prints after the command's own stderr; the last line is the figure.
+    rss="$(/usr/bin/time -f '%M' "$bin" check "$dir" --format concise 2>&1 >/dev/null | tail -1)"
+  fi
+  calls="n/a"
+  if command -v strace >/dev/null; then
+    calls="$(strace -f -c -o "$out/$tree.strace" "$bin" check "$dir" --format concise >/dev/null 2>&1 || true
+      awk '$NF=="openat"{o=$4} $NF=="statx"||$NF=="newfstatat"{s+=$4} END{printf "%d opens, %d stats", o, s}' "$out/$tree.strace")"
+  fi
+  files="$(find "$dir" -type f | wc -l)"
+  rows+=("$tree|$files|$rss|$calls")
+done
+
+python3 - "$out" "${rows[@]}" <<'PY' | tee "$out/report.md"
+import json, sys
+out, rows = sys.argv[1], sys.argv[2:]
+print("| tree | files | tool | mean | ratio to appservice-preflight |")
+print("|---|---|---|---|---|")
+extra = []
+for row in rows:
+    tree, files, rss, calls = row.split("|")
+    results = json.load(open(f"{out}/{tree}.json"))["results"]
+    ours = next(r["mean"] for r in results if r["command"] == "appservice-preflight")
+    for r in results:
+        mean = r["mean"]
+        shown = f"{mean * 1000:.1f} ms" if mean < 1 else f"{mean:.2f} s"
+        ratio = "1" if r["command"] == "appservice-preflight" else f"{mean / ours:.1f}x slower"
+        print(f"| `{tree}` | {int(files):,} | {r['command']} | {shown} | {ratio} |")
+    rss_mb = f"{int(rss) / 1024:.1f} MB" if rss.isdigit() else rss
+    extra.append(f"| `{tree}` | {rss_mb} | {calls} |")
+print()
+print("appservice-preflight's peak resident size and system calls (one run):")
+print()
+print("| tree | peak resident | files opened, stat calls |")
+print("|---|---|---|")
+print("\n".join(extra))
+PY
+echo "on-save (one settings.py from stdin): not timed yet, there is no stdin mode (issue 10)" >&2

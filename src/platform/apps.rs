@@ -18,7 +18,7 @@ use serde::Serialize;
 use crate::platform::modules::{absolute_import, resolve_module};
 pub use crate::project::walk::all_statements;
 use crate::project::walk::{Block, walk};
-use crate::project::{FileId, Project, Span};
+use crate::project::{FileId, MAX_FILE_BYTES, Project, Span};
 
 /// The web framework of an app object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -574,23 +574,29 @@ pub fn find_app_objects(project: &Project) -> Vec<AppObject> {
         .files()
         .filter(|&f| searched(project.rel_path(f)))
         .collect();
-    // Raw bytes are searched, and only files that match are decoded and kept: a repository of 200,000
-    // Python files must not be held in memory to find one app.
-    let contains = |file: FileId, words: &AhoCorasick| match project.bytes(file) {
-        Ok(bytes) if !bytes.starts_with(&[0xFF, 0xFE]) && !bytes.starts_with(&[0xFE, 0xFF]) => {
-            words.is_match(&bytes)
-        }
-        // UTF-16, or unreadable (the read error is kept with the file and said where it matters).
-        _ => project.text(file).is_ok_and(|t| words.is_match(&t.text)),
+    // Raw bytes are searched (on the cores there are), and only files that match are decoded and kept: a
+    // repository of 200,000 Python files must not be held in memory to find one app. UTF-16 and
+    // unreadable files are decoded through the project (which keeps a read error with the file).
+    let matching = |files: &[FileId], words: &AhoCorasick| -> Vec<FileId> {
+        let utf16 =
+            |bytes: &[u8]| bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
+        let scanned = project.scan(files, MAX_FILE_BYTES, |bytes, _| {
+            utf16(bytes) || words.is_match(bytes)
+        });
+        files
+            .iter()
+            .zip(scanned)
+            .filter(|(file, scanned)| match scanned {
+                Ok(false) => false,
+                _ => project.text(**file).is_ok_and(|t| words.is_match(&t.text)),
+            })
+            .map(|(file, _)| *file)
+            .collect()
     };
     let Ok(markers) = AhoCorasick::new(MARKERS) else {
         return Vec::new();
     };
-    let mut files: Vec<FileId> = searched_files
-        .iter()
-        .copied()
-        .filter(|&f| contains(f, &markers))
-        .collect();
+    let mut files: Vec<FileId> = matching(&searched_files, &markers);
     let factories: BTreeSet<String> = files
         .iter()
         .flat_map(|&f| ModuleNames::of(project, f).names)
@@ -601,11 +607,12 @@ pub fn find_app_objects(project: &Project) -> Vec<AppObject> {
         && factories.patterns_len() > 0
     {
         let matched: HashSet<FileId> = files.iter().copied().collect();
-        for &f in &searched_files {
-            if !matched.contains(&f) && contains(f, &factories) {
-                files.push(f);
-            }
-        }
+        let rest: Vec<FileId> = searched_files
+            .iter()
+            .copied()
+            .filter(|f| !matched.contains(f))
+            .collect();
+        files.extend(matching(&rest, &factories));
     }
     let mut found = Vec::new();
     for file in files {

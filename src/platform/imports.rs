@@ -6,7 +6,7 @@
 //! starts. An import inside `try:` with an `except ImportError` (or broader) handler is optional, and one
 //! under `if` may not run: neither is listed. Imports inside functions and classes run later or never.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use ruff_python_ast::{ExceptHandler, Stmt};
@@ -237,8 +237,9 @@ pub struct Resolver<'p, 'a> {
     platform: &'p Platform<'a>,
     /// Folders on `sys.path` at start-up (relative to the app root, "" for the root).
     roots: Vec<String>,
-    /// A start-up file edits `sys.path`: a module of that name anywhere in the app counts.
-    lenient: bool,
+    /// A start-up file edits `sys.path`: a module of that name anywhere in the app counts. These are the
+    /// names of every folder and `.py` module of the app, gathered once (when that is so).
+    lenient: Option<HashSet<&'a str>>,
 }
 
 impl<'p, 'a> Resolver<'p, 'a> {
@@ -279,10 +280,21 @@ impl<'p, 'a> Resolver<'p, 'a> {
                     .to_owned()
             })
             .collect();
-        let lenient = platform.startup_python_files().iter().any(|&f| {
+        let edits_path = platform.startup_python_files().iter().any(|&f| {
             project
                 .text(f)
                 .is_ok_and(|t| t.text.contains("sys.path") || t.text.contains("site.addsitedir"))
+        });
+        let lenient = edits_path.then(|| {
+            let mut names = HashSet::new();
+            for file in project.files() {
+                let mut parts = project.rel_path(file).rsplit('/');
+                if let Some(module) = parts.next().and_then(|name| name.strip_suffix(".py")) {
+                    names.insert(module);
+                }
+                names.extend(parts);
+            }
+            names
         });
         Resolver {
             platform,
@@ -307,13 +319,9 @@ impl<'p, 'a> Resolver<'p, 'a> {
         if self.roots.iter().any(|r| has(r)) {
             return true;
         }
-        let file_name = format!("{top}.py");
         self.lenient
-            && project.files().any(|f| {
-                let rel = project.rel_path(f);
-                rel.split('/').rev().skip(1).any(|dir| dir == top)
-                    || rel.rsplit('/').next() == Some(file_name.as_str())
-            })
+            .as_ref()
+            .is_some_and(|names| names.contains(top))
     }
 
     /// Whether a module is available on App Service, and from where.

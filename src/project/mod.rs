@@ -28,6 +28,12 @@ pub use semantic::PythonSyntaxError;
 /// large is not one app).
 const MAX_FILES: usize = 2_000_000;
 
+/// At most this many threads read files for [`Project::scan`].
+const SCAN_THREADS: usize = 4;
+
+/// Fewer files than this are read on the calling thread (a thread costs more than a few reads).
+const SCAN_PARALLEL_FROM: usize = 256;
+
 /// Folder names never descended into.
 const PRUNED_DIRS: &[&str] = &[".git", "node_modules", "__pycache__", ".hg", ".svn"];
 
@@ -176,7 +182,9 @@ impl Project {
         let canonical_root = std::fs::canonicalize(root).ok();
         let walker = walkdir::WalkDir::new(root)
             .follow_links(false)
-            .sort_by_file_name()
+            // Siblings share their parent's path, so comparing whole paths orders them by name, without
+            // taking each path apart again for its last component.
+            .sort_by(|a, b| a.path().as_os_str().cmp(b.path().as_os_str()))
             .into_iter()
             .filter_entry(|e| {
                 if e.depth() == 0 || !e.file_type().is_dir() {
@@ -338,10 +346,39 @@ impl Project {
         read_capped(&self.path(file), MAX_FILE_BYTES)
     }
 
-    /// At most the first `limit` bytes of a file (not cached): to tell whether a file is worth reading
-    /// whole, such as a JSON file that may be an ARM template.
-    pub fn head(&self, file: FileId, limit: u64) -> Result<Vec<u8>, ReadError> {
-        read_prefix(&self.path(file), limit)
+    /// Run `test` on the first `limit` bytes of each of `files` (not cached), reading them on up to
+    /// [`SCAN_THREADS`] threads: a step that must look at thousands of files (every JSON file for ARM
+    /// templates, every Python file for the app) is bound by opening and reading them, which the cores
+    /// share. `test` gets the bytes and whether they are the whole file. The answers come in `files` order.
+    pub fn scan<F>(&self, files: &[FileId], limit: u64, test: F) -> Vec<Result<bool, ReadError>>
+    where
+        F: Fn(&[u8], bool) -> bool + Sync,
+    {
+        let paths: Vec<PathBuf> = files.iter().map(|&f| self.path(f)).collect();
+        let one = |path: &PathBuf| {
+            read_prefix(path, limit).map(|head| test(&head, (head.len() as u64) < limit))
+        };
+        let threads = std::thread::available_parallelism()
+            .map_or(1, usize::from)
+            .min(SCAN_THREADS);
+        if threads < 2 || paths.len() < SCAN_PARALLEL_FROM {
+            return paths.iter().map(one).collect();
+        }
+        let chunk = paths.len().div_ceil(threads);
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = paths
+                .chunks(chunk)
+                .map(|part| scope.spawn(|| part.iter().map(one).collect::<Vec<_>>()))
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|worker| {
+                    worker
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect()
+        })
     }
 
     /// The decoded text of a file.
@@ -483,8 +520,16 @@ fn open_regular(path: &Path) -> Result<(std::fs::File, u64), ReadError> {
 
 /// A path below `root` as a relative path with forward slashes (lossy when it is not UTF-8).
 fn rel_path(root: &Path, path: &Path) -> String {
-    let rel = path.strip_prefix(root).unwrap_or(path);
-    let rel = rel.to_string_lossy();
+    // The walk builds every path by joining names onto `root`, so the relative part is what follows it.
+    let bytes = path.as_os_str().as_encoded_bytes();
+    let root_bytes = root.as_os_str().as_encoded_bytes();
+    let rel = match bytes.strip_prefix(root_bytes) {
+        Some(rest) => rest
+            .strip_prefix(std::path::MAIN_SEPARATOR_STR.as_bytes())
+            .unwrap_or(rest),
+        None => bytes,
+    };
+    let rel = String::from_utf8_lossy(rel);
     if std::path::MAIN_SEPARATOR == '/' {
         rel.into_owned()
     } else {

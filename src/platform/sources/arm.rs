@@ -9,6 +9,8 @@ use ruff_text_size::{TextRange, TextSize};
 
 use super::iac::{self, Node, Parent, Resource, Str};
 use super::values::FileValue;
+use std::collections::HashSet;
+
 use crate::project::{FileId, Project};
 
 /// How deep nested deployments are followed.
@@ -17,24 +19,33 @@ const MAX_DEPTH: usize = 32;
 /// How much of a JSON file is read to tell whether it may be a template.
 const SNIFF_BYTES: u64 = 8 * 1024;
 
-/// Whether a JSON file of the app may be an ARM template, from its first bytes and without keeping them: a
+/// The JSON files of `files` that may be ARM templates, from their first bytes and without keeping them: a
 /// repository can hold tens of thousands of JSON files (fixtures, data, translations), and only templates
 /// are worth decoding and keeping. A file longer than the sniffed part is read whole if its start does not
-/// decide it, so a template whose `$schema` comes late is still found.
-pub(crate) fn may_be_template(project: &Project, file: FileId) -> bool {
-    let Ok(head) = project.head(file, SNIFF_BYTES) else {
-        return true;
-    };
+/// decide it, so a template whose `$schema` comes late is still found; an unreadable file is kept (its
+/// error is said where it is read).
+pub(crate) fn may_be_templates(project: &Project, files: &[FileId]) -> HashSet<FileId> {
     let mentions = |bytes: &[u8]| {
         bytes
             .windows(SCHEMA_NAME.len())
             .any(|w| w.eq_ignore_ascii_case(SCHEMA_NAME))
     };
-    mentions(&head)
-        || (head.len() as u64 >= SNIFF_BYTES
-            && project
-                .text(file)
-                .is_ok_and(|t| mentions(t.text.as_bytes())))
+    let sniffed = project.scan(files, SNIFF_BYTES, |head, whole| {
+        // `true` when the start decides nothing and the rest must be read.
+        mentions(head) || !whole
+    });
+    files
+        .iter()
+        .zip(sniffed)
+        .filter(|(file, sniffed)| match sniffed {
+            Ok(false) => false,
+            Ok(true) => project
+                .text(**file)
+                .map_or(true, |t| mentions(t.text.as_bytes())),
+            Err(_) => true,
+        })
+        .map(|(file, _)| *file)
+        .collect()
 }
 
 const SCHEMA_NAME: &[u8] = b"deploymentTemplate.json";

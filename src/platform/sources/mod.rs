@@ -124,15 +124,23 @@ impl Sources {
         // Infrastructure as code and workflows, in path order.
         let mut deploys = Vec::new();
         let mut container: Option<Span> = None;
-        for file in project.files() {
+        let templates: Vec<(FileId, Origin)> = project
+            .files()
+            .filter_map(|file| {
+                let rel = project.rel_path(file);
+                let origin = template_origin(rel)?;
+                (!rel.split('/').any(|part| part == ".terraform")).then_some((file, origin))
+            })
+            .collect();
+        let json: Vec<FileId> = templates
+            .iter()
+            .filter(|(_, origin)| *origin == Origin::ArmTemplate)
+            .map(|(file, _)| *file)
+            .collect();
+        let arm_templates = arm::may_be_templates(project, &json);
+        for (file, origin) in templates {
             let rel = project.rel_path(file);
-            let Some(origin) = template_origin(rel) else {
-                continue;
-            };
-            if rel.split('/').any(|part| part == ".terraform") {
-                continue;
-            }
-            if origin == Origin::ArmTemplate && !arm::may_be_template(project, file) {
+            if origin == Origin::ArmTemplate && !arm_templates.contains(&file) {
                 continue;
             }
             let Ok(text) = project.text(file) else {

@@ -484,13 +484,9 @@ impl Startup {
         if self.kind != StartupKind::Django {
             return None;
         }
-        wrong_wsgi(
-            project,
-            settings,
-            &self.wsgi_folders,
-            self.python,
-            self.app_objects(project),
-        )
+        wrong_wsgi(project, settings, &self.wsgi_folders, self.python, || {
+            self.app_objects(project)
+        })
     }
 }
 

@@ -51,12 +51,13 @@ pub const DEFAULT_SITE: &str = "/opt/defaultsite";
 pub const DEFAULT_SITE_MODULE: &str = "application:app";
 
 /// Why the `wsgi.py` Django detection picks (the first of `wsgi_folders`) is not the app's, if it is not.
-pub fn wrong_wsgi(
+pub fn wrong_wsgi<'x>(
     project: &Project,
     settings: &AppSettings,
     wsgi_folders: &[(String, FileId)],
     python: Option<PythonVersion>,
-    app_objects: &[AppObject],
+    // Lazily: the search reads every Python file of the repository, and only a stray `wsgi.py` needs it.
+    app_objects: impl FnOnce() -> &'x [AppObject],
 ) -> Option<WrongWsgi> {
     let (chosen_dir, chosen_file) = wsgi_folders.first()?.clone();
     let chosen = WsgiFolder {
@@ -176,7 +177,7 @@ pub fn wrong_wsgi(
                 ),
             })
         }
-        None => app_objects
+        None => app_objects()
             .iter()
             .find(|a| a.file != chosen.file)
             .map(|a| Intended {
