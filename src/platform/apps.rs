@@ -18,7 +18,7 @@ use serde::Serialize;
 use crate::platform::modules::{absolute_import, resolve_module};
 pub use crate::project::walk::all_statements;
 use crate::project::walk::{Block, walk};
-use crate::project::{FileId, MAX_FILE_BYTES, Project, Span};
+use crate::project::{FileId, MAX_FILE_BYTES, Project, Scanned, Span};
 
 /// The web framework of an app object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -587,7 +587,7 @@ pub fn find_app_objects(project: &Project) -> Vec<AppObject> {
             .iter()
             .zip(scanned)
             .filter(|(file, scanned)| match scanned {
-                Ok(false) => false,
+                Scanned::No => false,
                 _ => project.text(**file).is_ok_and(|t| words.is_match(&t.text)),
             })
             .map(|(file, _)| *file)

@@ -28,6 +28,15 @@ pub use semantic::PythonSyntaxError;
 /// large is not one app).
 const MAX_FILES: usize = 2_000_000;
 
+/// What [`Project::scan`] found in a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scanned {
+    Yes,
+    No,
+    /// The file could not be read: ask [`Project::text`] for the reason.
+    Unread,
+}
+
 /// At most this many threads read files for [`Project::scan`].
 const SCAN_THREADS: usize = 4;
 
@@ -350,23 +359,41 @@ impl Project {
     /// [`SCAN_THREADS`] threads: a step that must look at thousands of files (every JSON file for ARM
     /// templates, every Python file for the app) is bound by opening and reading them, which the cores
     /// share. `test` gets the bytes and whether they are the whole file. The answers come in `files` order.
-    pub fn scan<F>(&self, files: &[FileId], limit: u64, test: F) -> Vec<Result<bool, ReadError>>
+    pub fn scan<F>(&self, files: &[FileId], limit: u64, test: F) -> Vec<Scanned>
     where
         F: Fn(&[u8], bool) -> bool + Sync,
     {
-        let paths: Vec<PathBuf> = files.iter().map(|&f| self.path(f)).collect();
-        let one = |path: &PathBuf| {
-            read_prefix(path, limit).map(|head| test(&head, (head.len() as u64) < limit))
+        // What the threads need to find a file, without the project's caches (which are not `Sync`): the
+        // names buffer, each file's range in it (8 bytes a file, not a path), and the rare raw paths.
+        let ranges: Vec<(FileId, u32, u32)> = files
+            .iter()
+            .map(|&f| {
+                let i = f.0 as usize;
+                let start = if i == 0 { 0 } else { self.entries[i - 1].end };
+                (f, start, self.entries[i].end)
+            })
+            .collect();
+        let (root, names, raw_paths) = (&self.root, &self.names, &self.raw_paths);
+        let one = |&(file, start, end): &(FileId, u32, u32)| {
+            let path = match raw_paths.get(&file) {
+                Some(path) => path.clone(),
+                None => root.join(&names[start as usize..end as usize]),
+            };
+            match read_prefix(&path, limit) {
+                Ok(head) if test(&head, (head.len() as u64) < limit) => Scanned::Yes,
+                Ok(_) => Scanned::No,
+                Err(_) => Scanned::Unread,
+            }
         };
         let threads = std::thread::available_parallelism()
             .map_or(1, usize::from)
             .min(SCAN_THREADS);
-        if threads < 2 || paths.len() < SCAN_PARALLEL_FROM {
-            return paths.iter().map(one).collect();
+        if threads < 2 || ranges.len() < SCAN_PARALLEL_FROM {
+            return ranges.iter().map(one).collect();
         }
-        let chunk = paths.len().div_ceil(threads);
+        let chunk = ranges.len().div_ceil(threads);
         std::thread::scope(|scope| {
-            let workers: Vec<_> = paths
+            let workers: Vec<_> = ranges
                 .chunks(chunk)
                 .map(|part| scope.spawn(|| part.iter().map(one).collect::<Vec<_>>()))
                 .collect();

@@ -11,7 +11,7 @@ use super::iac::{self, Node, Parent, Resource, Str};
 use super::values::FileValue;
 use std::collections::HashSet;
 
-use crate::project::{FileId, Project};
+use crate::project::{FileId, Project, Scanned};
 
 /// How deep nested deployments are followed.
 const MAX_DEPTH: usize = 32;
@@ -38,11 +38,11 @@ pub(crate) fn may_be_templates(project: &Project, files: &[FileId]) -> HashSet<F
         .iter()
         .zip(sniffed)
         .filter(|(file, sniffed)| match sniffed {
-            Ok(false) => false,
-            Ok(true) => project
+            Scanned::No => false,
+            Scanned::Yes => project
                 .text(**file)
                 .map_or(true, |t| mentions(t.text.as_bytes())),
-            Err(_) => true,
+            Scanned::Unread => true,
         })
         .map(|(file, _)| *file)
         .collect()
