@@ -239,7 +239,9 @@ impl Project {
                         ));
                         false
                     }
-                    Ok(target) => std::fs::metadata(&target).is_ok_and(|m| m.is_file()),
+                    // Listed unless it is a folder: a link to a FIFO or device is present, and reading it
+                    // fails with a said reason (see `open_regular`).
+                    Ok(target) => std::fs::metadata(&target).is_ok_and(|m| !m.is_dir()),
                     Err(e) => {
                         project.notice(format!(
                             "skipped `{rel}`: the symlink cannot be followed: {e}"
@@ -248,7 +250,9 @@ impl Project {
                     }
                 }
             } else {
-                file_type.is_file()
+                // A FIFO, socket or device is listed as present (a check must not take it for absent), and
+                // reading it fails with a said reason: it is never read (a FIFO would block).
+                !file_type.is_dir()
             };
             if !is_file {
                 continue;

@@ -307,13 +307,17 @@ pub(crate) fn decode_for_pip(project: &Project, file: FileId) -> (Encoding, Opti
             None,
             false,
         ),
-        Err(err) => (
-            Encoding::Unreadable {
-                reason: err.to_string(),
-            },
-            None,
-            false,
-        ),
+        Err(err) => {
+            // Not judged, and said: the packages it lists are unknown.
+            project.text_or_notice(file);
+            (
+                Encoding::Unreadable {
+                    reason: err.to_string(),
+                },
+                None,
+                false,
+            )
+        }
     }
 }
 
