@@ -90,6 +90,8 @@ pub struct Measured {
 
 /// Run the binary with `args`, killing it past `limits.time`, and fail the test if it ran longer or grew
 /// larger than `limits` allow. Output is drained while it runs, so a chatty run cannot block on a pipe.
+// The child is reaped by `wait4` (which gives its resource usage), not by `Child::wait`.
+#[allow(clippy::zombie_processes)]
 pub fn run_measured(args: &[&str], limits: Limits) -> Measured {
     use std::io::Read;
     use std::os::unix::process::ExitStatusExt;
