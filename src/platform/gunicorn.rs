@@ -246,6 +246,35 @@ impl GunicornSettings {
         }
     }
 
+    /// Whether gunicorn takes `X-Forwarded-Proto` from any peer (`forwarded_allow_ips` holds `*`), so a
+    /// request the front end received over HTTPS gets the `https` scheme. `env` is `FORWARDED_ALLOW_IPS` as
+    /// gunicorn's process sees it: gunicorn's default for the setting (else `127.0.0.1,::1`, which App
+    /// Service's front end is not; docs/platform.md, "HTTPS behind the front end"). `None`: cannot be told (a
+    /// list of addresses, a value this tool cannot read, or a config file it cannot follow). The platform's
+    /// own config file of an auto-detected start is taken not to set it (observed: such apps loop on
+    /// `SECURE_SSL_REDIRECT` without a proxy header).
+    pub fn trusts_any_proxy(&self, env: Option<&str>) -> Option<bool> {
+        let star = |text: &str| text.split(',').any(|ip| ip.trim() == "*");
+        match self.get("forwarded_allow_ips").as_slice() {
+            [] => {}
+            [one] => return one.value.as_str().filter(|t| star(t)).map(|_| true),
+            _ => return None,
+        }
+        let platform_only = self
+            .settings
+            .iter()
+            .any(|s| s.name == "config" && s.origin == SettingOrigin::Platform)
+            && self.config_file.is_none_or(|c| !c.used());
+        if self.config_unknown && !platform_only {
+            return None;
+        }
+        match env {
+            None => Some(false),
+            Some(text) if star(text) => Some(true),
+            Some(_) => None,
+        }
+    }
+
     /// The repository config file gunicorn loads, if it loads one.
     pub fn used_config_file(&self) -> Option<FileId> {
         self.config_file.filter(ConfigFile::used).map(|c| c.file)
@@ -437,6 +466,7 @@ fn cli_setting(option: &str) -> Option<&'static str> {
         "--pythonpath" => "pythonpath",
         "--pid" => "pidfile",
         "--worker-tmp-dir" => "worker_tmp_dir",
+        "--forwarded-allow-ips" => "forwarded_allow_ips",
         _ => return None,
     })
 }
@@ -461,6 +491,7 @@ const FILE_SETTINGS: &[&str] = &[
     "worker_tmp_dir",
     "wsgi_app",
     "raw_env",
+    "forwarded_allow_ips",
 ];
 
 fn str_value(text: &str, span: Option<Span>) -> Value {

@@ -72,6 +72,10 @@ impl<'a> Platform<'a> {
             startup.entry.as_ref(),
             &requirements,
         );
+        let django = django.map(|mut django| {
+            django.see_https(startup.server_trusts_forwarded_proto());
+            django
+        });
         let django_collectstatic = DjangoSettings::resolve_for_manage_py(project, &app_settings);
         Platform {
             project,

@@ -17,6 +17,7 @@ mod django_debug_env_string;
 mod django_debug_fails_open;
 mod django_debug_not_from_env;
 mod django_secret_key_hardcoded;
+mod django_ssl_redirect_loop;
 mod entry_attribute_missing;
 pub(crate) mod fixes;
 mod framework_not_in_requirements;
@@ -97,6 +98,7 @@ pub static RULES: &[Rule] = &[
     rule!(django_debug_env_string),
     rule!(django_secret_key_hardcoded),
     rule!(django_allowed_hosts_missing_website_hostname),
+    rule!(django_ssl_redirect_loop),
     rule!(django_debug_fails_open),
     rule!(django_allowed_hosts_wildcard),
 ];

@@ -50,6 +50,71 @@ pub struct DjangoSettings {
     pub debug: Vec<(Assigned, DebugValue)>,
     /// Every value `ALLOWED_HOSTS` can have, with what it lets through on App Service (computed once).
     pub allowed_hosts: Vec<(Assigned, HostsValue)>,
+    /// Every value `SECURE_PROXY_SSL_HEADER` can have, with what it does behind App Service's front end.
+    pub proxy_header: Vec<(Assigned, ProxyHeader)>,
+    /// What `request.is_secure()` gives for a request the front end received over HTTPS (computed once
+    /// the server is known: [`DjangoSettings::see_https`]).
+    pub https: HttpsSeen,
+}
+
+/// What a value of `SECURE_PROXY_SSL_HEADER` does behind App Service's front end, which ends TLS and sends
+/// `X-Forwarded-Proto: https` (Django reads it as `HTTP_X_FORWARDED_PROTO`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum ProxyHeader {
+    /// `('HTTP_X_FORWARDED_PROTO', 'https')`.
+    Fine,
+    /// Unset, `None` or empty: Django asks the server for the scheme.
+    Missing,
+    /// A header name the front end's header never arrives as (`'X-Forwarded-Proto'`,
+    /// `'HTTP_X_FORWARDED_PROTOCOL'`): Django finds no such header and asks the server for the scheme.
+    WrongHeader { header: String, span: Option<Span> },
+    /// The right header with a value other than `'https'`: no request is ever secure.
+    WrongValue { value: String, span: Option<Span> },
+    /// Cannot be told.
+    Unknown,
+}
+
+/// The name Django's `request.META` gives App Service's `X-Forwarded-Proto` header.
+pub const FORWARDED_PROTO_META: &str = "HTTP_X_FORWARDED_PROTO";
+
+/// Classify one value of `SECURE_PROXY_SSL_HEADER`.
+pub fn classify_proxy_header(value: &Value) -> ProxyHeader {
+    match value {
+        Value::Unset | Value::None => ProxyHeader::Missing,
+        Value::Str(s) if s.value.is_empty() => ProxyHeader::Missing,
+        Value::List(items) if items.is_empty() => ProxyHeader::Missing,
+        Value::List(items) => match items.as_slice() {
+            [Value::Str(header), Value::Str(secure)] => {
+                if header.value != FORWARDED_PROTO_META {
+                    ProxyHeader::WrongHeader {
+                        header: header.value.clone(),
+                        span: header.span,
+                    }
+                } else if secure.value != "https" {
+                    ProxyHeader::WrongValue {
+                        value: secure.value.clone(),
+                        span: secure.span,
+                    }
+                } else {
+                    ProxyHeader::Fine
+                }
+            }
+            _ => ProxyHeader::Unknown,
+        },
+        _ => ProxyHeader::Unknown,
+    }
+}
+
+/// What Django makes of a request that reached the front end over HTTPS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum HttpsSeen {
+    /// `is_secure()` is true: the proxy header is right, or the server marks such requests `https`.
+    Secure,
+    /// `is_secure()` is false for every request, in every branch of the settings.
+    Insecure,
+    /// Cannot be told (a value or a server this tool cannot read, or branches that differ).
+    #[default]
+    Unknown,
 }
 
 impl DjangoSettings {
@@ -101,6 +166,46 @@ impl DjangoSettings {
             &self.allowed_hosts
         } else {
             &[]
+        }
+    }
+
+    /// Work out [`DjangoSettings::https`] for a server that does (`Some(true)`) or does not trust
+    /// `X-Forwarded-Proto` by itself (`None`: unknown). Django's `is_secure()` reads the proxy header when it is
+    /// set and the header arrived; otherwise it takes the server's scheme (`django/http/request.py`).
+    pub fn see_https(&mut self, server_trusts: Option<bool>) {
+        let mut seen = Vec::new();
+        for (_, header) in &self.proxy_header {
+            seen.push(match header {
+                ProxyHeader::Fine => HttpsSeen::Secure,
+                ProxyHeader::WrongValue { .. } => HttpsSeen::Insecure,
+                ProxyHeader::Missing | ProxyHeader::WrongHeader { .. } => match server_trusts {
+                    Some(true) => HttpsSeen::Secure,
+                    Some(false) => HttpsSeen::Insecure,
+                    None => HttpsSeen::Unknown,
+                },
+                ProxyHeader::Unknown => HttpsSeen::Unknown,
+            });
+        }
+        self.https = match seen.first() {
+            Some(first) if seen.iter().all(|s| s == first) => *first,
+            _ => HttpsSeen::Unknown,
+        };
+    }
+
+    /// The assignments of a setting when every value it can have is a true constant (`True`, a non-zero
+    /// number, a non-empty string), else none: a setting on only in some unknown branch is not reported.
+    pub fn always_true(&self, name: &str) -> Vec<Assigned> {
+        let alternatives = self.get(name);
+        let truthy = |v: &Value| match v {
+            Value::Bool(b) => *b,
+            Value::Int(i) => *i != 0,
+            Value::Str(s) => !s.value.is_empty(),
+            _ => false,
+        };
+        if alternatives.iter().all(|a| truthy(&a.value)) {
+            alternatives
+        } else {
+            Vec::new()
         }
     }
 
@@ -300,7 +405,17 @@ impl DjangoSettings {
             incomplete,
             debug: Vec::new(),
             allowed_hosts: Vec::new(),
+            proxy_header: Vec::new(),
+            https: HttpsSeen::Unknown,
         };
+        django.proxy_header = django
+            .get("SECURE_PROXY_SSL_HEADER")
+            .into_iter()
+            .map(|a| {
+                let v = classify_proxy_header(&a.value);
+                (a, v)
+            })
+            .collect();
         django.debug = django
             .get("DEBUG")
             .into_iter()

@@ -247,6 +247,25 @@ impl Requirements {
         })
     }
 
+    /// The release series (major, minor) a directly listed distribution can install, from its specifiers
+    /// in every requirements file: `None` when it is not listed (or only with a marker or a location, whose
+    /// version cannot be read). An unpinned requirement installs the newest release: both bounds are open.
+    pub fn versions(&self, normalized: &str) -> Option<VersionRange> {
+        let mut range = VersionRange::default();
+        let mut listed = false;
+        for (_, _, req) in self.requirements() {
+            if req.normalized.as_deref() != Some(normalized) {
+                continue;
+            }
+            if req.location.is_some() || req.marker.is_some() || req.has_env_var {
+                return None;
+            }
+            listed = true;
+            range.narrow(&req.specifier)?;
+        }
+        listed.then_some(range)
+    }
+
     /// Whether every file pip reads decodes and parses: the set of installed names is known.
     pub fn parseable(&self) -> bool {
         self.files.iter().all(|f| {
@@ -1073,5 +1092,130 @@ setup()
         assert!(not_on_pypi(reqs[0]).is_some());
         assert!(not_on_pypi(reqs[1]).is_none());
         assert!(windows_only(reqs[2].normalized.as_deref().unwrap()).is_some());
+    }
+}
+
+/// The release series a requirement's specifiers allow, as far as this tool needs them (which Django
+/// behaviour applies): the lowest and highest (major, minor) it can install. `None` is an open bound.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct VersionRange {
+    pub min: Option<(u64, u64)>,
+    pub max: Option<(u64, u64)>,
+}
+
+impl VersionRange {
+    /// Whether every version the range allows is at least `(major, minor)` (an unpinned requirement
+    /// installs the newest, which is).
+    pub fn all_at_least(&self, version: (u64, u64)) -> bool {
+        self.min.is_none_or(|min| min >= version) && self.max.is_none_or(|max| max >= version)
+    }
+
+    /// Whether every version the range allows is below `(major, minor)`.
+    pub fn all_below(&self, version: (u64, u64)) -> bool {
+        self.max.is_some_and(|max| max < version)
+    }
+
+    /// Apply a specifier such as `==4.2.7`, `>=4.2,<5.0` or `~=5.1`; `None` when a clause cannot be read.
+    fn narrow(&mut self, specifier: &str) -> Option<()> {
+        for clause in specifier
+            .split(',')
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+        {
+            let op_len = clause
+                .find(|c: char| c.is_ascii_digit())
+                .filter(|&i| i <= 3)?;
+            let (op, version) = clause.split_at(op_len);
+            let parts: Vec<&str> = version.trim().split('.').collect();
+            let number = |i: usize| -> Option<u64> {
+                match parts.get(i) {
+                    None | Some(&"*") => Some(0),
+                    Some(p) => p.parse().ok(),
+                }
+            };
+            let series = (number(0)?, number(1)?);
+            let exact_minor = parts.len() >= 2 && parts[1] != "*";
+            match op.trim() {
+                "==" | "===" if !exact_minor && parts.len() >= 2 => {
+                    // `==4.*`: the whole 4 series.
+                    self.raise_min((series.0, 0));
+                    self.lower_max((series.0, u64::MAX));
+                }
+                "==" | "===" => {
+                    self.raise_min(series);
+                    self.lower_max(series);
+                }
+                ">=" | ">" => self.raise_min(series),
+                "<=" => self.lower_max(series),
+                "<" => {
+                    // `<5.0` (or `<5`) allows nothing of the 5.0 series; `<5.1.3` allows some of 5.1.
+                    let patch_given = parts.len() >= 3 && parts[2..].iter().any(|p| *p != "0");
+                    if patch_given {
+                        self.lower_max(series);
+                    } else if series.1 > 0 {
+                        self.lower_max((series.0, series.1 - 1));
+                    } else if series.0 > 0 {
+                        self.lower_max((series.0 - 1, u64::MAX));
+                    } else {
+                        return None;
+                    }
+                }
+                "~=" => {
+                    self.raise_min(series);
+                    if parts.len() >= 3 {
+                        self.lower_max(series);
+                    } else {
+                        self.lower_max((series.0, u64::MAX));
+                    }
+                }
+                "!=" => {}
+                _ => return None,
+            }
+        }
+        Some(())
+    }
+
+    fn raise_min(&mut self, version: (u64, u64)) {
+        self.min = Some(self.min.map_or(version, |m| m.max(version)));
+    }
+
+    fn lower_max(&mut self, version: (u64, u64)) {
+        self.max = Some(self.max.map_or(version, |m| m.min(version)));
+    }
+}
+
+#[cfg(test)]
+mod version_range_tests {
+    use super::VersionRange;
+
+    fn range(spec: &str) -> Option<VersionRange> {
+        let mut r = VersionRange::default();
+        r.narrow(spec).map(|()| r)
+    }
+
+    #[test]
+    fn specifiers_bound_the_series() {
+        let r = range("==4.2.7").unwrap();
+        assert_eq!((r.min, r.max), (Some((4, 2)), Some((4, 2))));
+        assert!(r.all_at_least((4, 0)) && !r.all_at_least((5, 1)) && !r.all_below((4, 0)));
+        let r = range(">=3.2,<4.0").unwrap();
+        assert_eq!(r.max, Some((3, u64::MAX)));
+        assert!(r.all_below((4, 0)) && !r.all_at_least((4, 0)));
+        let r = range("<4").unwrap();
+        assert!(r.all_below((4, 0)));
+        let r = range("<4.1.2").unwrap();
+        assert_eq!(r.max, Some((4, 1)));
+        let r = range("~=5.1").unwrap();
+        assert!(r.all_at_least((5, 1)) && r.all_below((6, 0)));
+        let r = range("~=5.0.3").unwrap();
+        assert_eq!((r.min, r.max), (Some((5, 0)), Some((5, 0))));
+        let r = range("==5.*").unwrap();
+        assert!(r.all_at_least((5, 0)) && !r.all_at_least((5, 1)));
+        let r = range("").unwrap();
+        assert!(r.all_at_least((5, 1)) && !r.all_below((4, 0)));
+        let r = range(">=4.2").unwrap();
+        assert!(r.all_at_least((4, 0)) && !r.all_at_least((5, 1)));
+        assert!(range("@ latest").is_none());
+        assert!(range("==4.2.7,!=4.2.8").is_some());
     }
 }

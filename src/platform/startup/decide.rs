@@ -474,6 +474,53 @@ impl Startup {
         }
     }
 
+    /// Whether the server marks a request the front end received over HTTPS as `https` by itself (it
+    /// trusts `X-Forwarded-Proto` from App Service's front end): gunicorn or uvicorn with
+    /// `forwarded_allow_ips` `*`, from its command, config file, or `FORWARDED_ALLOW_IPS` in the
+    /// environment. `None`: cannot be told (another server, a list of addresses, an unread config).
+    pub fn server_trusts_forwarded_proto(&self) -> Option<bool> {
+        let server = match &self.gunicorn {
+            GunicornStart::Custom(_) => self.gunicorn_server(),
+            GunicornStart::Auto(_) => None,
+            GunicornStart::None => match self.servers() {
+                [one] => Some(one),
+                _ => return None,
+            },
+        };
+        // What the server's process sees: a `NAME=value` word before the program, else the app setting.
+        let env: Option<String> = server
+            .and_then(|s| {
+                s.env
+                    .iter()
+                    .rev()
+                    .find(|(name, _)| name == "FORWARDED_ALLOW_IPS")
+                    .map(|(_, value)| value.clone())
+            })
+            .or_else(|| {
+                self.runtime
+                    .get("FORWARDED_ALLOW_IPS")
+                    .map(|s| s.value.clone())
+            });
+        if let Some(gunicorn) = self.gunicorn_settings() {
+            return gunicorn.trusts_any_proxy(env.as_deref());
+        }
+        let server = server?;
+        if server.command.kind != ServerKind::Uvicorn {
+            return None;
+        }
+        // uvicorn reads `--forwarded-allow-ips`, else FORWARDED_ALLOW_IPS, else trusts 127.0.0.1 only.
+        let given = server
+            .command
+            .value("--forwarded-allow-ips")
+            .map(|w| w.text.clone())
+            .or(env);
+        match given {
+            None => Some(false),
+            Some(text) if text.split(',').any(|ip| ip.trim() == "*") => Some(true),
+            Some(_) => None,
+        }
+    }
+
     /// Every app object and factory in the repository, best first (searched once, on first use).
     pub fn app_objects(&self, project: &Project) -> &[AppObject] {
         self.apps.get_or_init(|| apps::find_app_objects(project))
