@@ -46,6 +46,8 @@ pub struct Platform<'a> {
     pub oryx: oryx::OryxPlan,
     /// [`Platform::startup_python_files`], computed once.
     startup_files: std::cell::OnceCell<Vec<FileId>>,
+    /// [`Platform::django_takes_forms`], computed once.
+    django_forms: std::cell::OnceCell<bool>,
 }
 
 impl<'a> Platform<'a> {
@@ -90,7 +92,40 @@ impl<'a> Platform<'a> {
             django_collectstatic,
             oryx,
             startup_files: std::cell::OnceCell::new(),
+            django_forms: std::cell::OnceCell::new(),
         }
+    }
+
+    /// Whether the Django app takes form posts a user makes: the admin is installed in every branch of
+    /// the settings, or a template of the app renders `{% csrf_token %}`. Computed on first use (it reads
+    /// the templates).
+    pub fn django_takes_forms(&self) -> bool {
+        *self.django_forms.get_or_init(|| {
+            let Some(django) = &self.django else {
+                return false;
+            };
+            if django::always_lists(&django.get("INSTALLED_APPS"), "django.contrib.admin") {
+                return true;
+            }
+            let project = self.project;
+            let templates: Vec<FileId> = project
+                .files()
+                .filter(|&f| {
+                    let rel = project.rel_path(f);
+                    [".html", ".htm", ".jinja", ".jinja2", ".j2"]
+                        .iter()
+                        .any(|ext| rel.ends_with(ext))
+                        && !rel
+                            .split('/')
+                            .any(|p| p == "node_modules" || p == "site-packages")
+                })
+                .collect();
+            project
+                .scan(&templates, crate::project::MAX_FILE_BYTES, |bytes, _| {
+                    bytes.windows(10).any(|w| w == b"csrf_token")
+                })
+                .contains(&crate::project::Scanned::Yes)
+        })
     }
 
     /// Where the app runs `collectstatic` itself (a build step, a script it runs, the startup command or a

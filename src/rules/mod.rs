@@ -13,6 +13,7 @@ mod custom_requirements_path_missing;
 mod dev_server_in_production;
 mod django_allowed_hosts_missing_website_hostname;
 mod django_allowed_hosts_wildcard;
+mod django_csrf_trusted_origins_missing;
 mod django_debug_env_string;
 mod django_debug_fails_open;
 mod django_debug_not_from_env;
@@ -98,6 +99,7 @@ pub static RULES: &[Rule] = &[
     rule!(django_debug_env_string),
     rule!(django_secret_key_hardcoded),
     rule!(django_allowed_hosts_missing_website_hostname),
+    rule!(django_csrf_trusted_origins_missing),
     rule!(django_ssl_redirect_loop),
     rule!(django_debug_fails_open),
     rule!(django_allowed_hosts_wildcard),

@@ -678,5 +678,84 @@ pub fn classify_allowed_hosts(value: &Value) -> HostsValue {
     HostsValue::Unreachable { shown, foreign }
 }
 
+/// Whether a value of `CSRF_TRUSTED_ORIGINS` can let the app's own HTTPS origin through.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OriginsValue {
+    /// It may: an `https://` origin written out (the app's name or a custom domain), or a value read from
+    /// the environment App Service provides, or one this tool cannot read.
+    MayCover,
+    /// It cannot: unset, empty, `http://` only, local or another platform's names (`shown`), or read only from
+    /// another platform's variables (`foreign`).
+    Misses {
+        shown: Vec<String>,
+        foreign: Vec<String>,
+    },
+}
+
+/// Classify one value of `CSRF_TRUSTED_ORIGINS` (Django 4.0 and later compare it with the `Origin` header,
+/// scheme included).
+pub fn classify_trusted_origins(value: &Value) -> OriginsValue {
+    let from_env = |value: &Value| {
+        let vars = value.env_vars();
+        if !vars.is_empty() && vars.iter().all(|v| FOREIGN_VARS.contains(&v.as_str())) {
+            Some(vars)
+        } else {
+            None
+        }
+    };
+    let items: Vec<&Value> = match value {
+        Value::Unset | Value::None => Vec::new(),
+        Value::List(items) => items.iter().collect(),
+        other => {
+            return match from_env(other) {
+                Some(foreign) => OriginsValue::Misses {
+                    shown: Vec::new(),
+                    foreign,
+                },
+                None => OriginsValue::MayCover,
+            };
+        }
+    };
+    let mut shown = Vec::new();
+    let mut foreign = Vec::new();
+    for item in items {
+        match item {
+            Value::Str(s) => {
+                let origin = s.value.trim();
+                let Some(host) = origin.strip_prefix("https://") else {
+                    // `http://...`, or no scheme at all (Django 4.0 rejects that at start-up): never the
+                    // browser's `https://` origin.
+                    shown.push(format!("'{}'", s.value));
+                    continue;
+                };
+                let host = host.split(['/', ':']).next().unwrap_or(host);
+                let elsewhere = FOREIGN_DOMAINS
+                    .iter()
+                    .any(|d| host.trim_start_matches("*.").ends_with(d));
+                if elsewhere || LOCAL_HOSTS.contains(&host) {
+                    shown.push(format!("'{}'", s.value));
+                } else {
+                    return OriginsValue::MayCover;
+                }
+            }
+            Value::None => {}
+            other => match from_env(other) {
+                Some(vars) => foreign.extend(vars),
+                None => return OriginsValue::MayCover,
+            },
+        }
+    }
+    OriginsValue::Misses { shown, foreign }
+}
+
+/// Whether every value a list setting can have holds `item` (`false` when one is unknown or unset).
+pub fn always_lists(alternatives: &[Assigned], item: &str) -> bool {
+    !alternatives.is_empty()
+        && alternatives.iter().all(|a| match &a.value {
+            Value::List(items) => items.iter().any(|i| i.as_str() == Some(item)),
+            _ => false,
+        })
+}
+
 #[cfg(test)]
 mod tests;
