@@ -41,6 +41,8 @@ pub struct Platform<'a> {
     pub requirements: requirements::Requirements,
     pub startup: Startup,
     pub django: Option<DjangoSettings>,
+    /// `DJANGO_SETTINGS_MODULE` names a module the app does not have.
+    pub django_missing: Option<django::MissingSettings>,
     /// The settings `manage.py` loads (Oryx's `collectstatic` runs it), when it names a module.
     pub django_collectstatic: Option<DjangoSettings>,
     pub oryx: oryx::OryxPlan,
@@ -74,10 +76,13 @@ impl<'a> Platform<'a> {
             startup.entry.as_ref(),
             &requirements,
         );
-        let django = django.map(|mut django| {
-            django.see_https(startup.server_trusts_forwarded_proto());
-            django
-        });
+        let (django, django_missing) = match django {
+            Ok(mut django) => {
+                django.see_https(startup.server_trusts_forwarded_proto());
+                (Some(django), None)
+            }
+            Err(missing) => (None, missing),
+        };
         let django_collectstatic = DjangoSettings::resolve_for_manage_py(project, &app_settings);
         Platform {
             project,
@@ -89,6 +94,7 @@ impl<'a> Platform<'a> {
             requirements,
             startup,
             django,
+            django_missing,
             django_collectstatic,
             oryx,
             startup_files: std::cell::OnceCell::new(),

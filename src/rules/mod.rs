@@ -18,6 +18,7 @@ mod django_debug_env_string;
 mod django_debug_fails_open;
 mod django_debug_not_from_env;
 mod django_secret_key_hardcoded;
+mod django_settings_module_missing;
 mod django_ssl_redirect_loop;
 mod entry_attribute_missing;
 pub(crate) mod fixes;
@@ -101,6 +102,7 @@ pub static RULES: &[Rule] = &[
     rule!(django_allowed_hosts_missing_website_hostname),
     rule!(django_csrf_trusted_origins_missing),
     rule!(django_ssl_redirect_loop),
+    rule!(django_settings_module_missing),
     rule!(django_debug_fails_open),
     rule!(django_allowed_hosts_wildcard),
 ];

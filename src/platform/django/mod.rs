@@ -222,7 +222,7 @@ impl DjangoSettings {
         app_settings: &AppSettings,
         entry: Option<&EntryModule>,
         requirements: &Requirements,
-    ) -> Option<DjangoSettings> {
+    ) -> Result<DjangoSettings, Option<MissingSettings>> {
         Self::resolve_from(
             project,
             app_settings,
@@ -238,7 +238,7 @@ impl DjangoSettings {
         app_settings: &AppSettings,
     ) -> Option<DjangoSettings> {
         project.file("manage.py")?;
-        let settings = Self::resolve_from(project, app_settings, None, false)?;
+        let settings = Self::resolve_from(project, app_settings, None, false).ok()?;
         (!matches!(settings.origin, SettingsOrigin::Fallback)).then_some(settings)
     }
 
@@ -247,7 +247,7 @@ impl DjangoSettings {
         app_settings: &AppSettings,
         entry: Option<&EntryModule>,
         fallback: bool,
-    ) -> Option<DjangoSettings> {
+    ) -> Result<DjangoSettings, Option<MissingSettings>> {
         let mut roots: Vec<String> = Vec::new();
         if let Some(entry) = entry {
             roots.push(entry.import_root.clone());
@@ -341,14 +341,41 @@ impl DjangoSettings {
         if modules.is_empty() {
             if named || !fallback {
                 // A module is named but is not in the app: Django fails to start (ModuleNotFoundError);
-                // judging other files as its settings would be a guess.
-                return None;
+                // judging other files as its settings would be a guess. It is reported only when every
+                // name is known and no file anywhere in the app has the module's path (a folder added to
+                // `sys.path` or installed as a package is not followed, and must not look missing).
+                let absent = |name: &String| {
+                    let path = name.replace('.', "/");
+                    let (module, package) = (format!("{path}.py"), format!("{path}/__init__.py"));
+                    !project.files().any(|f| {
+                        let rel = project.rel_path(f);
+                        [&module, &package].iter().any(|want| {
+                            rel == want.as_str()
+                                || rel
+                                    .strip_suffix(want.as_str())
+                                    .is_some_and(|head| head.ends_with('/'))
+                        })
+                    })
+                };
+                let missing = (named && !named_unknown && names.iter().all(absent)).then(|| {
+                    MissingSettings {
+                        names: names.clone(),
+                        origin: origin.clone().unwrap_or(SettingsOrigin::AppSetting),
+                        candidates: fallback_modules(project)
+                            .into_iter()
+                            .map(|m| m.name)
+                            .filter(|n| !n.ends_with(".__init__"))
+                            .take(3)
+                            .collect(),
+                    }
+                });
+                return Err(missing);
             }
             origin = Some(SettingsOrigin::Fallback);
             modules = fallback_modules(project);
         }
         if modules.is_empty() {
-            return None;
+            return Err(None);
         }
         let origin = origin.unwrap_or(SettingsOrigin::Fallback);
         // The entry module and manage.py were evaluated only to find the settings module.
@@ -432,8 +459,20 @@ impl DjangoSettings {
                 (a, v)
             })
             .collect();
-        Some(django)
+        Ok(django)
     }
+}
+
+/// A `DJANGO_SETTINGS_MODULE` that names no module of the app: Django stops with `ModuleNotFoundError`.
+#[derive(Debug, Clone)]
+pub struct MissingSettings {
+    /// The module names it can have (each is missing).
+    pub names: Vec<String>,
+    /// Where it is set: an app setting, or a write to `os.environ` in the entry module or `manage.py`.
+    pub origin: SettingsOrigin,
+    /// Settings modules the app does have (files named `settings.py` or in a `settings/` package), by
+    /// their dotted path from the app root.
+    pub candidates: Vec<String>,
 }
 
 /// Django reads only upper-case names from a settings module.
