@@ -82,7 +82,7 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         }
     };
     let django_version = match ctx.requirements.versions("django") {
-        Some(range) if range.min.is_some() || range.max.is_some() => "Django 4.0 and later check",
+        Some(range) if !range.is_open() => "Django 4.0 and later check",
         _ => "Django 4.0 and later (the newest is assumed: the requirements do not pin it) check",
     };
     let admin = if always_lists(&django.get("INSTALLED_APPS"), "django.contrib.admin") {

@@ -17,6 +17,7 @@ mod django_csrf_trusted_origins_missing;
 mod django_debug_env_string;
 mod django_debug_fails_open;
 mod django_debug_not_from_env;
+mod django_removed_storage_settings;
 mod django_secret_key_hardcoded;
 mod django_settings_module_missing;
 mod django_ssl_redirect_loop;
@@ -102,6 +103,7 @@ pub static RULES: &[Rule] = &[
     rule!(django_allowed_hosts_missing_website_hostname),
     rule!(django_csrf_trusted_origins_missing),
     rule!(django_ssl_redirect_loop),
+    rule!(django_removed_storage_settings),
     rule!(django_settings_module_missing),
     rule!(django_debug_fails_open),
     rule!(django_allowed_hosts_wildcard),

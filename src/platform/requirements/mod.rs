@@ -247,9 +247,11 @@ impl Requirements {
         })
     }
 
-    /// The release series (major, minor) a directly listed distribution can install, from its specifiers
-    /// in every requirements file: `None` when it is not listed (or only with a marker or a location, whose
-    /// version cannot be read). An unpinned requirement installs the newest release: both bounds are open.
+    /// The release series (major, minor) a distribution listed in the requirements files can install, from
+    /// its specifiers in every file: `None` when it is not listed there (declared in `pyproject.toml`, a lock
+    /// file or `setup.py`, whose versions are not read, or not at all), or listed with a marker, a location
+    /// or an environment variable. An unpinned requirement installs the newest release: both bounds are
+    /// open ([`VersionRange::is_open`]).
     pub fn versions(&self, normalized: &str) -> Option<VersionRange> {
         let mut range = VersionRange::default();
         let mut listed = false;
@@ -1104,6 +1106,11 @@ pub struct VersionRange {
 }
 
 impl VersionRange {
+    /// Nothing bounds it: an unpinned requirement, which installs the newest release.
+    pub fn is_open(&self) -> bool {
+        self.min.is_none() && self.max.is_none()
+    }
+
     /// Whether every version the range allows is at least `(major, minor)` (an unpinned requirement
     /// installs the newest, which is).
     pub fn all_at_least(&self, version: (u64, u64)) -> bool {
