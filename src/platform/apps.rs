@@ -656,6 +656,9 @@ pub fn find_app_objects(project: &Project) -> Vec<AppObject> {
         let rel = project.rel_path(a.file);
         (
             a.factory,
+            // A Django project has both; `wsgi.py` is the one App Service's gunicorn starts without an
+            // extra worker package, and it may choose other settings than `asgi.py` does.
+            a.framework == Framework::DjangoAsgi,
             rel.matches('/').count(),
             !matches!(a.name.as_str(), "app" | "application"),
             rel.to_owned(),

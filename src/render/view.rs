@@ -146,12 +146,37 @@ pub fn safe_text(report: &Report, diagnostic: &Diagnostic, text: &str) -> String
             let raw = text.slice(secret.range);
             let inner = raw.trim_matches(|c| c == '\'' || c == '"');
             if inner.len() >= 4 && message.contains(inner) {
-                message = message.replace(inner, &mask_secret(inner));
+                message = mask_quoted(&message, inner);
             }
         }
     }
     // And whatever has the shape of a secret, named or not (a URL's password, `--password x`).
     crate::project::secrets::mask_shapes(&message)
+}
+
+/// `message` with the occurrences of a secret value masked: those standing as a word of their own, and,
+/// for a value shorter than 8 characters (`root`, `admin`), only those the message quotes (in backticks or
+/// quotes), so that a short password does not mask the same word in prose ("the app root").
+fn mask_quoted(message: &str, secret: &str) -> String {
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+    let quote = |c: Option<char>| matches!(c, Some('`' | '\'' | '"'));
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(at) = rest.find(secret) {
+        let before = rest[..at].chars().next_back();
+        let after = rest[at + secret.len()..].chars().next();
+        let standalone = !word(before) && !word(after);
+        let quoted = quote(before) && quote(after);
+        out.push_str(&rest[..at]);
+        if standalone && (secret.chars().count() >= 8 || quoted) {
+            out.push_str(&mask_secret(secret));
+        } else {
+            out.push_str(secret);
+        }
+        rest = &rest[at + secret.len()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// What stands in for a path when a finding comes from a command-line flag.
@@ -237,5 +262,32 @@ pub(crate) mod test_support {
             notices: Vec::new(),
         };
         (dir, report)
+    }
+}
+
+#[cfg(test)]
+mod mask_tests {
+    use super::mask_quoted;
+
+    #[test]
+    fn a_short_secret_is_masked_only_where_the_message_quotes_it() {
+        // Found on a real app: the database password `root` masked "the app root".
+        assert_eq!(
+            mask_quoted("there is no manage.py at the app root", "root"),
+            "there is no manage.py at the app root"
+        );
+        assert!(!mask_quoted("PASSWORD is `root`", "root").contains("`root`"));
+        assert!(!mask_quoted("PASSWORD is 'root'", "root").contains("'root'"));
+    }
+
+    #[test]
+    fn a_long_secret_is_masked_as_a_word_anywhere() {
+        let masked = mask_quoted(
+            "token s3cr3t-t0ken-value and again s3cr3t-t0ken-value.",
+            "s3cr3t-t0ken-value",
+        );
+        assert!(!masked.contains("s3cr3t-t0ken-value"), "{masked}");
+        // Inside a longer word it is another word.
+        assert_eq!(mask_quoted("xs3cr3tvalue1", "s3cr3tvalue"), "xs3cr3tvalue1");
     }
 }

@@ -279,7 +279,20 @@ impl DjangoSettings {
         {
             sources.push(manage);
         }
-        for source in sources {
+        // No entry module and no root `manage.py` (a project one folder down, which auto-detection does not
+        // start): the `wsgi.py` and `manage.py` of the nested project name the module the app loads once it
+        // is started from there, so they are asked before falling back to files named `settings.py`.
+        let nested_from = sources.len();
+        if entry.is_none() && fallback && sources.is_empty() {
+            for (file, root) in nested_sources(project) {
+                sources.push(file);
+                if !roots.contains(&root) {
+                    roots.push(root);
+                }
+            }
+        }
+        let mut unknown_at: Option<FileId> = None;
+        for (i, source) in sources.into_iter().enumerate() {
             let result = evaluator.module(source);
             // Writes to os.environ are kept like assignments, so a write in each branch of an `if` gives
             // one alternative each; `setdefault` is a no-op when the app setting exists.
@@ -313,11 +326,29 @@ impl DjangoSettings {
                     _ => {}
                 }
             }
+            // A nested project's file only helps when it names a module outright; otherwise the
+            // fallback to files named `settings.py` stands, as before it was asked.
+            if i >= nested_from && names.is_empty() {
+                named_unknown = false;
+                continue;
+            }
             // The first file that writes the variable decides, even when what it writes is unknown: the
             // running app loads what wsgi.py names, whatever manage.py says.
+            if named_unknown && names.is_empty() {
+                unknown_at = Some(source);
+            }
             if !names.is_empty() || named_unknown {
                 break;
             }
+        }
+        if let Some(file) = unknown_at
+            && from_app_setting.is_none()
+        {
+            // Never a silent pass: every Django rule stays quiet, so say why and how to decide it.
+            project.notice(format!(
+                "the Django settings were not checked: `{}` takes DJANGO_SETTINGS_MODULE from the environment; give it with `--app-setting DJANGO_SETTINGS_MODULE=<module>`",
+                project.rel_path(file)
+            ));
         }
         if origin.is_none()
             && let Some(value) = from_app_setting
@@ -494,6 +525,47 @@ fn is_django_app(project: &Project, requirements: &Requirements) -> bool {
             (rel == "manage.py" || rel.ends_with("/manage.py"))
                 && !rel.split('/').any(|p| p == "site-packages")
         })
+}
+
+/// The most nested projects' files asked for `DJANGO_SETTINGS_MODULE`.
+const MAX_NESTED_SOURCES: usize = 8;
+
+/// `wsgi.py`, `asgi.py` and `manage.py` files below the root (not in tests, virtual environments or
+/// vendored packages), with the folder each imports its project from: `manage.py`'s own folder, the
+/// parent of `wsgi.py`'s package. `wsgi.py` first, in path order.
+fn nested_sources(project: &Project) -> Vec<(FileId, String)> {
+    let skipped = |rel: &str| {
+        rel.split('/').any(|p| {
+            matches!(
+                p,
+                "tests" | "test" | "site-packages" | "node_modules" | "docs" | "examples"
+            )
+        })
+    };
+    let mut found: Vec<(u8, FileId, String)> = Vec::new();
+    for file in project.files() {
+        let rel = project.rel_path(file);
+        if skipped(rel) {
+            continue;
+        }
+        let parts: Vec<&str> = rel.split('/').collect();
+        match parts.as_slice() {
+            [dirs @ .., "manage.py"] if !dirs.is_empty() => {
+                found.push((1, file, dirs.join("/")));
+            }
+            [dirs @ .., _package, name] if matches!(*name, "wsgi.py" | "asgi.py") => {
+                let rank = if *name == "wsgi.py" { 0 } else { 2 };
+                found.push((rank, file, dirs.join("/")));
+            }
+            _ => {}
+        }
+    }
+    found.sort_by_key(|(rank, file, _)| (*rank, project.rel_path(*file).to_owned()));
+    found
+        .into_iter()
+        .take(MAX_NESTED_SOURCES)
+        .map(|(_, file, root)| (file, root))
+        .collect()
 }
 
 /// Files named `settings.py` or in a `settings/` package, outside tests.
