@@ -359,7 +359,15 @@ pub struct ShellPath {
     pub range: TextRange,
     /// The path is the folder of a `cd` (`cd /home/site/wwwroot`).
     pub cd_target: bool,
+    /// The path is an operand of a command that only removes, creates, tests or prints paths (`rm -rf`,
+    /// `mkdir -p`, `test -d`, `[ -d ... ]`, `echo`): nothing runs from it.
+    pub housekeeping: bool,
 }
+
+/// Commands whose path operands are only removed, created, tested, listed or printed.
+const HOUSEKEEPING: &[&str] = &[
+    "rm", "rmdir", "mkdir", "touch", "test", "[", "[[", "echo", "printf", "ls",
+];
 
 /// The absolute paths in one line of shell, comments skipped: every word, or part of a word after `=`
 /// or `:` (`--chdir=/x`, `PYTHONPATH=/a:/b`), that starts with `/`. A path ends at a space, a quote or
@@ -415,10 +423,21 @@ pub fn absolute_paths(line: &str) -> Vec<ShellPath> {
                     .last()
                     .is_none_or(|p| p.is_whitespace() || ";&|(".contains(p))
             });
+            // The simple command the path belongs to: its first word after the last operator.
+            let command_start = line[..i]
+                .rfind([';', '&', '|', '(', '`'])
+                .map_or(0, |p| p + 1);
+            let program = line[command_start..i]
+                .split_whitespace()
+                .find(|w| !w.contains('='))
+                .unwrap_or("");
+            let housekeeping =
+                HOUSEKEEPING.contains(&program.rsplit('/').next().unwrap_or(program));
             out.push(ShellPath {
                 path: path.to_owned(),
                 range: TextRange::new(offset_of(i), offset_of(end)),
                 cd_target,
+                housekeeping,
             });
             continue;
         }
@@ -433,6 +452,7 @@ pub struct FilePath {
     pub path: String,
     pub span: Span,
     pub cd_target: bool,
+    pub housekeeping: bool,
 }
 
 /// The absolute paths in the lines of a shell file that run: every line, or only the first line (a
@@ -455,6 +475,7 @@ pub fn absolute_paths_in_file(
                 path: p.path,
                 span: Span::new(file, p.range + range.start()),
                 cd_target: p.cd_target,
+                housekeeping: p.housekeeping,
             });
         }
     }

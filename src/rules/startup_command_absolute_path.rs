@@ -36,6 +36,8 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     if let Some(command) = &ctx.startup.command {
         let found: Vec<_> = absolute_paths(&command.command)
             .into_iter()
+            // `rm -rf /home/site/wwwroot/x`, `mkdir -p ...`: nothing runs from the path.
+            .filter(|p| !p.housekeeping)
             .filter_map(|p| {
                 in_wwwroot(&p.path).map(|rel| (p.range, p.path.clone(), relative_replacement(rel)))
             })
@@ -71,7 +73,7 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     {
         // Only the first line of a startup file that is not a shell script is used.
         for p in absolute_paths_in_file(project, file, !sf.whole) {
-            let Some(rel) = in_wwwroot(&p.path) else {
+            let Some(rel) = in_wwwroot(&p.path).filter(|_| !p.housekeeping) else {
                 continue;
             };
             let help = if rel.starts_with("antenv/bin/activate") {
