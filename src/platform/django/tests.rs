@@ -495,3 +495,45 @@ fn a_raise_when_a_variable_is_missing_makes_it_required() {
         ["DB_HOST", "DB_USER", "API_KEY", "REGION"]
     );
 }
+
+#[test]
+fn dicts_are_built_read_and_changed_in_place() {
+    let settings = "import os\n\
+BASE = {'ENGINE': 'django.db.backends.postgresql', 'OPTIONS': {'sslmode': 'require'}}\n\
+DATABASES = {'default': {**BASE, 'NAME': 'app', 'HOST': os.environ['DBHOST']}}\n\
+DATABASES['default']['NAME'] = 'shop'\n\
+DATABASES['default']['PORT'] = 5432\n\
+DATABASES['default'].update({'USER': 'web'})\n\
+ENGINE = DATABASES['default']['ENGINE']\n\
+SSL = DATABASES['default'].get('OPTIONS', {}).get('sslmode')\n\
+MISSING = DATABASES.get('replica', 'none')\n\
+CACHES = {'default': {}}\n\
+CACHES[os.environ['CACHE_ALIAS']] = {}\n\
+OPAQUE = {1: 'a'}\n";
+    let (_d, s, _) = resolve(
+        &[("proj/wsgi.py", WSGI), ("proj/settings.py", settings)],
+        &[],
+    );
+    let db = &get(&s, "DATABASES")[0];
+    let default = db.key("default").expect("default");
+    assert_eq!(default.key("NAME").and_then(Value::as_str), Some("shop"));
+    assert_eq!(default.key("PORT"), Some(&Value::Int(5432)));
+    assert_eq!(default.key("USER").and_then(Value::as_str), Some("web"));
+    assert!(matches!(default.key("HOST"), Some(Value::Env(_))));
+    assert_eq!(
+        default
+            .key("OPTIONS")
+            .and_then(|o| o.key("sslmode"))
+            .and_then(Value::as_str),
+        Some("require")
+    );
+    assert_eq!(
+        get(&s, "ENGINE")[0].as_str(),
+        Some("django.db.backends.postgresql")
+    );
+    assert_eq!(get(&s, "SSL")[0].as_str(), Some("require"));
+    assert_eq!(get(&s, "MISSING")[0].as_str(), Some("none"));
+    // A key that cannot be told makes the dict unknown, and so does a key that is not a string.
+    assert_eq!(get(&s, "CACHES")[0], Value::Unknown);
+    assert_eq!(get(&s, "OPAQUE")[0], Value::Unknown);
+}

@@ -77,6 +77,9 @@ impl<'a> Evaluator<'a> {
                             written_fallback(frame, &var.value).unwrap_or(Fallback::Required);
                         self.env_read(&var.value, fallback, span, ReadApi::OsEnviron)
                     }
+                    (Value::Dict(_), Value::Str(k)) => {
+                        base.key(&k.value).cloned().unwrap_or(Value::Unknown)
+                    }
                     (Value::List(items), Value::Int(i)) => {
                         let i = if *i < 0 { items.len() as i64 + i } else { *i };
                         usize::try_from(i)
@@ -165,16 +168,28 @@ impl<'a> Evaluator<'a> {
             }
             Expr::Compare(cmp) => self.compare(frame, cmp, span, d),
             Expr::Call(call) => self.call(frame, call, span, d),
-            // A dict's value is not modelled, but what it reads runs at import (`DATABASES = {'default':
-            // {'NAME': os.environ['DBNAME']}}` needs `DBNAME`).
+            // Every key and value is evaluated (what they read runs at import: `DATABASES = {'default':
+            // {'NAME': os.environ['DBNAME']}}` needs `DBNAME`); the dict is known when every key is a string
+            // and every `**` spreads a known dict.
             Expr::Dict(dict) => {
+                let mut entries: Option<Vec<(String, Value)>> = Some(Vec::new());
                 for item in &dict.items {
-                    if let Some(key) = &item.key {
-                        self.expr(frame, key, d);
+                    let key = item.key.as_ref().map(|key| self.expr(frame, key, d));
+                    let value = self.expr(frame, &item.value, d);
+                    let Some(known) = entries.as_mut() else {
+                        continue;
+                    };
+                    match (key, value) {
+                        (Some(Value::Str(k)), value) => dict_set(known, k.value, value),
+                        (None, Value::Dict(more)) => {
+                            for (k, v) in more {
+                                dict_set(known, k, v);
+                            }
+                        }
+                        _ => entries = None,
                     }
-                    self.expr(frame, &item.value, d);
                 }
-                Value::Unknown
+                entries.map_or(Value::Unknown, |e| capped(Value::Dict(e)))
             }
             Expr::FString(f) => {
                 let mut text = String::new();
@@ -449,6 +464,14 @@ impl<'a> Evaluator<'a> {
                 Value::List(parts)
             }
             Value::Generated { .. } => base.clone(),
+            Value::Dict(_) if method == "get" => match args.first() {
+                Some(Value::Str(k)) => base
+                    .key(&k.value)
+                    .cloned()
+                    .or_else(|| args.get(1).cloned())
+                    .unwrap_or(Value::None),
+                _ => Value::Unknown,
+            },
             other => {
                 let mut all = vec![other];
                 all.extend(args.iter());
@@ -465,6 +488,7 @@ impl<'a> Evaluator<'a> {
             Value::Int(i) => Some(*i != 0),
             Value::Str(s) => Some(!s.value.is_empty()),
             Value::List(items) => Some(!items.is_empty()),
+            Value::Dict(entries) => Some(!entries.is_empty()),
             Value::Generated { .. }
             | Value::Module(_)
             | Value::Func(_)
@@ -505,5 +529,13 @@ impl<'a> Evaluator<'a> {
             },
             _ => None,
         }
+    }
+}
+
+/// Set `key` in a dict's entries: a key assigned again keeps its place (Python's dict order).
+pub(super) fn dict_set(entries: &mut Vec<(String, Value)>, key: String, value: Value) {
+    match entries.iter_mut().find(|(k, _)| *k == key) {
+        Some(entry) => entry.1 = value,
+        None => entries.push((key, value)),
     }
 }

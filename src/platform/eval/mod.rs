@@ -47,6 +47,12 @@ pub(crate) fn capped(v: Value) -> Value {
         match x {
             Value::Str(s) => bytes += s.value.len(),
             Value::List(items) => stack.extend(items.iter()),
+            Value::Dict(entries) => {
+                for (key, value) in entries {
+                    bytes += key.len();
+                    stack.push(value);
+                }
+            }
             _ => {}
         }
         if nodes > MAX_VALUE_NODES || bytes > MAX_VALUE_BYTES {

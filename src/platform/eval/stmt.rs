@@ -2,6 +2,7 @@
 //! the module's own functions called at its top level.
 
 use super::*;
+use crate::platform::eval::expr::dict_set;
 
 impl<'a> Evaluator<'a> {
     pub(super) fn stmt(&mut self, frame: &mut Frame, stmt: &Stmt) -> Flow {
@@ -507,9 +508,62 @@ impl<'a> Evaluator<'a> {
                         setdefault: false,
                         span: Span::new(frame.file, target.range()),
                     });
+                    return;
                 }
+                // `DATABASES['default']['NAME'] = ...` on a known dict.
+                self.update_in_place(frame, target, |slot| *slot = value.clone());
             }
             _ => {}
+        }
+    }
+
+    /// Apply `change` to the value `target` names (`NAME`, `NAME['a']['b']`) in every alternative of
+    /// `NAME`, when the keys are string literals and each step is a known dict; a step that is not known
+    /// makes the whole name's value unknown (a dict changed in an unknown way is not the dict it was).
+    fn update_in_place(&mut self, frame: &mut Frame, target: &Expr, change: impl Fn(&mut Value)) {
+        const MAX_KEYS: usize = 8;
+        let mut keys: Vec<Option<String>> = Vec::new();
+        let mut at = target;
+        while let Expr::Subscript(sub) = at {
+            if keys.len() >= MAX_KEYS {
+                return;
+            }
+            let key = self.expr(frame, &sub.slice, 0);
+            keys.push(key.as_str().map(str::to_owned));
+            at = sub.value.as_ref();
+        }
+        let Expr::Name(name) = at else { return };
+        keys.reverse();
+        let Some(alts) = frame.names.get_mut(name.id.as_str()) else {
+            return;
+        };
+        for alt in alts.iter_mut() {
+            let mut slot = Some(&mut alt.value);
+            for (i, key) in keys.iter().enumerate() {
+                let last = i + 1 == keys.len();
+                slot = match (slot, key) {
+                    (Some(Value::Dict(entries)), Some(key)) => {
+                        // The last key may be new (`d['x'] = v` adds it); a step before it must exist.
+                        if last && !entries.iter().any(|(k, _)| k == key) {
+                            entries.push((key.clone(), Value::Unknown));
+                        }
+                        entries
+                            .iter_mut()
+                            .rev()
+                            .find(|(k, _)| k == key)
+                            .map(|(_, v)| v)
+                    }
+                    _ => None,
+                };
+            }
+            match slot {
+                Some(slot) => change(slot),
+                None => {
+                    if matches!(alt.value, Value::Dict(_)) {
+                        alt.value = Value::Unknown;
+                    }
+                }
+            }
         }
     }
 
@@ -567,6 +621,25 @@ impl<'a> Evaluator<'a> {
             return;
         };
         let method = attr.attr.as_str();
+        // `DATABASES['default'].update({...})`: merged into a known dict, else the dict is no longer known.
+        if method == "update" && matches!(attr.value.as_ref(), Expr::Name(_) | Expr::Subscript(_)) {
+            let arg = match call.arguments.args.first() {
+                Some(arg) if call.arguments.keywords.is_empty() => self.expr(frame, arg, 0),
+                _ => Value::Unknown,
+            };
+            self.update_in_place(frame, attr.value.as_ref(), |slot| {
+                match (std::mem::replace(slot, Value::Unknown), &arg) {
+                    (Value::Dict(mut entries), Value::Dict(more)) => {
+                        for (k, v) in more {
+                            dict_set(&mut entries, k.clone(), v.clone());
+                        }
+                        *slot = capped(Value::Dict(entries));
+                    }
+                    _ => *slot = Value::Unknown,
+                }
+            });
+            return;
+        }
         if let Expr::Name(name) = attr.value.as_ref()
             && matches!(method, "append" | "extend" | "insert")
             && frame.names.contains_key(name.id.as_str())

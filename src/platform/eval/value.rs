@@ -64,6 +64,9 @@ pub enum Value {
     Str(StrLit),
     /// A list, tuple or set.
     List(Vec<Value>),
+    /// A dict whose keys are all string literals, in insertion order (a key assigned again keeps its
+    /// place and takes the new value).
+    Dict(Vec<(String, Value)>),
     /// A raw environment string.
     Env(EnvRead),
     EnvBool(EnvBool),
@@ -118,6 +121,9 @@ impl Value {
             Value::List(items) | Value::Either(items) => items
                 .iter()
                 .for_each(|i| i.collect_env_vars(out, depth + 1)),
+            Value::Dict(entries) => entries
+                .iter()
+                .for_each(|(_, v)| v.collect_env_vars(out, depth + 1)),
             _ => {}
         }
     }
@@ -131,6 +137,14 @@ impl Value {
         match self {
             Value::Either(vs) => vs.iter().collect(),
             v => vec![v],
+        }
+    }
+
+    /// The value of a dict's key (`None` when this is not a dict or has no such key).
+    pub fn key(&self, key: &str) -> Option<&Value> {
+        match self {
+            Value::Dict(entries) => entries.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
         }
     }
 
