@@ -537,3 +537,35 @@ OPAQUE = {1: 'a'}\n";
     assert_eq!(get(&s, "CACHES")[0], Value::Unknown);
     assert_eq!(get(&s, "OPAQUE")[0], Value::Unknown);
 }
+
+#[test]
+fn paths_from_file_stay_in_the_app() {
+    let settings = "import os\nfrom pathlib import Path\n\
+BASE_DIR = Path(__file__).resolve().parent.parent\n\
+OLD_BASE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))\n\
+DB = BASE_DIR / 'db.sqlite3'\n\
+MEDIA_ROOT = os.path.join(OLD_BASE, 'media')\n\
+STATIC_ROOT = f'{BASE_DIR}/staticfiles'\n\
+JOINED = BASE_DIR.joinpath('data', 'app.db')\n\
+TEXT = str(BASE_DIR / 'logs')\n\
+HOME = os.path.join(OLD_BASE, '/home/data')\n\
+FROM_ENV = Path(os.environ['DATA_DIR']) / 'db.sqlite3'\n";
+    let (_d, s, _) = resolve(
+        &[("proj/wsgi.py", WSGI), ("proj/settings.py", settings)],
+        &[],
+    );
+    let app = |name: &str| match &get(&s, name)[0] {
+        Value::AppPath(tail) => Some(tail.clone()),
+        _ => None,
+    };
+    assert_eq!(app("BASE_DIR").as_deref(), Some(""));
+    assert_eq!(app("DB").as_deref(), Some("db.sqlite3"));
+    assert_eq!(app("MEDIA_ROOT").as_deref(), Some("media"));
+    assert_eq!(app("STATIC_ROOT").as_deref(), Some("staticfiles"));
+    assert_eq!(app("JOINED").as_deref(), Some("data/app.db"));
+    assert_eq!(app("TEXT").as_deref(), Some("logs"));
+    // An absolute part leaves the app; an environment-driven base is not the app's.
+    assert_eq!(app("HOME"), None);
+    assert_eq!(app("FROM_ENV"), None);
+    assert!(get(&s, "FROM_ENV")[0].is_env_dependent());
+}

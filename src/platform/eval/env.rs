@@ -61,6 +61,15 @@ impl<'a> Evaluator<'a> {
         {
             args.iter().for_each(|a| self.used_as_not_none(a));
         }
+        // `Path(__file__).resolve()`, `BASE_DIR.joinpath('media')`: still in the app.
+        if let (Some(Value::AppPath(tail)), Expr::Attribute(attr)) = (&receiver, call.func.as_ref())
+        {
+            return match attr.attr.as_str() {
+                "resolve" | "absolute" | "expanduser" => Value::AppPath(tail.clone()),
+                "joinpath" => join_app_path(tail, &args).unwrap_or(Value::Unknown),
+                _ => Value::Unknown,
+            };
+        }
         match &func {
             Value::Func(path) => match path.as_str() {
                 "os.getenv" | "os.environ.get" => {
@@ -170,6 +179,25 @@ impl<'a> Evaluator<'a> {
                     None => Value::Int(0),
                 },
                 "builtins.str" => args.first().cloned().unwrap_or(Value::Unknown),
+                "os.path.join" | "pathlib.Path" | "pathlib.PurePath" | "pathlib.PosixPath" => {
+                    match args.split_first() {
+                        Some((Value::AppPath(tail), rest)) => {
+                            join_app_path(tail, rest).unwrap_or(Value::Unknown)
+                        }
+                        _ => derived(&args.iter().collect::<Vec<_>>()),
+                    }
+                }
+                "os.path.dirname" => match args.first() {
+                    Some(Value::AppPath(tail)) => Value::AppPath(
+                        tail.rsplit_once('/')
+                            .map_or(String::new(), |(head, _)| head.to_owned()),
+                    ),
+                    _ => derived(&args.iter().collect::<Vec<_>>()),
+                },
+                "os.path.abspath" | "os.path.realpath" | "os.path.normpath" => match args.first() {
+                    Some(v @ Value::AppPath(_)) => v.clone(),
+                    _ => derived(&args.iter().collect::<Vec<_>>()),
+                },
                 "builtins.list" | "builtins.tuple" | "builtins.set" => match args.first() {
                     Some(Value::List(items)) => Value::List(items.clone()),
                     Some(v) => derived(&[v]),

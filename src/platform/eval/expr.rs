@@ -127,6 +127,15 @@ impl<'a> Evaluator<'a> {
                     self.used_as_not_none(&r);
                 }
                 match (&l, bin.op, &r) {
+                    // `BASE_DIR / 'db.sqlite3'`, `BASE_DIR + '/media'`.
+                    (Value::AppPath(tail), Operator::Div, Value::Str(_)) => {
+                        join_app_path(tail, std::slice::from_ref(&r)).unwrap_or(Value::Unknown)
+                    }
+                    // Text joined on: a leading `/` is a separator, not the root.
+                    (Value::AppPath(tail), Operator::Add, Value::Str(part)) => {
+                        join_app_path(tail, &[lit(part.value.trim_start_matches('/'), None)])
+                            .unwrap_or(Value::Unknown)
+                    }
                     (Value::Str(a), Operator::Add, Value::Str(b))
                         if a.value.len() + b.value.len() <= MAX_VALUE_BYTES =>
                     {
@@ -207,6 +216,27 @@ impl<'a> Evaluator<'a> {
                             parts.push(v);
                         }
                     }
+                }
+                // `f"{BASE_DIR}/db.sqlite3"`: a path in the app.
+                if let (
+                    Some(Value::AppPath(tail)),
+                    Some(ast::InterpolatedStringElement::Interpolation(_)),
+                ) = (parts.first(), f.value.elements().next())
+                    && parts.len() == 1
+                {
+                    let rest: String = f
+                        .value
+                        .elements()
+                        .skip(1)
+                        .filter_map(|e| match e {
+                            ast::InterpolatedStringElement::Literal(lit) => {
+                                Some(lit.value.to_string())
+                            }
+                            _ => None,
+                        })
+                        .collect();
+                    return join_app_path(tail, &[lit(rest.trim_start_matches('/'), None)])
+                        .unwrap_or(Value::Unknown);
                 }
                 if literal || parts.iter().all(|p| matches!(p, Value::Str(_))) {
                     Value::Str(StrLit {
@@ -489,6 +519,7 @@ impl<'a> Evaluator<'a> {
             Value::Str(s) => Some(!s.value.is_empty()),
             Value::List(items) => Some(!items.is_empty()),
             Value::Dict(entries) => Some(!entries.is_empty()),
+            Value::AppPath(_) => Some(true),
             Value::Generated { .. }
             | Value::Module(_)
             | Value::Func(_)

@@ -468,6 +468,7 @@ fn lookup(frame: &Frame, name: &str) -> Value {
             "bool" | "int" | "str" | "list" | "tuple" | "set" | "float" | "len" => {
                 Value::Func(format!("builtins.{name}"))
             }
+            "__file__" => Value::AppPath(String::new()),
             _ => Value::Unknown,
         },
     }
@@ -491,6 +492,11 @@ fn attribute(base: &Value, attr: &str) -> Value {
             _ => Value::Unknown,
         },
         Value::DjEnv(_) => Value::Func(format!("environ.Env.{attr}")),
+        // `Path(...).parent`: still in the app (the tail loses its last part).
+        Value::AppPath(tail) if attr == "parent" => Value::AppPath(
+            tail.rsplit_once('/')
+                .map_or(String::new(), |(head, _)| head.to_owned()),
+        ),
         Value::Func(f) if f == "environ.Env" => Value::Func(format!("environ.Env.{attr}")),
         _ => Value::Unknown,
     }
@@ -503,7 +509,39 @@ fn is_known_func(path: &str) -> bool {
             path,
             "os.getenv" | "distutils.util.strtobool" | "str2bool.str2bool"
         )
+        || PATH_FUNCS.contains(&path)
         || path.ends_with("strtobool")
+}
+
+/// Functions that keep a path inside the app when given one: `os.path.join(BASE_DIR, 'media')`.
+const PATH_FUNCS: &[&str] = &[
+    "os.path.join",
+    "os.path.dirname",
+    "os.path.abspath",
+    "os.path.realpath",
+    "os.path.normpath",
+    "pathlib.Path",
+    "pathlib.PurePath",
+    "pathlib.PosixPath",
+];
+
+/// `path` joined with `parts` (string literals; `None` when one is not).
+fn join_app_path(tail: &str, parts: &[Value]) -> Option<Value> {
+    let mut out = tail.to_owned();
+    for part in parts {
+        let part = part.as_str()?;
+        if part.starts_with('/') {
+            // An absolute part replaces the path: it is no longer the app's.
+            return None;
+        }
+        for piece in part.split('/').filter(|p| !p.is_empty() && *p != ".") {
+            if !out.is_empty() {
+                out.push('/');
+            }
+            out.push_str(piece);
+        }
+    }
+    Some(Value::AppPath(out))
 }
 
 fn is_environ(v: &Value) -> bool {

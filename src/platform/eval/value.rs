@@ -64,6 +64,10 @@ pub enum Value {
     Str(StrLit),
     /// A list, tuple or set.
     List(Vec<Value>),
+    /// A path inside the app's folder, computed from `__file__` (`Path(__file__).resolve().parent.parent /
+    /// 'db.sqlite3'`, `os.path.join(BASE_DIR, 'media')`): which folder of the app is not tracked, only the
+    /// parts joined onto it (`db.sqlite3`).
+    AppPath(String),
     /// A dict whose keys are all string literals, in insertion order (a key assigned again keeps its
     /// place and takes the new value).
     Dict(Vec<(String, Value)>),
