@@ -37,6 +37,7 @@ mod requirements_encoding;
 mod requirements_not_at_root;
 mod script_or_config_file_bytes;
 mod server_not_reachable;
+mod sqlite_database_in_app_folder;
 mod startup_command_absolute_path;
 mod startup_target_missing;
 mod virtualenv_in_deployment;
@@ -103,6 +104,7 @@ pub static RULES: &[Rule] = &[
     rule!(django_allowed_hosts_missing_website_hostname),
     rule!(django_csrf_trusted_origins_missing),
     rule!(django_ssl_redirect_loop),
+    rule!(sqlite_database_in_app_folder),
     rule!(django_removed_storage_settings),
     rule!(django_settings_module_missing),
     rule!(django_debug_fails_open),

@@ -868,5 +868,65 @@ pub fn always_lists(alternatives: &[Assigned], item: &str) -> bool {
         })
 }
 
+/// Where a SQLite database of `DATABASES` lives, for what App Service keeps of it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SqlitePlace {
+    /// In the app's folder (`BASE_DIR / 'db.sqlite3'`, a relative name): the deployed folder.
+    InApp(String),
+    /// An absolute path outside `/home` (`/tmp/db.sqlite3`): the container's own disk.
+    Elsewhere(String),
+}
+
+/// A SQLite database whose file App Service does not keep.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LostSqlite {
+    pub alias: String,
+    pub place: SqlitePlace,
+    /// The engine's string in the settings.
+    pub span: Option<Span>,
+}
+
+/// The SQLite databases of one value of `DATABASES` whose file is not under `/home` (the only folder App
+/// Service keeps across restarts and shares between instances). A name read from the environment, an
+/// in-memory database and a name this tool cannot compute are not reported.
+pub fn lost_sqlite(value: &Value) -> Vec<LostSqlite> {
+    let Value::Dict(aliases) = value else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (alias, db) in aliases {
+        let Some(Value::Str(engine)) = db.key("ENGINE") else {
+            continue;
+        };
+        if !engine.value.ends_with("sqlite3") {
+            continue;
+        }
+        let place = match db.key("NAME") {
+            Some(Value::AppPath(tail)) => SqlitePlace::InApp(tail.clone()),
+            Some(Value::Str(name)) => {
+                let path = name.value.trim();
+                if path.is_empty()
+                    || path == ":memory:"
+                    || path.starts_with("file:")
+                    || path.starts_with("/home/")
+                {
+                    continue;
+                } else if path.starts_with('/') {
+                    SqlitePlace::Elsewhere(path.to_owned())
+                } else {
+                    SqlitePlace::InApp(path.trim_start_matches("./").to_owned())
+                }
+            }
+            _ => continue,
+        };
+        out.push(LostSqlite {
+            alias: alias.clone(),
+            place,
+            span: engine.span,
+        });
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests;
