@@ -16,6 +16,9 @@ use crate::project::{FileId, Project, Scanned};
 /// How deep nested deployments are followed.
 const MAX_DEPTH: usize = 32;
 
+/// A folder with more JSON files than this is taken for data and its JSON files are not read as templates.
+const MAX_TEMPLATES_PER_FOLDER: usize = 64;
+
 /// How much of a JSON file is read to tell whether it may be a template.
 const SNIFF_BYTES: u64 = 8 * 1024;
 
@@ -25,6 +28,23 @@ const SNIFF_BYTES: u64 = 8 * 1024;
 /// decide it, so a template whose `$schema` comes late is still found; an unreadable file is kept (its
 /// error is said where it is read).
 pub(crate) fn may_be_templates(project: &Project, files: &[FileId]) -> HashSet<FileId> {
+    // A folder holding many JSON files holds data (fixtures, translations, API samples), not deployment
+    // templates, which come one or a few to a folder: it is not read at all, so the time spent grows with
+    // the files that may matter, not with the data a repository carries.
+    let mut per_folder: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let folder = |file: FileId| {
+        let rel = project.rel_path(file);
+        rel.rsplit_once('/').map_or("", |(dir, _)| dir)
+    };
+    for &file in files {
+        *per_folder.entry(folder(file)).or_default() += 1;
+    }
+    let files: Vec<FileId> = files
+        .iter()
+        .copied()
+        .filter(|&file| per_folder[folder(file)] <= MAX_TEMPLATES_PER_FOLDER)
+        .collect();
+    let files = files.as_slice();
     let mentions = |bytes: &[u8]| {
         bytes
             .windows(SCHEMA_NAME.len())
@@ -186,6 +206,40 @@ fn convert(value: &Value, text: &str) -> Node {
 mod tests {
     use super::*;
     use crate::platform::sources::ConfigKey;
+
+    #[test]
+    fn json_in_a_data_folder_is_not_read_and_a_template_folder_is() {
+        let template = "{\"$schema\": \"https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#\", \"resources\": []}";
+        let mut files: Vec<(String, String)> = (0..70)
+            .map(|i| (format!("fixtures/f{i}.json"), format!("{{\"pk\": {i}}}")))
+            .collect();
+        files.push(("fixtures/site.json".into(), template.into()));
+        files.push(("infra/azuredeploy.json".into(), template.into()));
+        files.push(("infra/params.json".into(), "{}".into()));
+        // A template whose `$schema` comes after the sniffed start is still found.
+        let late = format!(
+            "{{\"padding\": \"{}\", {}",
+            "x".repeat(9000),
+            &template[1..]
+        );
+        files.push(("deploy/late.json".into(), late));
+        let refs: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        let (_d, project) = crate::project::test_project(&refs);
+        let json: Vec<FileId> = project
+            .files()
+            .filter(|&f| project.rel_path(f).ends_with(".json"))
+            .collect();
+        let found: Vec<&str> = {
+            let set = may_be_templates(&project, &json);
+            let mut v: Vec<&str> = set.iter().map(|&f| project.rel_path(f)).collect();
+            v.sort();
+            v
+        };
+        assert_eq!(found, ["deploy/late.json", "infra/azuredeploy.json"]);
+    }
 
     const TEMPLATE: &str = r#"{
   "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
