@@ -14,6 +14,7 @@ mod dev_server_in_production;
 mod django_allowed_hosts_missing_website_hostname;
 mod django_allowed_hosts_wildcard;
 mod django_csrf_trusted_origins_missing;
+mod django_database_password_hardcoded;
 mod django_debug_env_string;
 mod django_debug_fails_open;
 mod django_debug_not_from_env;
@@ -104,6 +105,7 @@ pub static RULES: &[Rule] = &[
     rule!(django_allowed_hosts_missing_website_hostname),
     rule!(django_csrf_trusted_origins_missing),
     rule!(django_ssl_redirect_loop),
+    rule!(django_database_password_hardcoded),
     rule!(sqlite_database_in_app_folder),
     rule!(django_removed_storage_settings),
     rule!(django_settings_module_missing),

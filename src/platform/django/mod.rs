@@ -928,5 +928,82 @@ pub fn lost_sqlite(value: &Value) -> Vec<LostSqlite> {
     out
 }
 
+/// How a database password is written into the settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasswordLiteral {
+    /// `'PASSWORD': 'hunter2'`.
+    Value,
+    /// The fallback of an environment read: `os.environ.get('DBPASS', 'hunter2')`.
+    Fallback,
+    /// Inside a connection URL: `dj_database_url.parse('postgres://u:hunter2@h/db')`.
+    Url,
+    /// Inside the default URL of `dj_database_url.config(default='postgres://u:hunter2@h/db')`.
+    UrlFallback,
+}
+
+/// A database password written in the settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DbPassword {
+    pub alias: String,
+    pub how: PasswordLiteral,
+    /// The literal that holds it (masked in every output).
+    pub span: Span,
+}
+
+/// The database passwords one value of `DATABASES` writes out (not read from the environment).
+pub fn literal_db_passwords(value: &Value) -> Vec<DbPassword> {
+    let Value::Dict(aliases) = value else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (alias, db) in aliases {
+        let mut push = |how, span: Option<Span>| {
+            if let Some(span) = span {
+                out.push(DbPassword {
+                    alias: alias.clone(),
+                    how,
+                    span,
+                });
+            }
+        };
+        // The whole alias from `dj_database_url.config(default=...)`: its default's password.
+        if let Value::Env(read) = db
+            && let Fallback::Default(default) = &read.fallback
+            && let Some(Value::Str(pw)) = default.key("PASSWORD")
+            && !pw.value.is_empty()
+        {
+            push(PasswordLiteral::UrlFallback, pw.span);
+            continue;
+        }
+        let from_url = db.key("ENGINE").and_then(|e| match e {
+            Value::Str(engine) => Some(engine.span),
+            _ => None,
+        }) == db.key("PASSWORD").and_then(|p| match p {
+            Value::Str(pw) => Some(pw.span),
+            _ => None,
+        });
+        match db.key("PASSWORD") {
+            Some(Value::Str(pw)) if !pw.value.is_empty() => push(
+                if from_url {
+                    PasswordLiteral::Url
+                } else {
+                    PasswordLiteral::Value
+                },
+                pw.span,
+            ),
+            Some(Value::Env(read)) => {
+                if let Fallback::Default(default) = &read.fallback
+                    && let Value::Str(pw) = default.as_ref()
+                    && !pw.value.is_empty()
+                {
+                    push(PasswordLiteral::Fallback, pw.span);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests;

@@ -207,6 +207,26 @@ impl<'a> Evaluator<'a> {
                     call: p.rsplit('.').next().unwrap_or(p).to_owned(),
                     span,
                 },
+                // `dj_database_url.parse('postgres://u:p@h/db')`: the URL's parts.
+                "dj_database_url.parse" => match args.first() {
+                    Some(Value::Str(url)) => database_url(url),
+                    Some(v) => derived(&[v]),
+                    None => Value::Unknown,
+                },
+                // `dj_database_url.config(default=...)`: DATABASE_URL (or `env=`) when set, else the default.
+                "dj_database_url.config" => {
+                    let var = kw("env")
+                        .and_then(|v| v.as_str().map(str::to_owned))
+                        .unwrap_or_else(|| "DATABASE_URL".to_owned());
+                    let default = match kw("default") {
+                        Some(Value::Str(url)) => database_url(&url),
+                        Some(other) => other,
+                        None => Value::None,
+                    };
+                    let fallback = written_fallback(frame, &var)
+                        .unwrap_or(Fallback::Default(Box::new(default)));
+                    self.env_read(&var, fallback, span, ReadApi::OsEnviron)
+                }
                 p if p.starts_with("environ.Env.") => {
                     let method = &p["environ.Env.".len()..];
                     let Some(var) = first_str else {

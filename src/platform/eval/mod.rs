@@ -510,6 +510,7 @@ fn is_known_func(path: &str) -> bool {
             "os.getenv" | "distutils.util.strtobool" | "str2bool.str2bool"
         )
         || PATH_FUNCS.contains(&path)
+        || matches!(path, "dj_database_url.parse" | "dj_database_url.config")
         || path.ends_with("strtobool")
 }
 
@@ -542,6 +543,54 @@ fn join_app_path(tail: &str, parts: &[Value]) -> Option<Value> {
         }
     }
     Some(Value::AppPath(out))
+}
+
+/// What `dj_database_url.parse` makes of a literal URL: the engine, name, user, password, host and port,
+/// each a literal with the URL's span (so a password in it can be pointed at and masked).
+fn database_url(url: &StrLit) -> Value {
+    let text = url.value.trim();
+    let Some((scheme, rest)) = text.split_once("://") else {
+        return Value::Unknown;
+    };
+    let engine = match scheme.split('+').next().unwrap_or(scheme) {
+        "postgres" | "postgresql" | "pgsql" | "postgis" => "django.db.backends.postgresql",
+        "mysql" | "mysql2" | "mysqlgis" => "django.db.backends.mysql",
+        "sqlite" | "spatialite" => "django.db.backends.sqlite3",
+        "oracle" => "django.db.backends.oracle",
+        "mssql" => "mssql",
+        _ => return Value::Unknown,
+    };
+    let s = |v: &str| {
+        Value::Str(StrLit {
+            value: v.to_owned(),
+            span: url.span,
+        })
+    };
+    let mut entries = vec![("ENGINE".to_owned(), s(engine))];
+    if engine.ends_with("sqlite3") {
+        // `sqlite:///db.sqlite3` is relative, `sqlite:////home/x.db` absolute.
+        let name = rest.strip_prefix('/').unwrap_or(rest);
+        entries.push((
+            "NAME".to_owned(),
+            s(if name.is_empty() { ":memory:" } else { name }),
+        ));
+        return Value::Dict(entries);
+    }
+    let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let (userinfo, hostport) = authority.rsplit_once('@').unwrap_or(("", authority));
+    let (user, password) = userinfo.split_once(':').unwrap_or((userinfo, ""));
+    let (host, port) = hostport.rsplit_once(':').unwrap_or((hostport, ""));
+    let name = path.split('?').next().unwrap_or(path);
+    for (key, value) in [
+        ("NAME", name),
+        ("USER", user),
+        ("PASSWORD", password),
+        ("HOST", host),
+        ("PORT", port),
+    ] {
+        entries.push((key.to_owned(), s(value)));
+    }
+    Value::Dict(entries)
 }
 
 fn is_environ(v: &Value) -> bool {
