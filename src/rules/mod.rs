@@ -11,6 +11,7 @@ mod build_command_absolute_path;
 mod collectstatic_will_not_produce_static;
 mod custom_requirements_path_missing;
 mod dev_server_in_production;
+mod django_allowed_hosts_literal_only;
 mod django_allowed_hosts_missing_website_hostname;
 mod django_allowed_hosts_wildcard;
 mod django_csrf_trusted_origins_missing;
@@ -109,6 +110,7 @@ pub static RULES: &[Rule] = &[
     rule!(sqlite_database_in_app_folder),
     rule!(django_removed_storage_settings),
     rule!(django_settings_module_missing),
+    rule!(django_allowed_hosts_literal_only),
     rule!(django_debug_fails_open),
     rule!(django_allowed_hosts_wildcard),
 ];

@@ -1005,5 +1005,34 @@ pub fn literal_db_passwords(value: &Value) -> Vec<DbPassword> {
     out
 }
 
+/// The custom domains of one value of `ALLOWED_HOSTS` when it lists only domains written out and none is
+/// App Service's (`*.azurewebsites.net`): the app's own name and its slots' names are refused. `None` when
+/// the list holds anything else (a value from the environment, `'*'`, an `azurewebsites.net` name, something
+/// this tool cannot read), or no custom domain at all (AZ304's case).
+pub fn custom_domains_only(value: &Value) -> Option<Vec<(String, Option<Span>)>> {
+    let Value::List(items) = value else {
+        return None;
+    };
+    let mut custom = Vec::new();
+    for item in items {
+        let Value::Str(host) = item else {
+            return None;
+        };
+        let name = host
+            .value
+            .trim()
+            .trim_start_matches('.')
+            .to_ascii_lowercase();
+        if name == "*" || name == "azurewebsites.net" || name.ends_with(".azurewebsites.net") {
+            return None;
+        }
+        let elsewhere = FOREIGN_DOMAINS.iter().any(|d| name.ends_with(d));
+        if !elsewhere && !LOCAL_HOSTS.contains(&name.as_str()) {
+            custom.push((host.value.clone(), host.span));
+        }
+    }
+    (!custom.is_empty()).then_some(custom)
+}
+
 #[cfg(test)]
 mod tests;
