@@ -44,6 +44,7 @@ mod startup_command_absolute_path;
 mod startup_target_missing;
 mod virtualenv_in_deployment;
 mod wrong_wsgi_detected;
+mod wwwroot_path_in_settings;
 
 /// A rule's check: read the model, push findings.
 pub type CheckFn = fn(&Context, &mut Vec<Diagnostic>);
@@ -110,6 +111,7 @@ pub static RULES: &[Rule] = &[
     rule!(sqlite_database_in_app_folder),
     rule!(django_removed_storage_settings),
     rule!(django_settings_module_missing),
+    rule!(wwwroot_path_in_settings),
     rule!(django_allowed_hosts_literal_only),
     rule!(django_debug_fails_open),
     rule!(django_allowed_hosts_wildcard),

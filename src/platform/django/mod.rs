@@ -1034,5 +1034,33 @@ pub fn custom_domains_only(value: &Value) -> Option<Vec<(String, Option<Span>)>>
     (!custom.is_empty()).then_some(custom)
 }
 
+/// The strings under `/home/site/wwwroot` in one value of a setting (inside lists and dicts too: a
+/// `LOGGING` handler's `filename`), with their spans; at most 16, looked for 8 levels deep.
+pub fn wwwroot_paths(value: &Value) -> Vec<(String, Span)> {
+    fn walk(value: &Value, depth: usize, out: &mut Vec<(String, Span)>) {
+        if depth > 8 || out.len() >= 16 {
+            return;
+        }
+        match value {
+            Value::Str(s) => {
+                let path = s.value.trim();
+                if (path == "/home/site/wwwroot" || path.starts_with("/home/site/wwwroot/"))
+                    && let Some(span) = s.span
+                {
+                    out.push((path.to_owned(), span));
+                }
+            }
+            Value::List(items) | Value::Either(items) => {
+                items.iter().for_each(|i| walk(i, depth + 1, out))
+            }
+            Value::Dict(entries) => entries.iter().for_each(|(_, v)| walk(v, depth + 1, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(value, 0, &mut out);
+    out
+}
+
 #[cfg(test)]
 mod tests;
