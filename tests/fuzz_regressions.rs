@@ -11,7 +11,11 @@ fn kept_fuzz_inputs_run_to_the_end() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions");
     let mut ran = 0;
     for target in harness::Target::ALL {
+        // A target with no kept input has no folder (git keeps no empty folders).
         let dir = root.join(target.name());
+        if !dir.exists() {
+            continue;
+        }
         let mut inputs: Vec<_> = std::fs::read_dir(&dir)
             .unwrap_or_else(|err| panic!("{}: {err}", dir.display()))
             .map(|entry| entry.unwrap().path())

@@ -50,6 +50,8 @@ pub struct Platform<'a> {
     startup_files: std::cell::OnceCell<Vec<FileId>>,
     /// [`Platform::django_takes_forms`], computed once.
     django_forms: std::cell::OnceCell<bool>,
+    /// [`Platform::static_served_in_code`], computed once.
+    static_in_code: std::cell::OnceCell<bool>,
 }
 
 impl<'a> Platform<'a> {
@@ -99,6 +101,7 @@ impl<'a> Platform<'a> {
             oryx,
             startup_files: std::cell::OnceCell::new(),
             django_forms: std::cell::OnceCell::new(),
+            static_in_code: std::cell::OnceCell::new(),
         }
     }
 
@@ -131,6 +134,43 @@ impl<'a> Platform<'a> {
                     bytes.windows(10).any(|w| w == b"csrf_token")
                 })
                 .contains(&crate::project::Scanned::Yes)
+        })
+    }
+
+    /// Whether the app's own code serves static files some other way than `MIDDLEWARE`: a Python file of the
+    /// app imports WhiteNoise (`application = WhiteNoise(application)` in `wsgi.py`), `dj_static`, or Django's
+    /// `django.views.static` (a `serve` route). Computed on first use (it searches the Python files).
+    pub fn static_served_in_code(&self) -> bool {
+        *self.static_in_code.get_or_init(|| {
+            let project = self.project;
+            let files: Vec<FileId> = project
+                .files()
+                .filter(|&f| {
+                    let rel = project.rel_path(f);
+                    rel.ends_with(".py")
+                        && !rel.split('/').any(|p| {
+                            p == "site-packages" || p == "node_modules" || p.starts_with('.')
+                        })
+                })
+                .collect();
+            let words: [&[u8]; 3] = [b"whitenoise", b"dj_static", b"views.static"];
+            let scanned = project.scan(&files, crate::project::MAX_FILE_BYTES, |bytes, _| {
+                words
+                    .iter()
+                    .any(|w| bytes.windows(w.len()).any(|x| x == *w))
+            });
+            files
+                .iter()
+                .zip(scanned)
+                .filter(|(_, s)| *s == crate::project::Scanned::Yes)
+                .any(|(&file, _)| {
+                    apps::imports_module(project, file, |m| {
+                        m == "whitenoise"
+                            || m.starts_with("whitenoise.")
+                            || m == "dj_static"
+                            || m == "django.views.static"
+                    })
+                })
         })
     }
 

@@ -23,6 +23,8 @@ mod django_removed_storage_settings;
 mod django_secret_key_hardcoded;
 mod django_settings_module_missing;
 mod django_ssl_redirect_loop;
+mod django_static_files_not_served;
+mod django_whitenoise_middleware_order;
 mod entry_attribute_missing;
 pub(crate) mod fixes;
 mod framework_not_in_requirements;
@@ -107,6 +109,7 @@ pub static RULES: &[Rule] = &[
     rule!(django_allowed_hosts_missing_website_hostname),
     rule!(django_csrf_trusted_origins_missing),
     rule!(django_ssl_redirect_loop),
+    rule!(django_static_files_not_served),
     rule!(django_database_password_hardcoded),
     rule!(sqlite_database_in_app_folder),
     rule!(django_removed_storage_settings),
@@ -115,6 +118,7 @@ pub static RULES: &[Rule] = &[
     rule!(django_allowed_hosts_literal_only),
     rule!(django_debug_fails_open),
     rule!(django_allowed_hosts_wildcard),
+    rule!(django_whitenoise_middleware_order),
 ];
 
 /// Run `rules` on the model: the findings in file and position order, each once.

@@ -1062,5 +1062,63 @@ pub fn wwwroot_paths(value: &Value) -> Vec<(String, Span)> {
     out
 }
 
+/// WhiteNoise's middleware, as its documentation names it.
+pub const WHITENOISE_MIDDLEWARE: &str = "whitenoise.middleware.WhiteNoiseMiddleware";
+/// Django's security middleware, which WhiteNoise's comes right after.
+pub const SECURITY_MIDDLEWARE: &str = "django.middleware.security.SecurityMiddleware";
+
+/// The strings of a setting whose every value is a list of string literals (`None` when one value is not:
+/// unset, read from the environment, built in a way this tool cannot follow).
+pub fn known_string_lists(alternatives: &[Assigned]) -> Option<Vec<(&Assigned, Vec<&str>)>> {
+    alternatives
+        .iter()
+        .map(|a| match &a.value {
+            Value::List(items) => items
+                .iter()
+                .map(Value::as_str)
+                .collect::<Option<Vec<&str>>>()
+                .map(|strings| (a, strings)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Whether static files may be served by something other than the app's own process: a storage backend
+/// that is not local (`django-storages`, Cloudinary, ...) or a `STATIC_URL` on another host. `true` when it
+/// cannot be told.
+pub fn static_files_elsewhere(django: &DjangoSettings) -> bool {
+    let local = |backend: &str| {
+        backend.starts_with("django.contrib.staticfiles.")
+            || backend.starts_with("django.core.files.storage.")
+            || backend.starts_with("whitenoise.")
+    };
+    let storages_elsewhere = django.get("STORAGES").iter().any(|a| match &a.value {
+        Value::Unset | Value::None => false,
+        Value::Dict(_) => match a.value.key("staticfiles").and_then(|s| s.key("BACKEND")) {
+            None => false,
+            Some(Value::Str(backend)) => !local(&backend.value),
+            Some(_) => true,
+        },
+        _ => true,
+    });
+    let old_setting_elsewhere = django
+        .get("STATICFILES_STORAGE")
+        .iter()
+        .any(|a| match &a.value {
+            Value::Unset | Value::None => false,
+            Value::Str(backend) => !local(&backend.value),
+            _ => true,
+        });
+    let url_elsewhere = django.get("STATIC_URL").iter().any(|a| match &a.value {
+        Value::Unset | Value::None => false,
+        Value::Str(url) => {
+            let url = url.value.trim();
+            url.starts_with("http://") || url.starts_with("https://") || url.starts_with("//")
+        }
+        _ => true,
+    });
+    storages_elsewhere || old_setting_elsewhere || url_elsewhere
+}
+
 #[cfg(test)]
 mod tests;
