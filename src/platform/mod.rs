@@ -52,6 +52,8 @@ pub struct Platform<'a> {
     django_forms: std::cell::OnceCell<bool>,
     /// [`Platform::static_served_in_code`], computed once.
     static_in_code: std::cell::OnceCell<bool>,
+    /// [`Platform::django_upload_model`], computed once.
+    upload_model: std::cell::OnceCell<Option<FileId>>,
 }
 
 impl<'a> Platform<'a> {
@@ -102,6 +104,7 @@ impl<'a> Platform<'a> {
             startup_files: std::cell::OnceCell::new(),
             django_forms: std::cell::OnceCell::new(),
             static_in_code: std::cell::OnceCell::new(),
+            upload_model: std::cell::OnceCell::new(),
         }
     }
 
@@ -171,6 +174,40 @@ impl<'a> Platform<'a> {
                             || m == "django.views.static"
                     })
                 })
+        })
+    }
+
+    /// The first model file of the app with a `FileField` or `ImageField` (the app takes uploads), found on
+    /// first use by searching the app's `models.py` files and `models/` packages.
+    pub fn django_upload_model(&self) -> Option<FileId> {
+        *self.upload_model.get_or_init(|| {
+            let project = self.project;
+            let files: Vec<FileId> = project
+                .files()
+                .filter(|&f| {
+                    let rel = project.rel_path(f);
+                    let in_models = rel.ends_with("/models.py")
+                        || rel == "models.py"
+                        || rel.split('/').rev().nth(1) == Some("models");
+                    in_models
+                        && rel.ends_with(".py")
+                        && !rel
+                            .split('/')
+                            .any(|p| p == "site-packages" || p == "tests" || p.starts_with('.'))
+                })
+                .collect();
+            let words: [&[u8]; 2] = [b"FileField(", b"ImageField("];
+            files
+                .iter()
+                .zip(
+                    project.scan(&files, crate::project::MAX_FILE_BYTES, |bytes, _| {
+                        words
+                            .iter()
+                            .any(|w| bytes.windows(w.len()).any(|x| x == *w))
+                    }),
+                )
+                .find(|(_, s)| *s == crate::project::Scanned::Yes)
+                .map(|(&f, _)| f)
         })
     }
 

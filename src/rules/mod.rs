@@ -44,6 +44,7 @@ mod server_not_reachable;
 mod sqlite_database_in_app_folder;
 mod startup_command_absolute_path;
 mod startup_target_missing;
+mod uploads_in_app_folder;
 mod virtualenv_in_deployment;
 mod wrong_wsgi_detected;
 mod wwwroot_path_in_settings;
@@ -115,6 +116,7 @@ pub static RULES: &[Rule] = &[
     rule!(django_removed_storage_settings),
     rule!(django_settings_module_missing),
     rule!(wwwroot_path_in_settings),
+    rule!(uploads_in_app_folder),
     rule!(django_allowed_hosts_literal_only),
     rule!(django_debug_fails_open),
     rule!(django_allowed_hosts_wildcard),

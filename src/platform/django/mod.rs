@@ -1120,5 +1120,47 @@ pub fn static_files_elsewhere(django: &DjangoSettings) -> bool {
     storages_elsewhere || old_setting_elsewhere || url_elsewhere
 }
 
+/// Where one value of `MEDIA_ROOT` puts uploaded files, when that is in the app's folder: `Some("")` for
+/// the folder itself (unset, whose default `''` is the working folder), `Some("media")` for a folder in it.
+/// `None` for an absolute path elsewhere, a value from the environment, or one this tool cannot compute.
+pub fn media_in_app(value: &Value) -> Option<String> {
+    match value {
+        Value::Unset => Some(String::new()),
+        Value::AppPath(tail) => Some(tail.clone()),
+        Value::Str(s) if !s.value.starts_with('/') => Some(
+            s.value
+                .trim_start_matches("./")
+                .trim_end_matches('/')
+                .to_owned(),
+        ),
+        _ => None,
+    }
+}
+
+/// Whether uploads are stored by the app on its own disk: the default storage is Django's file system
+/// storage in every branch (`STORAGES` and `DEFAULT_FILE_STORAGE` unset, or naming it). `false` when a
+/// backend is remote (`django-storages`, Cloudinary) or cannot be read.
+pub fn uploads_stored_locally(django: &DjangoSettings) -> bool {
+    let local = |backend: &str| backend == "django.core.files.storage.FileSystemStorage";
+    let storages = django.get("STORAGES").iter().all(|a| match &a.value {
+        Value::Unset => true,
+        Value::Dict(_) => match a.value.key("default").and_then(|d| d.key("BACKEND")) {
+            None => true,
+            Some(Value::Str(backend)) => local(&backend.value),
+            Some(_) => false,
+        },
+        _ => false,
+    });
+    let old = django
+        .get("DEFAULT_FILE_STORAGE")
+        .iter()
+        .all(|a| match &a.value {
+            Value::Unset => true,
+            Value::Str(backend) => local(&backend.value),
+            _ => false,
+        });
+    storages && old
+}
+
 #[cfg(test)]
 mod tests;
