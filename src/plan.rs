@@ -10,13 +10,12 @@ use serde::Serialize;
 use crate::diagnostic::mask_secret;
 use crate::platform::app_settings::Source;
 use crate::platform::build::Phase;
-use crate::platform::eval::{EnvReadSite, Evaluator, PLATFORM_VARS};
 use crate::platform::oryx::{
     BuildRuns, COLLECTSTATIC_COMMAND, OUTPUT_ARCHIVE, OryxPlan, RUNS_IN, ShippedPackages,
 };
 use crate::platform::sources::appsvc::RunMisread;
 use crate::platform::startup::StartupPlan;
-use crate::platform::{Inputs, Platform};
+use crate::platform::{Inputs, Platform, Provided};
 use crate::project::secrets::{looks_secret, value_has_credentials};
 use crate::project::{Project, ProjectError};
 
@@ -452,35 +451,21 @@ fn django_plan(platform: &Platform) -> Option<DjangoPlan> {
 /// Variables the modules imported at start-up need, unconditionally: read without a default (class bodies
 /// included), or read with `os.getenv` and used where `None` raises, and not caught by an `except`.
 fn required_env(platform: &Platform) -> Vec<RequiredEnv> {
-    let mut evaluator = Evaluator::new(
-        platform.project,
-        &platform.app_settings,
-        vec![String::new()],
-    );
-    for &file in platform.startup_python_files() {
-        evaluator.module(file);
-    }
-    let mut out: Vec<RequiredEnv> = Vec::new();
-    let reads: Vec<EnvReadSite> = evaluator.env_reads();
-    for read in reads.iter().filter(|r| r.required && !r.conditional) {
-        if out.iter().any(|o| o.name == read.var) {
-            continue;
-        }
-        let provided_by = if PLATFORM_VARS.contains(&read.var.as_str()) {
-            Some("set by App Service".to_owned())
-        } else {
-            platform
-                .app_settings
-                .get(&read.var)
-                .map(|s| format!("app setting from {}", describe(platform, &s.source)))
-        };
-        out.push(RequiredEnv {
+    platform
+        .required_env()
+        .iter()
+        .map(|read| RequiredEnv {
             name: read.var.clone(),
             read_at: Source::File(read.span).describe_at(platform.project),
-            provided_by,
-        });
-    }
-    out
+            provided_by: match &read.provided {
+                Provided::Platform => Some("set by App Service".to_owned()),
+                Provided::AppSetting(source) => {
+                    Some(format!("app setting from {}", describe(platform, source)))
+                }
+                Provided::Nothing => None,
+            },
+        })
+        .collect()
 }
 
 #[cfg(test)]

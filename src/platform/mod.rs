@@ -20,7 +20,7 @@ pub mod shell;
 pub mod sources;
 pub mod startup;
 
-use crate::project::{FileId, Project};
+use crate::project::{FileId, Project, Span};
 pub use app_settings::{AppSettings, Setting, Source};
 pub use django::DjangoSettings;
 pub use inputs::Inputs;
@@ -54,6 +54,28 @@ pub struct Platform<'a> {
     static_in_code: std::cell::OnceCell<bool>,
     /// [`Platform::django_upload_model`], computed once.
     upload_model: std::cell::OnceCell<Option<FileId>>,
+    /// [`Platform::required_env`], computed once.
+    required: std::cell::OnceCell<Vec<RequiredRead>>,
+}
+
+/// An environment variable the start-up code requires ([`Platform::required_env`]).
+#[derive(Debug, Clone)]
+pub struct RequiredRead {
+    pub var: String,
+    /// Its first read.
+    pub span: Span,
+    pub provided: Provided,
+}
+
+/// Who sets a required environment variable.
+#[derive(Debug, Clone)]
+pub enum Provided {
+    /// App Service, in every app (`WEBSITE_HOSTNAME`, `PORT`, ...).
+    Platform,
+    /// An app setting, from this source.
+    AppSetting(app_settings::Source),
+    /// Nothing this tool can see.
+    Nothing,
 }
 
 impl<'a> Platform<'a> {
@@ -105,6 +127,7 @@ impl<'a> Platform<'a> {
             django_forms: std::cell::OnceCell::new(),
             static_in_code: std::cell::OnceCell::new(),
             upload_model: std::cell::OnceCell::new(),
+            required: std::cell::OnceCell::new(),
         }
     }
 
@@ -174,6 +197,46 @@ impl<'a> Platform<'a> {
                             || m == "django.views.static"
                     })
                 })
+        })
+    }
+
+    /// The environment variables the start-up code reads with no default, outside any condition (a missing
+    /// one stops the app with `KeyError` at import), the first read of each, and who sets it. Computed on
+    /// first use; `plan` lists them and AZ313 reports those nothing sets.
+    pub fn required_env(&self) -> &[RequiredRead] {
+        self.required.get_or_init(|| {
+            let mut evaluator =
+                eval::Evaluator::new(self.project, &self.app_settings, vec![String::new()]);
+            for &file in self.startup_python_files() {
+                evaluator.module(file);
+            }
+            let mut out: Vec<RequiredRead> = Vec::new();
+            for read in evaluator
+                .env_reads()
+                .into_iter()
+                .filter(|r| r.required && !r.conditional)
+            {
+                if out.iter().any(|o| o.var == read.var) {
+                    continue;
+                }
+                let provided = if eval::PLATFORM_VARS.contains(&read.var.as_str()) {
+                    Provided::Platform
+                } else {
+                    match self.app_settings.get(&read.var) {
+                        Some(setting) => Provided::AppSetting(setting.source.clone()),
+                        None => match self.sources.computed_setting(&read.var) {
+                            Some(candidate) => Provided::AppSetting(candidate.value.source.clone()),
+                            None => Provided::Nothing,
+                        },
+                    }
+                };
+                out.push(RequiredRead {
+                    var: read.var,
+                    span: read.span,
+                    provided,
+                });
+            }
+            out
         })
     }
 

@@ -36,6 +36,7 @@ mod invalid_build_config_file;
 mod no_entry_point_detected;
 mod pyproject_without_requirements;
 mod python_syntax_error;
+mod required_env_var_not_configured;
 mod requirement_cannot_install_on_linux;
 mod requirements_encoding;
 mod requirements_not_at_root;
@@ -115,6 +116,7 @@ pub static RULES: &[Rule] = &[
     rule!(sqlite_database_in_app_folder),
     rule!(django_removed_storage_settings),
     rule!(django_settings_module_missing),
+    rule!(required_env_var_not_configured),
     rule!(wwwroot_path_in_settings),
     rule!(uploads_in_app_folder),
     rule!(django_allowed_hosts_literal_only),

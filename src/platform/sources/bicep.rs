@@ -649,12 +649,28 @@ mod tests {
     use super::*;
     use crate::platform::sources::ConfigKey;
 
+    #[test]
+    fn computed_settings_are_named() {
+        let text = "resource web 'Microsoft.Web/sites@2022-09-01' = {\n  properties: {\n    siteConfig: {\n      appSettings: [\n        {\n          name: 'DBPASS'\n          value: dbPassword\n        }\n        {\n          name: 'HOST'\n          value: '${prefix}.example.com'\n        }\n      ]\n    }\n  }\n}\n";
+        let named: Vec<String> = values(text)
+            .into_iter()
+            .filter_map(|v| match v.key {
+                ConfigKey::AppSettingNamed(name) => Some(name),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(named, ["DBPASS", "HOST"]);
+    }
+
     fn found(text: &str) -> Vec<(String, String, String)> {
         values(text)
             .into_iter()
+            // Settings set to computed values are checked in `computed_settings_are_named`.
+            .filter(|v| !matches!(v.key, ConfigKey::AppSettingNamed(_)))
             .map(|v| {
                 let key = match v.key {
                     ConfigKey::AppSetting(name) => name,
+                    ConfigKey::AppSettingNamed(name) => format!("{name}=<computed>"),
                     ConfigKey::StartupCommand => "<startup>".to_owned(),
                     ConfigKey::PythonVersion => "<python>".to_owned(),
                 };

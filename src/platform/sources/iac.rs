@@ -173,8 +173,9 @@ pub(crate) fn site_values(resources: &[Resource]) -> Vec<FileValue> {
             Some("appsettings") => {
                 if let Some(Node::Object(props)) = resource.body.get("properties") {
                     for (name, value) in props {
-                        if let Node::Str(s) = value {
-                            push(&mut out, ConfigKey::AppSetting(name.clone()), s);
+                        match value {
+                            Node::Str(s) => push(&mut out, ConfigKey::AppSetting(name.clone()), s),
+                            _ => named(&mut out, name, TextRange::default()),
                         }
                     }
                 }
@@ -213,17 +214,40 @@ fn site_config(config: Option<&Node>, out: &mut Vec<FileValue>) {
     }
     if let Some(Node::Array(items)) = config.get("appSettings") {
         for item in items {
-            if let (Some(name), Some(Node::Str(value))) =
-                (item.literal(&["name"]), item.get("value"))
-            {
-                push(out, ConfigKey::AppSetting(name.text().to_owned()), value);
+            match (item.literal(&["name"]), item.get("value")) {
+                (Some(name), Some(Node::Str(value))) => {
+                    push(out, ConfigKey::AppSetting(name.text().to_owned()), value)
+                }
+                (Some(name), Some(_)) => named(out, name.text(), name.range),
+                _ => {}
             }
         }
     }
 }
 
+/// An app setting whose value the template computes: its name is set (at `range`), its value unknown.
+fn named(out: &mut Vec<FileValue>, name: &str, range: TextRange) {
+    out.push(FileValue {
+        key: ConfigKey::AppSettingNamed(name.to_owned()),
+        value: String::new(),
+        range,
+        exact: false,
+    });
+}
+
 fn push(out: &mut Vec<FileValue>, key: ConfigKey, s: &Str) {
-    let Some(value) = &s.value else { return };
+    let Some(value) = &s.value else {
+        // An expression (`'${prefix}-db'`, `[parameters('x')]`): the setting is set, to an unknown value.
+        if let ConfigKey::AppSetting(name) = key {
+            out.push(FileValue {
+                key: ConfigKey::AppSettingNamed(name),
+                value: String::new(),
+                range: s.range,
+                exact: false,
+            });
+        }
+        return;
+    };
     out.push(FileValue {
         key,
         value: value.clone(),

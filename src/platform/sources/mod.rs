@@ -56,6 +56,11 @@ pub struct Sources {
     /// Where the repository shows the site runs a custom container (a workflow step that deploys an image):
     /// Oryx neither builds nor starts the app.
     pub container: Option<Span>,
+    /// A template connects services that add app settings of their own (Service Connector's
+    /// `Microsoft.ServiceLinker/linkers`, Terraform's `azurerm_app_service_connection`) or sets connection
+    /// strings (which reach the app as `POSTGRESQLCONNSTR_...` variables): the templates do not list every
+    /// app setting.
+    pub settings_injected: Option<FileId>,
     python_flag: Option<crate::project::PythonVersion>,
 }
 
@@ -138,6 +143,7 @@ impl Sources {
             .map(|(file, _)| *file)
             .collect();
         let arm_templates = arm::may_be_templates(project, &json);
+        let mut settings_injected = None;
         for (file, origin) in templates {
             let rel = project.rel_path(file);
             if origin == Origin::ArmTemplate && !arm_templates.contains(&file) {
@@ -149,6 +155,12 @@ impl Sources {
                 }
                 continue;
             };
+            if settings_injected.is_none()
+                && origin != Origin::Workflow
+                && INJECTING.iter().any(|marker| text.text.contains(marker))
+            {
+                settings_injected = Some(file);
+            }
             let found = match origin {
                 Origin::Bicep => Ok(bicep::values(&text.text)),
                 Origin::ArmTemplate if !arm::looks_like_template(&text.text) => continue,
@@ -218,6 +230,7 @@ impl Sources {
             deploys,
             container,
             python_flag: inputs.python_version,
+            settings_injected,
         }
     }
 
@@ -237,6 +250,44 @@ impl Sources {
         self.all
             .iter()
             .filter(move |c| matches!(&c.key, ConfigKey::AppSetting(n) if n == name))
+    }
+
+    /// Where the app's runtime settings are listed, if anywhere: an `--app-settings-file`, or a Bicep, ARM
+    /// or Terraform template that sets at least one app setting (the first such source, for messages).
+    pub fn app_settings_listed_by(&self) -> Option<&Candidate> {
+        let setting = |c: &&Candidate| {
+            matches!(
+                c.key,
+                ConfigKey::AppSetting(_) | ConfigKey::AppSettingNamed(_)
+            )
+        };
+        // The site's own list (`az webapp config appsettings list`) is complete.
+        if let Some(file) = self
+            .all
+            .iter()
+            .filter(setting)
+            .find(|c| c.origin == Origin::SettingsFile)
+        {
+            return Some(file);
+        }
+        // Templates are complete unless a connected service adds settings of its own.
+        if self.settings_injected.is_some() {
+            return None;
+        }
+        self.all.iter().filter(setting).find(|c| {
+            matches!(
+                c.origin,
+                Origin::Bicep | Origin::ArmTemplate | Origin::Terraform
+            )
+        })
+    }
+
+    /// Where a template sets the app setting `name` to a value it computes (a parameter, a Key Vault
+    /// reference): the setting exists, its value is unknown.
+    pub fn computed_setting(&self, name: &str) -> Option<&Candidate> {
+        self.all
+            .iter()
+            .find(|c| matches!(&c.key, ConfigKey::AppSettingNamed(n) if n == name))
     }
 
     /// Whether `appsvc.yaml` replaces the hook of `*_COMMAND` (and so clears `*_SCRIPT_PATH`).
@@ -374,6 +425,14 @@ impl Sources {
         }
     }
 }
+
+/// What in a template adds app settings the template does not list.
+const INJECTING: &[&str] = &[
+    "Microsoft.ServiceLinker",
+    "azurerm_app_service_connection",
+    "connectionStrings",
+    "connection_string",
+];
 
 /// Which template reader a file is for, by its path.
 fn template_origin(rel: &str) -> Option<Origin> {

@@ -63,6 +63,9 @@ pub struct DeploymentFile {
 pub enum ConfigKey {
     /// An app setting: an environment variable of the app and of the build.
     AppSetting(String),
+    /// An app setting a template sets to a value it computes (a parameter, a function call, a Key Vault
+    /// reference built from names): the name is set, the value is unknown.
+    AppSettingNamed(String),
     /// The site's startup command (`appCommandLine`, `--startup-command`).
     StartupCommand,
     /// The site's Python version (`linuxFxVersion` `PYTHON|3.11`, Terraform `python_version`,
