@@ -6,6 +6,7 @@ use crate::platform::Platform;
 
 mod app_run_at_import;
 mod asgi_app_on_sync_worker;
+mod azure_database_without_tls;
 mod build_automation_off;
 mod build_command_absolute_path;
 mod collectstatic_will_not_produce_static;
@@ -113,6 +114,7 @@ pub static RULES: &[Rule] = &[
     rule!(django_ssl_redirect_loop),
     rule!(django_static_files_not_served),
     rule!(django_database_password_hardcoded),
+    rule!(azure_database_without_tls),
     rule!(sqlite_database_in_app_folder),
     rule!(django_removed_storage_settings),
     rule!(django_settings_module_missing),

@@ -1162,5 +1162,75 @@ pub fn uploads_stored_locally(django: &DjangoSettings) -> bool {
     storages && old
 }
 
+/// A database of `DATABASES` on Azure Database for PostgreSQL or MySQL whose connection turns TLS off, which
+/// those servers refuse by default (`require_secure_transport`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TlsOff {
+    pub alias: String,
+    /// `PostgreSQL` or `MySQL`.
+    pub server: &'static str,
+    /// The option as written (`sslmode=disable`, `ssl_mode=DISABLED`).
+    pub option: String,
+    pub span: Option<Span>,
+    /// The host is written out as an Azure database host (else it comes from the environment).
+    pub azure_host: bool,
+}
+
+/// The databases of one value of `DATABASES` that connect to an Azure database with TLS turned off: the
+/// host is an Azure database host written out, or read from the environment (the app's own server on App
+/// Service), and the options say `sslmode` `disable` (PostgreSQL) or `ssl_mode` `DISABLED` / `ssl` off
+/// (MySQL). An option this tool cannot read, or a host written out elsewhere (`localhost`), is left alone.
+pub fn tls_off(value: &Value) -> Vec<TlsOff> {
+    let Value::Dict(aliases) = value else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (alias, db) in aliases {
+        let Some(Value::Str(engine)) = db.key("ENGINE") else {
+            continue;
+        };
+        let (server, domain) =
+            if engine.value.contains("postgresql") || engine.value.contains("postgis") {
+                ("PostgreSQL", ".postgres.database.azure.com")
+            } else if engine.value.contains("mysql") {
+                ("MySQL", ".mysql.database.azure.com")
+            } else {
+                continue;
+            };
+        let azure_host = match db.key("HOST") {
+            Some(Value::Str(host)) if host.value.trim().ends_with(domain) => true,
+            Some(host) if host.is_env_dependent() => false,
+            _ => continue,
+        };
+        let Some(options) = db.key("OPTIONS") else {
+            continue;
+        };
+        let off = |key: &str, offs: &[&str]| match options.key(key) {
+            Some(Value::Str(v)) if offs.iter().any(|o| v.value.eq_ignore_ascii_case(o)) => {
+                Some((format!("{key}={}", v.value), v.span))
+            }
+            Some(Value::Bool(false)) if offs.contains(&"false") => {
+                Some((format!("{key}=False"), None))
+            }
+            _ => None,
+        };
+        let found = if server == "PostgreSQL" {
+            off("sslmode", &["disable"])
+        } else {
+            off("ssl_mode", &["DISABLED"]).or_else(|| off("ssl", &["false"]))
+        };
+        if let Some((option, span)) = found {
+            out.push(TlsOff {
+                alias: alias.clone(),
+                server,
+                option,
+                span: span.or(engine.span),
+                azure_host,
+            });
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests;
