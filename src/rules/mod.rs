@@ -15,15 +15,19 @@ mod dev_server_in_production;
 mod django_allowed_hosts_literal_only;
 mod django_allowed_hosts_missing_website_hostname;
 mod django_allowed_hosts_wildcard;
+mod django_csrf_cookie_not_secure;
 mod django_csrf_trusted_origins_missing;
 mod django_database_password_hardcoded;
 mod django_debug_env_string;
 mod django_debug_fails_open;
 mod django_debug_not_from_env;
+mod django_hsts_not_set;
 mod django_removed_storage_settings;
 mod django_secret_key_hardcoded;
+mod django_session_cookie_not_secure;
 mod django_settings_module_missing;
 mod django_ssl_redirect_loop;
+mod django_ssl_redirect_off;
 mod django_static_files_not_served;
 mod django_whitenoise_middleware_order;
 mod entry_attribute_missing;
@@ -125,6 +129,10 @@ pub static RULES: &[Rule] = &[
     rule!(django_debug_fails_open),
     rule!(django_allowed_hosts_wildcard),
     rule!(django_whitenoise_middleware_order),
+    rule!(django_hsts_not_set),
+    rule!(django_ssl_redirect_off),
+    rule!(django_session_cookie_not_secure),
+    rule!(django_csrf_cookie_not_secure),
 ];
 
 /// Run `rules` on the model: the findings in file and position order, each once.

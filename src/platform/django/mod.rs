@@ -209,6 +209,74 @@ impl DjangoSettings {
         }
     }
 
+    /// The values of a setting when every value it can have is known (a literal, or unset: Django's
+    /// default), else `None`: a value read from the environment or computed is not guessed.
+    pub fn known_values(&self, name: &str) -> Option<Vec<Assigned>> {
+        fn literal(v: &Value) -> bool {
+            match v {
+                Value::Unset | Value::None | Value::Bool(_) | Value::Int(_) | Value::Str(_) => true,
+                Value::List(items) => items.iter().all(literal),
+                _ => false,
+            }
+        }
+        let values = self.get(name);
+        values.iter().all(|a| literal(&a.value)).then_some(values)
+    }
+
+    /// Whether a list setting holds `item` in every branch (`Some(true)`), in none (`Some(false)`), or
+    /// cannot be told (`None`): a value that is not a known list, or branches that differ.
+    pub fn lists(&self, name: &str, item: &str) -> Option<bool> {
+        let alternatives = self.get(name);
+        let lists = known_string_lists(&alternatives).or_else(|| {
+            // Unset is Django's default, an empty list for MIDDLEWARE and INSTALLED_APPS.
+            alternatives
+                .iter()
+                .all(|a| a.value == Value::Unset)
+                .then(Vec::new)
+        })?;
+        if lists.is_empty() {
+            return Some(false);
+        }
+        let holds: Vec<bool> = lists.iter().map(|(_, l)| l.contains(&item)).collect();
+        holds.iter().all(|h| *h == holds[0]).then(|| holds[0])
+    }
+
+    /// Whether a setting is exactly `True` in every branch (`Some(true)`), in none (`Some(false)`, unset
+    /// being Django's default, never `True` for the settings this is asked about), or cannot be told.
+    pub fn is_true(&self, name: &str) -> Option<bool> {
+        let values = self.known_values(name)?;
+        let trues: Vec<bool> = values
+            .iter()
+            .map(|a| a.value == Value::Bool(true))
+            .collect();
+        trues.iter().all(|t| *t == trues[0]).then(|| trues[0])
+    }
+
+    /// Whether a setting is truthy in every branch, in none, or cannot be told (unset is falsy: the
+    /// Django defaults this is asked about are `0`, `False` or `''`).
+    pub fn is_truthy(&self, name: &str) -> Option<bool> {
+        let values = self.known_values(name)?;
+        let truthy = |v: &Value| match v {
+            Value::Unset | Value::None => false,
+            Value::Bool(b) => *b,
+            Value::Int(i) => *i != 0,
+            Value::Str(s) => !s.value.is_empty(),
+            Value::List(items) => !items.is_empty(),
+            _ => true,
+        };
+        let all: Vec<bool> = values.iter().map(|a| truthy(&a.value)).collect();
+        all.iter().all(|t| *t == all[0]).then(|| all[0])
+    }
+
+    /// Where to point a finding about a setting: its assignment, else the start of the settings module
+    /// App Service loads (an unset setting is written nowhere).
+    pub fn setting_span(&self, name: &str) -> Option<Span> {
+        self.get(name)
+            .iter()
+            .find_map(|a| a.span)
+            .or_else(|| self.modules.first().map(|m| Span::file_start(m.file)))
+    }
+
     /// Whether the file is one of the settings modules App Service loads (not only inherited).
     pub fn is_loaded_module(&self, file: FileId) -> bool {
         self.modules.iter().any(|m| m.file == file)

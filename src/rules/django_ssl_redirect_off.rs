@@ -1,0 +1,44 @@
+//! AZ321: Django's deployment check W008, read statically from the settings App Service loads.
+
+use crate::diagnostic::Diagnostic;
+use crate::platform::django::SECURITY_MIDDLEWARE;
+use crate::rules::{Category, Context, RuleMeta, settings_place};
+
+pub static META: RuleMeta = RuleMeta {
+    code: "AZ321",
+    name: "django-ssl-redirect-off",
+    category: Category::Advice,
+    summary: "`SECURE_SSL_REDIRECT` is not `True` while `SecurityMiddleware` is on (Django's deployment check security.W008)",
+    docs: include_str!("../../lints/AZ321.md"),
+    security_severity: None,
+};
+
+pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+    let Some(django) = &ctx.django else { return };
+    if django.lists("MIDDLEWARE", SECURITY_MIDDLEWARE) != Some(true)
+        || django.is_true("SECURE_SSL_REDIRECT") != Some(false)
+    {
+        return;
+    }
+    let id = "security.W008";
+    let setting = "SECURE_SSL_REDIRECT";
+    let Some(span) = django.setting_span(setting) else {
+        return;
+    };
+    out.push(
+        Diagnostic::new(
+            &META,
+            Some(span),
+            format!(
+                "SECURE_SSL_REDIRECT is not True, so Django serves plain-HTTP requests as they come (Django's `check --deploy`: {id}; {})",
+                settings_place(ctx, span)
+            ),
+        )
+        .label(if django.get(setting).iter().any(|a| a.span.is_some()) {
+            "set here"
+        } else {
+            "not set in the settings App Service loads"
+        })
+        .help("turn on App Service's HTTPS Only setting, which redirects at the front end, or set `SECURE_SSL_REDIRECT = True` together with `SECURE_PROXY_SSL_HEADER = ('HTTP_X_FORWARDED_PROTO', 'https')` (without the header every request loops: AZ306)"),
+    );
+}
