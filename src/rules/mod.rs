@@ -16,6 +16,7 @@ mod django_allowed_hosts_literal_only;
 mod django_allowed_hosts_missing_website_hostname;
 mod django_allowed_hosts_wildcard;
 mod django_csrf_cookie_not_secure;
+mod django_csrf_middleware_missing;
 mod django_csrf_trusted_origins_missing;
 mod django_database_password_hardcoded;
 mod django_debug_env_string;
@@ -24,12 +25,14 @@ mod django_debug_not_from_env;
 mod django_hsts_not_set;
 mod django_removed_storage_settings;
 mod django_secret_key_hardcoded;
+mod django_security_middleware_missing;
 mod django_session_cookie_not_secure;
 mod django_settings_module_missing;
 mod django_ssl_redirect_loop;
 mod django_ssl_redirect_off;
 mod django_static_files_not_served;
 mod django_whitenoise_middleware_order;
+mod django_xframe_middleware_missing;
 mod entry_attribute_missing;
 pub(crate) mod fixes;
 mod framework_not_in_requirements;
@@ -133,6 +136,9 @@ pub static RULES: &[Rule] = &[
     rule!(django_ssl_redirect_off),
     rule!(django_session_cookie_not_secure),
     rule!(django_csrf_cookie_not_secure),
+    rule!(django_security_middleware_missing),
+    rule!(django_xframe_middleware_missing),
+    rule!(django_csrf_middleware_missing),
 ];
 
 /// Run `rules` on the model: the findings in file and position order, each once.
