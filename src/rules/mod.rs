@@ -23,6 +23,10 @@ mod django_debug_env_string;
 mod django_debug_fails_open;
 mod django_debug_not_from_env;
 mod django_hsts_not_set;
+mod django_hsts_preload_off;
+mod django_hsts_subdomains_off;
+mod django_nosniff_off;
+mod django_referrer_policy_off;
 mod django_removed_storage_settings;
 mod django_secret_key_hardcoded;
 mod django_security_middleware_missing;
@@ -32,6 +36,7 @@ mod django_ssl_redirect_loop;
 mod django_ssl_redirect_off;
 mod django_static_files_not_served;
 mod django_whitenoise_middleware_order;
+mod django_x_frame_options_not_deny;
 mod django_xframe_middleware_missing;
 mod entry_attribute_missing;
 pub(crate) mod fixes;
@@ -139,6 +144,11 @@ pub static RULES: &[Rule] = &[
     rule!(django_security_middleware_missing),
     rule!(django_xframe_middleware_missing),
     rule!(django_csrf_middleware_missing),
+    rule!(django_hsts_subdomains_off),
+    rule!(django_hsts_preload_off),
+    rule!(django_nosniff_off),
+    rule!(django_x_frame_options_not_deny),
+    rule!(django_referrer_policy_off),
 ];
 
 /// Run `rules` on the model: the findings in file and position order, each once.
