@@ -15,6 +15,7 @@ mod dev_server_in_production;
 mod django_allowed_hosts_literal_only;
 mod django_allowed_hosts_missing_website_hostname;
 mod django_allowed_hosts_wildcard;
+mod django_coop_invalid;
 mod django_csrf_cookie_not_secure;
 mod django_csrf_middleware_missing;
 mod django_csrf_trusted_origins_missing;
@@ -26,6 +27,7 @@ mod django_hsts_not_set;
 mod django_hsts_preload_off;
 mod django_hsts_subdomains_off;
 mod django_nosniff_off;
+mod django_referrer_policy_invalid;
 mod django_referrer_policy_off;
 mod django_removed_storage_settings;
 mod django_secret_key_hardcoded;
@@ -149,6 +151,8 @@ pub static RULES: &[Rule] = &[
     rule!(django_nosniff_off),
     rule!(django_x_frame_options_not_deny),
     rule!(django_referrer_policy_off),
+    rule!(django_referrer_policy_invalid),
+    rule!(django_coop_invalid),
 ];
 
 /// Run `rules` on the model: the findings in file and position order, each once.
