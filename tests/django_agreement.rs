@@ -1,7 +1,7 @@
-//! Django's own `manage.py check --deploy` and this tool's mirrors of its checks (AZ320, AZ321,
-//! AZ323-AZ334) report the same check IDs on every fixture of those rules. Django is pip-installed into a
-//! virtual environment of the test's own (`target/django-agreement`); the test is skipped, with the reason printed,
-//! only when that cannot be done.
+//! Django's own `manage.py check --deploy` and this tool's mirrors of its checks (AZ320-AZ335) report
+//! the same check IDs on every fixture of those rules. Django is pip-installed into a virtual environment of
+//! the test's own (`target/django-agreement`); the test is skipped, with the reason printed, only when that
+//! cannot be done.
 
 mod common;
 
@@ -30,6 +30,8 @@ const MIRRORED: &[(&str, &[&str])] = &[
     ("AZ332", &["security.W022"]),
     ("AZ333", &["security.E023"]),
     ("AZ334", &["security.E024"]),
+    ("AZ322", &["security.W009"]),
+    ("AZ335", &["security.W025"]),
 ];
 
 /// The Django the agreement is checked against (a release App Service's Python images run).
@@ -132,6 +134,10 @@ fn django_check_deploy_agrees_with_the_mirrored_rules() {
                     "k7Vq-9zR2m!xP4wL8nT6yB3cF5hJ1dG0sA_eU-oI2kM7qW9rZ4vX",
                 )
                 .env("WEBSITE_HOSTNAME", "agreement.azurewebsites.net")
+                .env(
+                    "OLD_SECRET_KEY",
+                    "Rt5!uY8@iO2#pA6$sD9%fG3^hJ7&kL1*zX4(cV0)bN-mQ_wE+rT=yU~iO",
+                )
                 .env_remove("DJANGO_SETTINGS_MODULE")
                 .output()
                 .unwrap();
@@ -154,5 +160,5 @@ fn django_check_deploy_agrees_with_the_mirrored_rules() {
             compared += 1;
         }
     }
-    assert!(compared >= 32, "only {compared} fixtures compared");
+    assert!(compared >= 38, "only {compared} fixtures compared");
 }

@@ -30,7 +30,9 @@ mod django_nosniff_off;
 mod django_referrer_policy_invalid;
 mod django_referrer_policy_off;
 mod django_removed_storage_settings;
+mod django_secret_key_fallbacks_weak;
 mod django_secret_key_hardcoded;
+mod django_secret_key_weak;
 mod django_security_middleware_missing;
 mod django_session_cookie_not_secure;
 mod django_settings_module_missing;
@@ -141,6 +143,7 @@ pub static RULES: &[Rule] = &[
     rule!(django_whitenoise_middleware_order),
     rule!(django_hsts_not_set),
     rule!(django_ssl_redirect_off),
+    rule!(django_secret_key_weak),
     rule!(django_session_cookie_not_secure),
     rule!(django_csrf_cookie_not_secure),
     rule!(django_security_middleware_missing),
@@ -153,6 +156,7 @@ pub static RULES: &[Rule] = &[
     rule!(django_referrer_policy_off),
     rule!(django_referrer_policy_invalid),
     rule!(django_coop_invalid),
+    rule!(django_secret_key_fallbacks_weak),
 ];
 
 /// Run `rules` on the model: the findings in file and position order, each once.

@@ -1300,5 +1300,12 @@ pub fn tls_off(value: &Value) -> Vec<TlsOff> {
     out
 }
 
+/// Whether a secret key fails Django's test (`django/core/checks/security/base.py`, `_check_secret_key`):
+/// fewer than 50 characters, fewer than 5 different ones, or the `django-insecure-` prefix.
+pub fn weak_secret_key(key: &str) -> bool {
+    let distinct: std::collections::HashSet<char> = key.chars().collect();
+    distinct.len() < 5 || key.chars().count() < 50 || key.starts_with("django-insecure-")
+}
+
 #[cfg(test)]
 mod tests;
