@@ -155,11 +155,9 @@ impl<'a> Platform<'a> {
                             .any(|p| p == "node_modules" || p == "site-packages")
                 })
                 .collect();
-            project
-                .scan(&templates, crate::project::MAX_FILE_BYTES, |bytes, _| {
-                    bytes.windows(10).any(|w| w == b"csrf_token")
-                })
-                .contains(&crate::project::Scanned::Yes)
+            !project
+                .files_containing(&templates, &["csrf_token"])
+                .is_empty()
         })
     }
 
@@ -179,17 +177,10 @@ impl<'a> Platform<'a> {
                         })
                 })
                 .collect();
-            let words: [&[u8]; 3] = [b"whitenoise", b"dj_static", b"views.static"];
-            let scanned = project.scan(&files, crate::project::MAX_FILE_BYTES, |bytes, _| {
-                words
-                    .iter()
-                    .any(|w| bytes.windows(w.len()).any(|x| x == *w))
-            });
-            files
-                .iter()
-                .zip(scanned)
-                .filter(|(_, s)| *s == crate::project::Scanned::Yes)
-                .any(|(&file, _)| {
+            project
+                .files_containing(&files, &["whitenoise", "dj_static", "views.static"])
+                .into_iter()
+                .any(|file| {
                     apps::imports_module(project, file, |m| {
                         m == "whitenoise"
                             || m.starts_with("whitenoise.")
@@ -259,18 +250,10 @@ impl<'a> Platform<'a> {
                             .any(|p| p == "site-packages" || p == "tests" || p.starts_with('.'))
                 })
                 .collect();
-            let words: [&[u8]; 2] = [b"FileField(", b"ImageField("];
-            files
-                .iter()
-                .zip(
-                    project.scan(&files, crate::project::MAX_FILE_BYTES, |bytes, _| {
-                        words
-                            .iter()
-                            .any(|w| bytes.windows(w.len()).any(|x| x == *w))
-                    }),
-                )
-                .find(|(_, s)| *s == crate::project::Scanned::Yes)
-                .map(|(&f, _)| f)
+            project
+                .files_containing(&files, &["FileField(", "ImageField("])
+                .first()
+                .copied()
         })
     }
 

@@ -412,6 +412,20 @@ impl Project {
         })
     }
 
+    /// The files of `files` (in their order) whose bytes hold any of `words`, searched with [`Project::scan`]
+    /// and one Aho-Corasick automaton; a file that cannot be read holds none.
+    pub fn files_containing(&self, files: &[FileId], words: &[&str]) -> Vec<FileId> {
+        let Ok(words) = aho_corasick::AhoCorasick::new(words) else {
+            return Vec::new();
+        };
+        files
+            .iter()
+            .zip(self.scan(files, MAX_FILE_BYTES, |bytes, _| words.is_match(bytes)))
+            .filter(|(_, scanned)| *scanned == Scanned::Yes)
+            .map(|(&file, _)| file)
+            .collect()
+    }
+
     /// The decoded text of a file.
     pub fn text(&self, file: FileId) -> Result<&Text, &ReadError> {
         let entry = &self.entries[file.0 as usize];

@@ -3,7 +3,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::platform::django::SECURITY_MIDDLEWARE;
 use crate::platform::eval::Value;
-use crate::rules::{Category, Context, RuleMeta, settings_place};
+use crate::rules::{Category, Context, RuleMeta, deploy_check};
 
 pub static META: RuleMeta = RuleMeta {
     code: "AZ334",
@@ -32,23 +32,13 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     if !values.iter().all(|a| invalid(&a.value)) {
         return;
     }
-    let Some(span) = django.setting_span("SECURE_CROSS_ORIGIN_OPENER_POLICY") else {
-        return;
-    };
-    out.push(
-        Diagnostic::new(
-            &META,
-            Some(span),
-            format!(
-                "SECURE_CROSS_ORIGIN_OPENER_POLICY holds a value that is not a cross-origin opener policy, so Django's deployment check fails (Django's `check --deploy`: security.E024; {})",
-                settings_place(ctx, span)
-            ),
-        )
-        .label(if django.get("SECURE_CROSS_ORIGIN_OPENER_POLICY").iter().any(|a| a.span.is_some()) {
-            "set here"
-        } else {
-            "not set in the settings App Service loads"
-        })
-        .help("use `'same-origin'` (Django's default), `'same-origin-allow-popups'` or `'unsafe-none'`"),
-    );
+    out.extend(deploy_check(
+        ctx,
+        &META,
+        "SECURE_CROSS_ORIGIN_OPENER_POLICY",
+        "security.E024",
+        "SECURE_CROSS_ORIGIN_OPENER_POLICY holds a value that is not a cross-origin opener policy, so Django's deployment check fails",
+        None,
+        "use `'same-origin'` (Django's default), `'same-origin-allow-popups'` or `'unsafe-none'`",
+    ));
 }

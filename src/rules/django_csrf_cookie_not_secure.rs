@@ -1,7 +1,7 @@
 //! AZ324: Django's deployment check W016, read statically from the settings App Service loads.
 
 use crate::diagnostic::Diagnostic;
-use crate::rules::{Category, Context, RuleMeta, settings_place};
+use crate::rules::{Category, Context, RuleMeta, deploy_check};
 
 pub static META: RuleMeta = RuleMeta {
     code: "AZ324",
@@ -20,25 +20,13 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     {
         return;
     }
-    let id = "security.W016";
-    let setting = "CSRF_COOKIE_SECURE";
-    let Some(span) = django.setting_span(setting) else {
-        return;
-    };
-    out.push(
-        Diagnostic::new(
-            &META,
-            Some(span),
-            format!(
-                "CSRF_COOKIE_SECURE is not True, so the CSRF cookie is also sent over plain HTTP (Django's `check --deploy`: {id}; {})",
-                settings_place(ctx, span)
-            ),
-        )
-        .label(if django.get(setting).iter().any(|a| a.span.is_some()) {
-            "set here"
-        } else {
-            "not set in the settings App Service loads"
-        })
-        .help("`CSRF_COOKIE_SECURE = True` in the production settings"),
-    );
+    out.extend(deploy_check(
+        ctx,
+        &META,
+        "CSRF_COOKIE_SECURE",
+        "security.W016",
+        "CSRF_COOKIE_SECURE is not True, so the CSRF cookie is also sent over plain HTTP",
+        None,
+        "`CSRF_COOKIE_SECURE = True` in the production settings",
+    ));
 }

@@ -1,7 +1,7 @@
 //! AZ327: Django's deployment check security.W003, read statically from the settings App Service loads.
 
 use crate::diagnostic::Diagnostic;
-use crate::rules::{Category, Context, RuleMeta, settings_place};
+use crate::rules::{Category, Context, RuleMeta, deploy_check};
 
 pub static META: RuleMeta = RuleMeta {
     code: "AZ327",
@@ -17,19 +17,13 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     if django.lists("MIDDLEWARE", "django.middleware.csrf.CsrfViewMiddleware") != Some(false) {
         return;
     }
-    let Some(span) = django.setting_span("MIDDLEWARE") else {
-        return;
-    };
-    out.push(
-        Diagnostic::new(
-            &META,
-            Some(span),
-            format!(
-                "MIDDLEWARE has no `django.middleware.csrf.CsrfViewMiddleware`, so form posts are not protected against cross-site request forgery unless each view is (Django's `check --deploy`: security.W003; {})",
-                settings_place(ctx, span)
-            ),
-        )
-        .label("MIDDLEWARE without it")
-        .help("add `'django.middleware.csrf.CsrfViewMiddleware'` to MIDDLEWARE (after the session middleware)"),
-    );
+    out.extend(deploy_check(
+        ctx,
+        &META,
+        "MIDDLEWARE",
+        "security.W003",
+        "MIDDLEWARE has no `django.middleware.csrf.CsrfViewMiddleware`, so form posts are not protected against cross-site request forgery unless each view is",
+        Some("MIDDLEWARE without it"),
+        "add `'django.middleware.csrf.CsrfViewMiddleware'` to MIDDLEWARE (after the session middleware)",
+    ));
 }

@@ -2,7 +2,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::platform::django::SECURITY_MIDDLEWARE;
-use crate::rules::{Category, Context, RuleMeta, settings_place};
+use crate::rules::{Category, Context, RuleMeta, deploy_check};
 
 pub static META: RuleMeta = RuleMeta {
     code: "AZ320",
@@ -20,25 +20,13 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     {
         return;
     }
-    let id = "security.W004";
-    let setting = "SECURE_HSTS_SECONDS";
-    let Some(span) = django.setting_span(setting) else {
-        return;
-    };
-    out.push(
-        Diagnostic::new(
-            &META,
-            Some(span),
-            format!(
-                "SECURE_HSTS_SECONDS is not set, so browsers are not told to use HTTPS only (Django's `check --deploy`: {id}; {})",
-                settings_place(ctx, span)
-            ),
-        )
-        .label(if django.get(setting).iter().any(|a| a.span.is_some()) {
-            "set here"
-        } else {
-            "not set in the settings App Service loads"
-        })
-        .help("once every page works over HTTPS, send HSTS from the production settings: `SECURE_HSTS_SECONDS = 3600`, raised to a year (`31536000`) when nothing breaks (App Service's HTTPS Only setting redirects, but sends no HSTS header)"),
-    );
+    out.extend(deploy_check(
+        ctx,
+        &META,
+        "SECURE_HSTS_SECONDS",
+        "security.W004",
+        "SECURE_HSTS_SECONDS is not set, so browsers are not told to use HTTPS only",
+        None,
+        "once every page works over HTTPS, send HSTS from the production settings: `SECURE_HSTS_SECONDS = 3600`, raised to a year (`31536000`) when nothing breaks (App Service's HTTPS Only setting redirects, but sends no HSTS header)",
+    ));
 }

@@ -2,7 +2,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::platform::django::SECURITY_MIDDLEWARE;
-use crate::rules::{Category, Context, RuleMeta, settings_place};
+use crate::rules::{Category, Context, RuleMeta, deploy_check};
 
 pub static META: RuleMeta = RuleMeta {
     code: "AZ329",
@@ -21,23 +21,13 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     {
         return;
     }
-    let Some(span) = django.setting_span("SECURE_HSTS_PRELOAD") else {
-        return;
-    };
-    out.push(
-        Diagnostic::new(
-            &META,
-            Some(span),
-            format!(
-                "SECURE_HSTS_PRELOAD is not True, so the site cannot be submitted to the browsers' HSTS preload list (Django's `check --deploy`: security.W021; {})",
-                settings_place(ctx, span)
-            ),
-        )
-        .label(if django.get("SECURE_HSTS_PRELOAD").iter().any(|a| a.span.is_some()) {
-            "set here"
-        } else {
-            "not set in the settings App Service loads"
-        })
-        .help("`SECURE_HSTS_PRELOAD = True` when the site's own domain is to be preloaded (an `azurewebsites.net` name is not yours to preload; this is for a custom domain)"),
-    );
+    out.extend(deploy_check(
+        ctx,
+        &META,
+        "SECURE_HSTS_PRELOAD",
+        "security.W021",
+        "SECURE_HSTS_PRELOAD is not True, so the site cannot be submitted to the browsers' HSTS preload list",
+        None,
+        "`SECURE_HSTS_PRELOAD = True` when the site's own domain is to be preloaded (an `azurewebsites.net` name is not yours to preload; this is for a custom domain)",
+    ));
 }

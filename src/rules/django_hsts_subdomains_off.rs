@@ -2,7 +2,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::platform::django::SECURITY_MIDDLEWARE;
-use crate::rules::{Category, Context, RuleMeta, settings_place};
+use crate::rules::{Category, Context, RuleMeta, deploy_check};
 
 pub static META: RuleMeta = RuleMeta {
     code: "AZ328",
@@ -21,23 +21,13 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     {
         return;
     }
-    let Some(span) = django.setting_span("SECURE_HSTS_INCLUDE_SUBDOMAINS") else {
-        return;
-    };
-    out.push(
-        Diagnostic::new(
-            &META,
-            Some(span),
-            format!(
-                "SECURE_HSTS_INCLUDE_SUBDOMAINS is not True, so HSTS does not cover the site's subdomains (Django's `check --deploy`: security.W005; {})",
-                settings_place(ctx, span)
-            ),
-        )
-        .label(if django.get("SECURE_HSTS_INCLUDE_SUBDOMAINS").iter().any(|a| a.span.is_some()) {
-            "set here"
-        } else {
-            "not set in the settings App Service loads"
-        })
-        .help("`SECURE_HSTS_INCLUDE_SUBDOMAINS = True` once every subdomain of the site's domain is served over HTTPS only (the app's own `azurewebsites.net` name has none of its own)"),
-    );
+    out.extend(deploy_check(
+        ctx,
+        &META,
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+        "security.W005",
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS is not True, so HSTS does not cover the site's subdomains",
+        None,
+        "`SECURE_HSTS_INCLUDE_SUBDOMAINS = True` once every subdomain of the site's domain is served over HTTPS only (the app's own `azurewebsites.net` name has none of its own)",
+    ));
 }

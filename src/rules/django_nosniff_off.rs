@@ -2,7 +2,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::platform::django::SECURITY_MIDDLEWARE;
-use crate::rules::{Category, Context, RuleMeta, settings_place};
+use crate::rules::{Category, Context, RuleMeta, deploy_check};
 
 pub static META: RuleMeta = RuleMeta {
     code: "AZ330",
@@ -28,23 +28,13 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     {
         return;
     }
-    let Some(span) = django.setting_span("SECURE_CONTENT_TYPE_NOSNIFF") else {
-        return;
-    };
-    out.push(
-        Diagnostic::new(
-            &META,
-            Some(span),
-            format!(
-                "SECURE_CONTENT_TYPE_NOSNIFF is not True, so responses go without `X-Content-Type-Options: nosniff` (Django's `check --deploy`: security.W006; {})",
-                settings_place(ctx, span)
-            ),
-        )
-        .label(if django.get("SECURE_CONTENT_TYPE_NOSNIFF").iter().any(|a| a.span.is_some()) {
-            "set here"
-        } else {
-            "not set in the settings App Service loads"
-        })
-        .help("remove the setting (Django's default is `True`) or set `SECURE_CONTENT_TYPE_NOSNIFF = True`"),
-    );
+    out.extend(deploy_check(
+        ctx,
+        &META,
+        "SECURE_CONTENT_TYPE_NOSNIFF",
+        "security.W006",
+        "SECURE_CONTENT_TYPE_NOSNIFF is not True, so responses go without `X-Content-Type-Options: nosniff`",
+        None,
+        "remove the setting (Django's default is `True`) or set `SECURE_CONTENT_TYPE_NOSNIFF = True`",
+    ));
 }

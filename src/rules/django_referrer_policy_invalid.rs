@@ -3,7 +3,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::platform::django::SECURITY_MIDDLEWARE;
 use crate::platform::eval::Value;
-use crate::rules::{Category, Context, RuleMeta, settings_place};
+use crate::rules::{Category, Context, RuleMeta, deploy_check};
 
 pub static META: RuleMeta = RuleMeta {
     code: "AZ333",
@@ -43,23 +43,13 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     if !values.iter().all(|a| invalid(&a.value)) {
         return;
     }
-    let Some(span) = django.setting_span("SECURE_REFERRER_POLICY") else {
-        return;
-    };
-    out.push(
-        Diagnostic::new(
-            &META,
-            Some(span),
-            format!(
-                "SECURE_REFERRER_POLICY holds a value that is not a referrer policy, so Django's deployment check fails (Django's `check --deploy`: security.E023; {})",
-                settings_place(ctx, span)
-            ),
-        )
-        .label(if django.get("SECURE_REFERRER_POLICY").iter().any(|a| a.span.is_some()) {
-            "set here"
-        } else {
-            "not set in the settings App Service loads"
-        })
-        .help("use the policy names of the Referrer-Policy header, such as `'same-origin'` or `'strict-origin-when-cross-origin'`, comma-separated for fallbacks"),
-    );
+    out.extend(deploy_check(
+        ctx,
+        &META,
+        "SECURE_REFERRER_POLICY",
+        "security.E023",
+        "SECURE_REFERRER_POLICY holds a value that is not a referrer policy, so Django's deployment check fails",
+        None,
+        "use the policy names of the Referrer-Policy header, such as `'same-origin'` or `'strict-origin-when-cross-origin'`, comma-separated for fallbacks",
+    ));
 }

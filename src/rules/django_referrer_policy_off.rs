@@ -3,7 +3,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::platform::django::SECURITY_MIDDLEWARE;
 use crate::platform::eval::Value;
-use crate::rules::{Category, Context, RuleMeta, settings_place};
+use crate::rules::{Category, Context, RuleMeta, deploy_check};
 
 pub static META: RuleMeta = RuleMeta {
     code: "AZ332",
@@ -26,23 +26,13 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     if !values.iter().all(|a| a.value == Value::None) {
         return;
     }
-    let Some(span) = django.setting_span("SECURE_REFERRER_POLICY") else {
-        return;
-    };
-    out.push(
-        Diagnostic::new(
-            &META,
-            Some(span),
-            format!(
-                "SECURE_REFERRER_POLICY is None, so responses go without a Referrer-Policy header (Django's `check --deploy`: security.W022; {})",
-                settings_place(ctx, span)
-            ),
-        )
-        .label(if django.get("SECURE_REFERRER_POLICY").iter().any(|a| a.span.is_some()) {
-            "set here"
-        } else {
-            "not set in the settings App Service loads"
-        })
-        .help("remove the setting (Django's default is `'same-origin'`) or name a policy"),
-    );
+    out.extend(deploy_check(
+        ctx,
+        &META,
+        "SECURE_REFERRER_POLICY",
+        "security.W022",
+        "SECURE_REFERRER_POLICY is None, so responses go without a Referrer-Policy header",
+        None,
+        "remove the setting (Django's default is `'same-origin'`) or name a policy",
+    ));
 }

@@ -1,7 +1,7 @@
 //! AZ325: Django's deployment check security.W001, read statically from the settings App Service loads.
 
 use crate::diagnostic::Diagnostic;
-use crate::rules::{Category, Context, RuleMeta, settings_place};
+use crate::rules::{Category, Context, RuleMeta, deploy_check};
 
 pub static META: RuleMeta = RuleMeta {
     code: "AZ325",
@@ -21,19 +21,13 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     {
         return;
     }
-    let Some(span) = django.setting_span("MIDDLEWARE") else {
-        return;
-    };
-    out.push(
-        Diagnostic::new(
-            &META,
-            Some(span),
-            format!(
-                "MIDDLEWARE has no `django.middleware.security.SecurityMiddleware`, so none of Django's security headers or HTTPS settings apply (Django's `check --deploy`: security.W001; {})",
-                settings_place(ctx, span)
-            ),
-        )
-        .label("MIDDLEWARE without it")
-        .help("put `'django.middleware.security.SecurityMiddleware'` first in MIDDLEWARE"),
-    );
+    out.extend(deploy_check(
+        ctx,
+        &META,
+        "MIDDLEWARE",
+        "security.W001",
+        "MIDDLEWARE has no `django.middleware.security.SecurityMiddleware`, so none of Django's security headers or HTTPS settings apply",
+        Some("MIDDLEWARE without it"),
+        "put `'django.middleware.security.SecurityMiddleware'` first in MIDDLEWARE",
+    ));
 }

@@ -1,7 +1,7 @@
 //! AZ323: Django's deployment check W010, W011, W012, read statically from the settings App Service loads.
 
 use crate::diagnostic::Diagnostic;
-use crate::rules::{Category, Context, RuleMeta, settings_place};
+use crate::rules::{Category, Context, RuleMeta, deploy_check};
 
 pub static META: RuleMeta = RuleMeta {
     code: "AZ323",
@@ -29,24 +29,13 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         (Some(false), Some(true)) => "security.W011",
         _ => return,
     };
-    let setting = "SESSION_COOKIE_SECURE";
-    let Some(span) = django.setting_span(setting) else {
-        return;
-    };
-    out.push(
-        Diagnostic::new(
-            &META,
-            Some(span),
-            format!(
-                "SESSION_COOKIE_SECURE is not True, so the session cookie is also sent over plain HTTP (Django's `check --deploy`: {id}; {})",
-                settings_place(ctx, span)
-            ),
-        )
-        .label(if django.get(setting).iter().any(|a| a.span.is_some()) {
-            "set here"
-        } else {
-            "not set in the settings App Service loads"
-        })
-        .help("`SESSION_COOKIE_SECURE = True` in the production settings"),
-    );
+    out.extend(deploy_check(
+        ctx,
+        &META,
+        "SESSION_COOKIE_SECURE",
+        id,
+        "SESSION_COOKIE_SECURE is not True, so the session cookie is also sent over plain HTTP",
+        None,
+        "`SESSION_COOKIE_SECURE = True` in the production settings",
+    ));
 }

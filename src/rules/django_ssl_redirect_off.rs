@@ -2,7 +2,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::platform::django::SECURITY_MIDDLEWARE;
-use crate::rules::{Category, Context, RuleMeta, settings_place};
+use crate::rules::{Category, Context, RuleMeta, deploy_check};
 
 pub static META: RuleMeta = RuleMeta {
     code: "AZ321",
@@ -20,25 +20,13 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     {
         return;
     }
-    let id = "security.W008";
-    let setting = "SECURE_SSL_REDIRECT";
-    let Some(span) = django.setting_span(setting) else {
-        return;
-    };
-    out.push(
-        Diagnostic::new(
-            &META,
-            Some(span),
-            format!(
-                "SECURE_SSL_REDIRECT is not True, so Django serves plain-HTTP requests as they come (Django's `check --deploy`: {id}; {})",
-                settings_place(ctx, span)
-            ),
-        )
-        .label(if django.get(setting).iter().any(|a| a.span.is_some()) {
-            "set here"
-        } else {
-            "not set in the settings App Service loads"
-        })
-        .help("turn on App Service's HTTPS Only setting, which redirects at the front end, or set `SECURE_SSL_REDIRECT = True` together with `SECURE_PROXY_SSL_HEADER = ('HTTP_X_FORWARDED_PROTO', 'https')` (without the header every request loops: AZ306)"),
-    );
+    out.extend(deploy_check(
+        ctx,
+        &META,
+        "SECURE_SSL_REDIRECT",
+        "security.W008",
+        "SECURE_SSL_REDIRECT is not True, so Django serves plain-HTTP requests as they come",
+        None,
+        "turn on App Service's HTTPS Only setting, which redirects at the front end, or set `SECURE_SSL_REDIRECT = True` together with `SECURE_PROXY_SSL_HEADER = ('HTTP_X_FORWARDED_PROTO', 'https')` (without the header every request loops: AZ306)",
+    ));
 }

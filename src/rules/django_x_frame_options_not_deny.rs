@@ -1,7 +1,7 @@
 //! AZ331: Django's deployment check security.W019, read statically from the settings App Service loads.
 
 use crate::diagnostic::Diagnostic;
-use crate::rules::{Category, Context, RuleMeta, settings_place};
+use crate::rules::{Category, Context, RuleMeta, deploy_check};
 
 pub static META: RuleMeta = RuleMeta {
     code: "AZ331",
@@ -31,23 +31,13 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     {
         return;
     }
-    let Some(span) = django.setting_span("X_FRAME_OPTIONS") else {
-        return;
-    };
-    out.push(
-        Diagnostic::new(
-            &META,
-            Some(span),
-            format!(
-                "X_FRAME_OPTIONS is not 'DENY', so the app's pages can be framed by pages of the same origin (Django's `check --deploy`: security.W019; {})",
-                settings_place(ctx, span)
-            ),
-        )
-        .label(if django.get("X_FRAME_OPTIONS").iter().any(|a| a.span.is_some()) {
-            "set here"
-        } else {
-            "not set in the settings App Service loads"
-        })
-        .help("`X_FRAME_OPTIONS = 'DENY'` (Django's default) unless the app frames its own pages"),
-    );
+    out.extend(deploy_check(
+        ctx,
+        &META,
+        "X_FRAME_OPTIONS",
+        "security.W019",
+        "X_FRAME_OPTIONS is not 'DENY', so the app's pages can be framed by pages of the same origin",
+        None,
+        "`X_FRAME_OPTIONS = 'DENY'` (Django's default) unless the app frames its own pages",
+    ));
 }

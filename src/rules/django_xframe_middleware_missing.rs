@@ -1,7 +1,7 @@
 //! AZ326: Django's deployment check security.W002, read statically from the settings App Service loads.
 
 use crate::diagnostic::Diagnostic;
-use crate::rules::{Category, Context, RuleMeta, settings_place};
+use crate::rules::{Category, Context, RuleMeta, deploy_check};
 
 pub static META: RuleMeta = RuleMeta {
     code: "AZ326",
@@ -21,19 +21,13 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     {
         return;
     }
-    let Some(span) = django.setting_span("MIDDLEWARE") else {
-        return;
-    };
-    out.push(
-        Diagnostic::new(
-            &META,
-            Some(span),
-            format!(
-                "MIDDLEWARE has no `django.middleware.clickjacking.XFrameOptionsMiddleware`, so pages are sent without an X-Frame-Options header and can be framed by other sites (Django's `check --deploy`: security.W002; {})",
-                settings_place(ctx, span)
-            ),
-        )
-        .label("MIDDLEWARE without it")
-        .help("add `'django.middleware.clickjacking.XFrameOptionsMiddleware'` to MIDDLEWARE"),
-    );
+    out.extend(deploy_check(
+        ctx,
+        &META,
+        "MIDDLEWARE",
+        "security.W002",
+        "MIDDLEWARE has no `django.middleware.clickjacking.XFrameOptionsMiddleware`, so pages are sent without an X-Frame-Options header and can be framed by other sites",
+        Some("MIDDLEWARE without it"),
+        "add `'django.middleware.clickjacking.XFrameOptionsMiddleware'` to MIDDLEWARE",
+    ));
 }

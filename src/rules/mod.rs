@@ -259,6 +259,40 @@ pub fn settings_place_in(
     }
 }
 
+/// A finding of a rule that mirrors one of Django's deployment checks (`id`, such as `security.W004`): at
+/// `setting` where the settings assign it, else at the start of the settings module App Service loads. The
+/// message ends with the check's ID and the place; the label says whether the setting is set, unless the
+/// rule gives its own.
+pub fn deploy_check(
+    ctx: &Context,
+    rule: &'static RuleMeta,
+    setting: &str,
+    id: &str,
+    message: &str,
+    label: Option<&'static str>,
+    help: &str,
+) -> Option<Diagnostic> {
+    let django = ctx.django.as_ref()?;
+    let span = django.setting_span(setting)?;
+    let label = label.unwrap_or(if django.get(setting).iter().any(|a| a.span.is_some()) {
+        "set here"
+    } else {
+        "not set in the settings App Service loads"
+    });
+    Some(
+        Diagnostic::new(
+            rule,
+            Some(span),
+            format!(
+                "{message} (Django's `check --deploy`: {id}; {})",
+                settings_place(ctx, span)
+            ),
+        )
+        .label(label)
+        .help(help),
+    )
+}
+
 /// A finding about an app setting: at its value in the file that sets it, labelled `label`; for a setting
 /// from a flag (no place), the label becomes a note that names the flag.
 pub fn on_setting(
