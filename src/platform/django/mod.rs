@@ -237,19 +237,14 @@ impl DjangoSettings {
         if lists.is_empty() {
             return Some(false);
         }
-        let holds: Vec<bool> = lists.iter().map(|(_, l)| l.contains(&item)).collect();
-        holds.iter().all(|h| *h == holds[0]).then(|| holds[0])
+        unanimous(lists.iter().map(|(_, l)| l.contains(&item)))
     }
 
     /// Whether a setting is exactly `True` in every branch (`Some(true)`), in none (`Some(false)`, unset
     /// being Django's default, never `True` for the settings this is asked about), or cannot be told.
     pub fn is_true(&self, name: &str) -> Option<bool> {
         let values = self.known_values(name)?;
-        let trues: Vec<bool> = values
-            .iter()
-            .map(|a| a.value == Value::Bool(true))
-            .collect();
-        trues.iter().all(|t| *t == trues[0]).then(|| trues[0])
+        unanimous(values.iter().map(|a| a.value == Value::Bool(true)))
     }
 
     /// Whether a setting is truthy in every branch, in none, or cannot be told (unset is falsy: the
@@ -264,8 +259,7 @@ impl DjangoSettings {
             Value::List(items) => !items.is_empty(),
             _ => true,
         };
-        let all: Vec<bool> = values.iter().map(|a| truthy(&a.value)).collect();
-        all.iter().all(|t| *t == all[0]).then(|| all[0])
+        unanimous(values.iter().map(|a| truthy(&a.value)))
     }
 
     /// Where to point a finding about a setting: its assignment, else the start of the settings module
@@ -1305,6 +1299,12 @@ pub fn tls_off(value: &Value) -> Vec<TlsOff> {
 pub fn weak_secret_key(key: &str) -> bool {
     let distinct: std::collections::HashSet<char> = key.chars().collect();
     distinct.len() < 5 || key.chars().count() < 50 || key.starts_with("django-insecure-")
+}
+
+/// The answer every branch gives, when they all give the same one (`None` for none or for a split).
+fn unanimous(mut answers: impl Iterator<Item = bool>) -> Option<bool> {
+    let first = answers.next()?;
+    answers.all(|a| a == first).then_some(first)
 }
 
 #[cfg(test)]
