@@ -18,12 +18,12 @@ const HELP: &str = "trust the app's own origin in the production settings: `CSRF
 
 pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let Some(django) = &ctx.django else { return };
-    // Origin checking came with Django 4.0; an unpinned Django is the newest.
-    if ctx
-        .requirements
-        .versions("django")
-        .is_some_and(|range| range.all_below((4, 0)))
-    {
+    // Origin checking came with Django 4.0; an unpinned Django is the newest. A Django the requirements
+    // files do not list (a Pipfile, a lock file) has a version this tool does not read: nothing is said.
+    let Some(range) = ctx.requirements.versions("django") else {
+        return;
+    };
+    if range.all_below((4, 0)) {
         return;
     }
     if django.https != HttpsSeen::Insecure
@@ -81,9 +81,10 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             }
         }
     };
-    let django_version = match ctx.requirements.versions("django") {
-        Some(range) if !range.is_open() => "Django 4.0 and later check",
-        _ => "Django 4.0 and later (the newest is assumed: the requirements do not pin it) check",
+    let django_version = if range.is_open() {
+        "Django 4.0 and later (the newest is assumed: the requirements do not pin it) check"
+    } else {
+        "Django 4.0 and later check"
     };
     let admin = if always_lists(&django.get("INSTALLED_APPS"), "django.contrib.admin") {
         " (the admin login first)"

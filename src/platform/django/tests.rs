@@ -569,3 +569,23 @@ FROM_ENV = Path(os.environ['DATA_DIR']) / 'db.sqlite3'\n";
     assert_eq!(app("FROM_ENV"), None);
     assert!(get(&s, "FROM_ENV")[0].is_env_dependent());
 }
+
+#[test]
+fn insert_at_a_computed_position_keeps_the_order() {
+    let settings = "MIDDLEWARE = ['a', 'b', 'c']\n\
+MIDDLEWARE.insert(MIDDLEWARE.index('a') + 1, 'x')\n\
+MIDDLEWARE.insert(-1, 'y')\n\
+MIDDLEWARE.insert(99, 'z')\n\
+OTHER = ['a']\n\
+OTHER.insert(unknown_position(), 'x')\n";
+    let (_d, s, _) = resolve(
+        &[("proj/wsgi.py", WSGI), ("proj/settings.py", settings)],
+        &[],
+    );
+    let names: Vec<&str> = match &get(&s, "MIDDLEWARE")[0] {
+        Value::List(items) => items.iter().filter_map(Value::as_str).collect(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(names, ["a", "x", "b", "y", "c", "z"]);
+    assert!(!matches!(get(&s, "OTHER")[0], Value::List(_)));
+}

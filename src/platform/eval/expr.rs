@@ -127,6 +127,12 @@ impl<'a> Evaluator<'a> {
                     self.used_as_not_none(&r);
                 }
                 match (&l, bin.op, &r) {
+                    (Value::Int(a), Operator::Add, Value::Int(b)) => {
+                        a.checked_add(*b).map_or(Value::Unknown, Value::Int)
+                    }
+                    (Value::Int(a), Operator::Sub, Value::Int(b)) => {
+                        a.checked_sub(*b).map_or(Value::Unknown, Value::Int)
+                    }
                     // `BASE_DIR / 'db.sqlite3'`, `BASE_DIR + '/media'`.
                     (Value::AppPath(tail), Operator::Div, Value::Str(_)) => {
                         join_app_path(tail, std::slice::from_ref(&r)).unwrap_or(Value::Unknown)
@@ -494,6 +500,14 @@ impl<'a> Evaluator<'a> {
                 Value::List(parts)
             }
             Value::Generated { .. } => base.clone(),
+            // `MIDDLEWARE.index('...')`: the first position of a literal (a missing one raises).
+            Value::List(items) if method == "index" => match args.first() {
+                Some(Value::Str(wanted)) => items
+                    .iter()
+                    .position(|i| i.as_str() == Some(wanted.value.as_str()))
+                    .map_or(Value::Unknown, |p| Value::Int(p as i64)),
+                _ => Value::Unknown,
+            },
             Value::Dict(_) if method == "get" => match args.first() {
                 Some(Value::Str(k)) => base
                     .key(&k.value)

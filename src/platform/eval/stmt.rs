@@ -650,6 +650,15 @@ impl<'a> Evaluator<'a> {
             };
             let Some(arg) = arg else { return };
             let v = self.expr(frame, arg, 0);
+            // `insert`'s position (`MIDDLEWARE.index('...') + 1` is computed when the list is known).
+            let at = match method {
+                "insert" => call
+                    .arguments
+                    .args
+                    .first()
+                    .map_or(Value::Unknown, |a| self.expr(frame, a, 0)),
+                _ => Value::Unknown,
+            };
             let statement = Span::new(frame.file, call.range());
             if let Some(alts) = frame.names.get_mut(name.id.as_str()) {
                 for alt in alts.iter_mut() {
@@ -664,6 +673,17 @@ impl<'a> Evaluator<'a> {
                                 Value::List(items)
                             }
                             other => extend_unknown(items, other),
+                        },
+                        // Python clamps the position; a position this tool cannot compute leaves the
+                        // order unknown, so the list is no longer known.
+                        (Value::List(mut items), "insert") => match at {
+                            Value::Int(i) => {
+                                let len = items.len() as i64;
+                                let pos = if i < 0 { (len + i).max(0) } else { i.min(len) };
+                                items.insert(pos as usize, v.clone());
+                                Value::List(items)
+                            }
+                            _ => derived(&[&Value::List(items), &v]),
                         },
                         (Value::List(mut items), _) => {
                             items.push(v.clone());
