@@ -1,4 +1,4 @@
-//! Django's own `manage.py check --deploy` and this tool's mirrors of its checks (AZ320-AZ335) report
+//! Django's own `manage.py check --deploy` and this tool's mirrors of its checks (AZ320-AZ336) report
 //! the same check IDs on every fixture of those rules. Django is pip-installed into a virtual environment of
 //! the test's own (`target/django-agreement`); the test is skipped, with the reason printed, only when that
 //! cannot be done.
@@ -32,6 +32,10 @@ const MIRRORED: &[(&str, &[&str])] = &[
     ("AZ334", &["security.E024"]),
     ("AZ322", &["security.W009"]),
     ("AZ335", &["security.W025"]),
+    (
+        "AZ336",
+        &["security.W013", "security.W014", "security.W015"],
+    ),
 ];
 
 /// The Django the agreement is checked against (a release App Service's Python images run).

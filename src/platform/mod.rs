@@ -231,6 +231,29 @@ impl<'a> Platform<'a> {
         })
     }
 
+    /// What each database of one value of `DATABASES` on an Azure database does with TLS
+    /// ([`django::database_tls`]), with the MySQL driver the requirements install and libpq's `PGSSLMODE`
+    /// from the app settings.
+    pub fn database_tls(&self, databases: &eval::Value) -> Vec<django::DatabaseTls> {
+        let pgsslmode = self.app_settings.get("PGSSLMODE").is_some();
+        django::database_tls(databases, self.mysql_driver(), pgsslmode)
+    }
+
+    /// The driver behind Django's MySQL backend: `mysqlclient` or PyMySQL when the requirements, read in
+    /// full, list exactly one of them.
+    pub fn mysql_driver(&self) -> django::MysqlDriver {
+        if !self.requirements.complete() {
+            return django::MysqlDriver::Unknown;
+        }
+        let names = self.requirements.installed_names();
+        let has = |name: &str| names.iter().any(|n| n == name);
+        match (has("mysqlclient"), has("pymysql")) {
+            (true, false) => django::MysqlDriver::Mysqlclient,
+            (false, true) => django::MysqlDriver::PyMysql,
+            _ => django::MysqlDriver::Unknown,
+        }
+    }
+
     /// The first model file of the app with a `FileField` or `ImageField` (the app takes uploads), found on
     /// first use by searching the app's `models.py` files and `models/` packages.
     pub fn django_upload_model(&self) -> Option<FileId> {

@@ -15,7 +15,7 @@ pub static META: RuleMeta = RuleMeta {
 
 const HELP: &str = "read it from an app setting, with no fallback: `'PASSWORD': os.environ['DBPASS']` (App Service passes app settings as environment variables; a Key Vault reference keeps it out of the portal too), then change the password, which is in the repository's history";
 
-const HELP_URL: &str = "take the whole URL from an app setting, with no default: `dj_database_url.config()` reads the DATABASE_URL app setting (App Service passes app settings as environment variables), then change the password, which is in the repository's history";
+const HELP_URL: &str = "take the whole URL from an app setting, with no default: `dj_database_url.config()` or django-environ's `env.db()` reads the DATABASE_URL app setting (App Service passes app settings as environment variables), then change the password, which is in the repository's history";
 
 pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let Some(django) = &ctx.django else { return };

@@ -6,6 +6,7 @@ use crate::platform::Platform;
 
 mod app_run_at_import;
 mod asgi_app_on_sync_worker;
+mod azure_database_tls_not_required;
 mod azure_database_without_tls;
 mod build_automation_off;
 mod build_command_absolute_path;
@@ -34,6 +35,7 @@ mod django_secret_key_fallbacks_weak;
 mod django_secret_key_hardcoded;
 mod django_secret_key_weak;
 mod django_security_middleware_missing;
+mod django_session_cookie_not_httponly;
 mod django_session_cookie_not_secure;
 mod django_settings_module_missing;
 mod django_ssl_redirect_loop;
@@ -157,6 +159,8 @@ pub static RULES: &[Rule] = &[
     rule!(django_referrer_policy_invalid),
     rule!(django_coop_invalid),
     rule!(django_secret_key_fallbacks_weak),
+    rule!(django_session_cookie_not_httponly),
+    rule!(azure_database_tls_not_required),
 ];
 
 /// Run `rules` on the model: the findings in file and position order, each once.

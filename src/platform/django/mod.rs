@@ -250,9 +250,16 @@ impl DjangoSettings {
     /// Whether a setting is truthy in every branch, in none, or cannot be told (unset is falsy: the
     /// Django defaults this is asked about are `0`, `False` or `''`).
     pub fn is_truthy(&self, name: &str) -> Option<bool> {
+        self.is_truthy_or(name, false)
+    }
+
+    /// Whether a setting is truthy in every branch, in none, or cannot be told, where an unset setting
+    /// takes Django's default `unset` (`SESSION_COOKIE_HTTPONLY` is `True` unless set).
+    pub fn is_truthy_or(&self, name: &str, unset: bool) -> Option<bool> {
         let values = self.known_values(name)?;
         let truthy = |v: &Value| match v {
-            Value::Unset | Value::None => false,
+            Value::Unset => unset,
+            Value::None => false,
             Value::Bool(b) => *b,
             Value::Int(i) => *i != 0,
             Value::Str(s) => !s.value.is_empty(),
@@ -1224,25 +1231,47 @@ pub fn uploads_stored_locally(django: &DjangoSettings) -> bool {
     storages && old
 }
 
-/// A database of `DATABASES` on Azure Database for PostgreSQL or MySQL whose connection turns TLS off, which
-/// those servers refuse by default (`require_secure_transport`).
+/// The Python driver behind Django's MySQL backend, from the requirements files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MysqlDriver {
+    /// `mysqlclient`: TLS by the client library's default (libmysqlclient's `PREFERRED`).
+    Mysqlclient,
+    /// PyMySQL standing in for `MySQLdb` (`pymysql.install_as_MySQLdb()`): TLS only when given `ssl`.
+    PyMysql,
+    /// Not known (neither listed, both listed, or requirements this tool cannot read in full).
+    Unknown,
+}
+
+/// How a database of `DATABASES` on Azure Database for PostgreSQL or MySQL treats TLS, where it matters.
 #[derive(Debug, Clone, PartialEq)]
-pub struct TlsOff {
+pub enum TlsVerdict {
+    /// An option turns TLS off (`sslmode=disable`, `ssl_mode=DISABLED`, `ssl=False`): the server refuses.
+    Off { option: String },
+    /// The MySQL driver is PyMySQL and no `ssl` option is given: PyMySQL connects without TLS.
+    PlainDriver,
+    /// TLS is left to the client's default or a mode that falls back to plain text (`prefer`, `allow`,
+    /// no option at all): it works while the server requires TLS, but is never required by the client.
+    NotRequired { mode: Option<String> },
+}
+
+/// A database of `DATABASES` on an Azure database server and what its options do with TLS.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DatabaseTls {
     pub alias: String,
     /// `PostgreSQL` or `MySQL`.
     pub server: &'static str,
-    /// The option as written (`sslmode=disable`, `ssl_mode=DISABLED`).
-    pub option: String,
     pub span: Option<Span>,
     /// The host is written out as an Azure database host (else it comes from the environment).
     pub azure_host: bool,
+    pub verdict: TlsVerdict,
 }
 
-/// The databases of one value of `DATABASES` that connect to an Azure database with TLS turned off: the
-/// host is an Azure database host written out, or read from the environment (the app's own server on App
-/// Service), and the options say `sslmode` `disable` (PostgreSQL) or `ssl_mode` `DISABLED` / `ssl` off
-/// (MySQL). An option this tool cannot read, or a host written out elsewhere (`localhost`), is left alone.
-pub fn tls_off(value: &Value) -> Vec<TlsOff> {
+/// What each database of one value of `DATABASES` on an Azure database does with TLS: the host is an
+/// Azure database host written out, or read from the environment (the app's own server on App Service).
+/// A host written out elsewhere (`localhost`), or options this tool cannot read, are left alone; so is a
+/// connection that requires TLS (`sslmode` `require`/`verify-*`, an `ssl` dict, `ssl_mode` `REQUIRED`/
+/// `VERIFY_*`). `pgsslmode` is set when libpq's `PGSSLMODE` is an app setting (it replaces the default).
+pub fn database_tls(value: &Value, driver: MysqlDriver, pgsslmode: bool) -> Vec<DatabaseTls> {
     let Value::Dict(aliases) = value else {
         return Vec::new();
     };
@@ -1264,32 +1293,73 @@ pub fn tls_off(value: &Value) -> Vec<TlsOff> {
             Some(host) if host.is_env_dependent() => false,
             _ => continue,
         };
-        let Some(options) = db.key("OPTIONS") else {
-            continue;
+        // No `OPTIONS` at all leaves every option to its default; options this tool cannot read say nothing.
+        let empty = Value::Dict(Vec::new());
+        let options = match db.key("OPTIONS") {
+            None => &empty,
+            Some(options @ Value::Dict(_)) => options,
+            Some(_) => continue,
         };
-        let off = |key: &str, offs: &[&str]| match options.key(key) {
-            Some(Value::Str(v)) if offs.iter().any(|o| v.value.eq_ignore_ascii_case(o)) => {
-                Some((format!("{key}={}", v.value), v.span))
+        let option = |key: &str| options.key(key);
+        let verdict = if server == "PostgreSQL" {
+            match option("sslmode") {
+                Some(Value::Str(mode)) => match mode.value.trim().to_ascii_lowercase().as_str() {
+                    "disable" => TlsVerdict::Off {
+                        option: format!("sslmode={}", mode.value),
+                    },
+                    m @ ("allow" | "prefer") => TlsVerdict::NotRequired {
+                        mode: Some(m.to_owned()),
+                    },
+                    _ => continue,
+                },
+                None if !pgsslmode => TlsVerdict::NotRequired { mode: None },
+                _ => continue,
             }
-            Some(Value::Bool(false)) if offs.contains(&"false") => {
-                Some((format!("{key}=False"), None))
-            }
-            _ => None,
-        };
-        let found = if server == "PostgreSQL" {
-            off("sslmode", &["disable"])
         } else {
-            off("ssl_mode", &["DISABLED"]).or_else(|| off("ssl", &["false"]))
+            let mode = option("ssl_mode");
+            let ssl = option("ssl");
+            match (mode, ssl) {
+                (Some(Value::Str(m)), _) if m.value.eq_ignore_ascii_case("DISABLED") => {
+                    TlsVerdict::Off {
+                        option: format!("ssl_mode={}", m.value),
+                    }
+                }
+                (_, Some(Value::Bool(false))) => TlsVerdict::Off {
+                    option: "ssl=False".to_owned(),
+                },
+                (Some(Value::Str(m)), _) if m.value.eq_ignore_ascii_case("PREFERRED") => {
+                    TlsVerdict::NotRequired {
+                        mode: Some(m.value.clone()),
+                    }
+                }
+                // Only Django's own backend uses `MySQLdb` (which PyMySQL can stand in for).
+                (None, None)
+                    if driver == MysqlDriver::PyMysql
+                        && engine.value == "django.db.backends.mysql" =>
+                {
+                    TlsVerdict::PlainDriver
+                }
+                (None, None) => TlsVerdict::NotRequired { mode: None },
+                _ => continue,
+            }
         };
-        if let Some((option, span)) = found {
-            out.push(TlsOff {
-                alias: alias.clone(),
-                server,
-                option,
-                span: span.or(engine.span),
-                azure_host,
-            });
-        }
+        let span = match &verdict {
+            TlsVerdict::Off { .. } => option("sslmode")
+                .or(option("ssl_mode"))
+                .and_then(|v| match v {
+                    Value::Str(s) => s.span,
+                    _ => None,
+                })
+                .or(engine.span),
+            _ => engine.span,
+        };
+        out.push(DatabaseTls {
+            alias: alias.clone(),
+            server,
+            span,
+            azure_host,
+            verdict,
+        });
     }
     out
 }

@@ -209,6 +209,9 @@ impl<'a> Evaluator<'a> {
                 },
                 // `dj_database_url.parse('postgres://u:p@h/db')`: the URL's parts.
                 "dj_database_url.parse" => match args.first() {
+                    Some(Value::Str(url)) if kw("ssl_require") == Some(Value::Bool(true)) => {
+                        require_ssl(database_url(url))
+                    }
                     Some(Value::Str(url)) => database_url(url),
                     Some(v) => derived(&[v]),
                     None => Value::Unknown,
@@ -219,6 +222,9 @@ impl<'a> Evaluator<'a> {
                         .and_then(|v| v.as_str().map(str::to_owned))
                         .unwrap_or_else(|| "DATABASE_URL".to_owned());
                     let default = match kw("default") {
+                        Some(Value::Str(url)) if kw("ssl_require") == Some(Value::Bool(true)) => {
+                            require_ssl(database_url(&url))
+                        }
                         Some(Value::Str(url)) => database_url(&url),
                         Some(other) => other,
                         None => Value::None,
@@ -226,6 +232,19 @@ impl<'a> Evaluator<'a> {
                     let fallback = written_fallback(frame, &var)
                         .unwrap_or(Fallback::Default(Box::new(default)));
                     self.env_read(&var, fallback, span, ReadApi::OsEnviron)
+                }
+                // django-environ's `env.db()` / `env.db_url()`: the URL in DATABASE_URL (or the variable
+                // named), else the `default=` URL, parsed as dj-database-url does.
+                "environ.Env.db" | "environ.Env.db_url" => {
+                    let var = first_str.unwrap_or_else(|| "DATABASE_URL".to_owned());
+                    let default = match kw("default") {
+                        Some(Value::Str(url)) => database_url(&url),
+                        Some(other) => other,
+                        None => Value::None,
+                    };
+                    let fallback = written_fallback(frame, &var)
+                        .unwrap_or(Fallback::Default(Box::new(default)));
+                    self.env_read(&var, fallback, span, ReadApi::DjangoEnviron)
                 }
                 p if p.starts_with("environ.Env.") => {
                     let method = &p["environ.Env.".len()..];

@@ -580,7 +580,7 @@ fn database_url(url: &StrLit) -> Value {
     let (userinfo, hostport) = authority.rsplit_once('@').unwrap_or(("", authority));
     let (user, password) = userinfo.split_once(':').unwrap_or((userinfo, ""));
     let (host, port) = hostport.rsplit_once(':').unwrap_or((hostport, ""));
-    let name = path.split('?').next().unwrap_or(path);
+    let (name, query) = path.split_once('?').unwrap_or((path, ""));
     for (key, value) in [
         ("NAME", name),
         ("USER", user),
@@ -590,7 +590,37 @@ fn database_url(url: &StrLit) -> Value {
     ] {
         entries.push((key.to_owned(), s(value)));
     }
+    // Query parameters become `OPTIONS` (`?sslmode=require`), as dj-database-url makes them.
+    let options: Vec<(String, Value)> = query
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .filter(|(k, _)| !k.is_empty())
+        .take(32)
+        .map(|(k, v)| (k.to_owned(), s(v)))
+        .collect();
+    if !options.is_empty() {
+        entries.push(("OPTIONS".to_owned(), Value::Dict(options)));
+    }
     Value::Dict(entries)
+}
+
+/// `dj_database_url`'s `ssl_require=True`: `OPTIONS['sslmode'] = 'require'` on the parsed URL.
+pub(crate) fn require_ssl(mut db: Value) -> Value {
+    if let Value::Dict(entries) = &mut db {
+        let mode = Value::Str(StrLit {
+            value: "require".to_owned(),
+            span: None,
+        });
+        match entries.iter_mut().rev().find(|(k, _)| k == "OPTIONS") {
+            Some((_, Value::Dict(options))) => options.push(("sslmode".to_owned(), mode)),
+            Some((_, other)) => *other = Value::Unknown,
+            None => entries.push((
+                "OPTIONS".to_owned(),
+                Value::Dict(vec![("sslmode".to_owned(), mode)]),
+            )),
+        }
+    }
+    db
 }
 
 fn is_environ(v: &Value) -> bool {
