@@ -56,6 +56,19 @@ pub struct Platform<'a> {
     upload_model: std::cell::OnceCell<Option<FileId>>,
     /// [`Platform::required_env`], computed once.
     required: std::cell::OnceCell<Vec<RequiredRead>>,
+    /// [`Platform::startup_code`], computed once.
+    code: std::cell::OnceCell<StartupCode>,
+}
+
+/// What evaluating the start-up code finds ([`Platform::startup_code`]).
+#[derive(Debug, Default)]
+pub struct StartupCode {
+    /// Every environment read, in order.
+    pub reads: Vec<eval::EnvReadSite>,
+    /// Every write to a Flask app's configuration, in the order the code runs them.
+    pub config: Vec<eval::ConfigWrite>,
+    /// Every SQLAlchemy engine created.
+    pub engines: Vec<eval::EngineCall>,
 }
 
 /// An environment variable the start-up code requires ([`Platform::required_env`]).
@@ -128,6 +141,7 @@ impl<'a> Platform<'a> {
             static_in_code: std::cell::OnceCell::new(),
             upload_model: std::cell::OnceCell::new(),
             required: std::cell::OnceCell::new(),
+            code: std::cell::OnceCell::new(),
         }
     }
 
@@ -196,16 +210,13 @@ impl<'a> Platform<'a> {
     /// first use; `plan` lists them and AZ313 reports those nothing sets.
     pub fn required_env(&self) -> &[RequiredRead] {
         self.required.get_or_init(|| {
-            let mut evaluator =
-                eval::Evaluator::new(self.project, &self.app_settings, vec![String::new()]);
-            for &file in self.startup_python_files() {
-                evaluator.module(file);
-            }
             let mut out: Vec<RequiredRead> = Vec::new();
-            for read in evaluator
-                .env_reads()
-                .into_iter()
+            for read in self
+                .startup_code()
+                .reads
+                .iter()
                 .filter(|r| r.required && !r.conditional)
+                .cloned()
             {
                 if out.iter().any(|o| o.var == read.var) {
                     continue;
@@ -252,6 +263,58 @@ impl<'a> Platform<'a> {
             (false, true) => django::MysqlDriver::PyMysql,
             _ => django::MysqlDriver::Unknown,
         }
+    }
+
+    /// What the start-up code does, evaluated once: each start-up module's top level, then the bodies of
+    /// its functions the top level does not call (app factories, handlers).
+    pub fn startup_code(&self) -> &StartupCode {
+        self.code.get_or_init(|| {
+            let mut evaluator =
+                eval::Evaluator::new(self.project, &self.app_settings, vec![String::new()]);
+            let files = self.startup_python_files();
+            for &file in files {
+                evaluator.module(file);
+            }
+            for &file in files {
+                evaluator.uncalled_functions(file);
+            }
+            StartupCode {
+                reads: evaluator.env_reads(),
+                config: evaluator.config_writes(),
+                engines: evaluator.engines(),
+            }
+        })
+    }
+
+    /// The SQLite databases the start-up code opens whose file is not under `/home`: a `sqlite:` URL
+    /// written in the code as a Flask app's `SQLALCHEMY_DATABASE_URI` (the value the configuration ends
+    /// with) or given to `create_engine`, or a path given to `sqlite3.connect` (the `bool`). A URL from the environment, in a branch that
+    /// may not run, or replaced later by a loader this tool cannot read is not reported.
+    pub fn code_sqlite(&self) -> Vec<(Span, django::SqlitePlace, bool)> {
+        let code = self.startup_code();
+        let mut out = Vec::new();
+        let uri = code
+            .config
+            .iter()
+            .rfind(|w| w.key == "SQLALCHEMY_DATABASE_URI" || w.how == eval::ConfigHow::Opaque);
+        if let Some(write) = uri
+            && write.how != eval::ConfigHow::Opaque
+            && !write.conditional
+            && let Some(place) = django::sqlite_url_place(&write.value)
+        {
+            out.push((write.span, place, false));
+        }
+        for engine in code.engines.iter().filter(|e| !e.conditional) {
+            let place = if engine.sqlite3 {
+                django::sqlite_place(&engine.url)
+            } else {
+                django::sqlite_url_place(&engine.url)
+            };
+            if let Some(place) = place {
+                out.push((engine.span, place, engine.sqlite3));
+            }
+        }
+        out
     }
 
     /// The first model file of the app with a `FileField` or `ImageField` (the app takes uploads), found on

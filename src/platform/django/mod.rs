@@ -955,6 +955,50 @@ pub struct LostSqlite {
     pub span: Option<Span>,
 }
 
+/// Where a SQLite database file is, from its path as written (`db.sqlite3`, `/home/data/db.sqlite3`) or
+/// computed from `__file__`: `None` for `/home/...` (kept and shared), an in-memory database, a URI
+/// filename, and a path this tool cannot compute.
+pub fn sqlite_place(path: &Value) -> Option<SqlitePlace> {
+    match path {
+        Value::AppPath(tail) => Some(SqlitePlace::InApp(tail.clone())),
+        Value::Str(name) => {
+            let path = name.value.trim();
+            if path.is_empty()
+                || path == ":memory:"
+                || path.starts_with("file:")
+                || path.starts_with("/home/")
+            {
+                None
+            } else if path.starts_with('/') {
+                Some(SqlitePlace::Elsewhere(path.to_owned()))
+            } else {
+                Some(SqlitePlace::InApp(path.trim_start_matches("./").to_owned()))
+            }
+        }
+        _ => None,
+    }
+}
+
+/// Where the database of a SQLAlchemy `sqlite:` URL written in the code is ([`sqlite_place`]):
+/// `sqlite:///app.db` is relative to the working folder (the app's), `sqlite:////home/data/app.db`
+/// absolute, `sqlite://` in memory. `None` for any other URL or a value that is not a literal.
+pub fn sqlite_url_place(url: &Value) -> Option<SqlitePlace> {
+    let Value::Str(text) = url else { return None };
+    let (scheme, rest) = text.value.trim().split_once("://")?;
+    if scheme.split('+').next() != Some("sqlite") {
+        return None;
+    }
+    // `sqlite:///path?mode=ro`: the path ends at the query.
+    let path = rest.strip_prefix('/')?.split('?').next().unwrap_or("");
+    if path.is_empty() {
+        return None;
+    }
+    sqlite_place(&Value::Str(StrLit {
+        value: path.to_owned(),
+        span: text.span,
+    }))
+}
+
 /// The SQLite databases of one value of `DATABASES` whose file is not under `/home` (the only folder App
 /// Service keeps across restarts and shares between instances). A name read from the environment, an
 /// in-memory database and a name this tool cannot compute are not reported.
@@ -970,23 +1014,8 @@ pub fn lost_sqlite(value: &Value) -> Vec<LostSqlite> {
         if !engine.value.ends_with("sqlite3") {
             continue;
         }
-        let place = match db.key("NAME") {
-            Some(Value::AppPath(tail)) => SqlitePlace::InApp(tail.clone()),
-            Some(Value::Str(name)) => {
-                let path = name.value.trim();
-                if path.is_empty()
-                    || path == ":memory:"
-                    || path.starts_with("file:")
-                    || path.starts_with("/home/")
-                {
-                    continue;
-                } else if path.starts_with('/') {
-                    SqlitePlace::Elsewhere(path.to_owned())
-                } else {
-                    SqlitePlace::InApp(path.trim_start_matches("./").to_owned())
-                }
-            }
-            _ => continue,
+        let Some(place) = db.key("NAME").and_then(sqlite_place) else {
+            continue;
         };
         out.push(LostSqlite {
             alias: alias.clone(),

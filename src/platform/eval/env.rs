@@ -207,6 +207,25 @@ impl<'a> Evaluator<'a> {
                     call: p.rsplit('.').next().unwrap_or(p).to_owned(),
                     span,
                 },
+                "flask.Flask" | "quart.Quart" => Value::FlaskApp,
+                "sqlalchemy.create_engine"
+                | "sqlalchemy.engine.create_engine"
+                | "sqlalchemy.ext.asyncio.create_async_engine"
+                | "sqlmodel.create_engine"
+                | "sqlite3.connect" => {
+                    let url = args
+                        .first()
+                        .cloned()
+                        .or_else(|| kw("url"))
+                        .or_else(|| kw("database"));
+                    let at = call
+                        .arguments
+                        .args
+                        .first()
+                        .map_or(span, |a| Span::new(frame.file, a.range()));
+                    self.engine_call(url.unwrap_or(Value::Unknown), path == "sqlite3.connect", at);
+                    Value::Unknown
+                }
                 // `dj_database_url.parse('postgres://u:p@h/db')`: the URL's parts.
                 "dj_database_url.parse" => match args.first() {
                     Some(Value::Str(url)) if kw("ssl_require") == Some(Value::Bool(true)) => {

@@ -538,7 +538,9 @@ impl<'a> Evaluator<'a> {
             | Value::Module(_)
             | Value::Func(_)
             | Value::Environ
-            | Value::DjEnv(_) => Some(true),
+            | Value::DjEnv(_)
+            | Value::FlaskApp
+            | Value::Class(_) => Some(true),
             Value::Env(read) => match self.facts.presence(&read.var) {
                 Some(false) => match &read.fallback {
                     Fallback::Default(d) => self.truthy(d),

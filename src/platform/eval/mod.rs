@@ -28,7 +28,7 @@ pub mod value;
 use crate::platform::app_settings::AppSettings;
 use crate::platform::modules::{absolute_import, resolve_module};
 use crate::project::{FileId, Project, Span};
-pub use value::{EnvBool, EnvRead, Fallback, ReadApi, StrLit, Value};
+pub use value::{Assigned, EnvBool, EnvRead, Fallback, ReadApi, StrLit, Value};
 
 /// Expressions nested deeper than this evaluate to `Unknown` (the tree is never walked without bound).
 const MAX_DEPTH: usize = 64;
@@ -94,23 +94,6 @@ const GENERATORS: &[&str] = &[
     "uuid.uuid1",
 ];
 
-/// One value a name can have, and where it was assigned.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Assigned {
-    pub value: Value,
-    /// The assigned expression (`None` for `Unset`).
-    pub span: Option<Span>,
-}
-
-impl Assigned {
-    fn unset() -> Assigned {
-        Assigned {
-            value: Value::Unset,
-            span: None,
-        }
-    }
-}
-
 /// Every name of a module, each with the values it can have once the module has run.
 pub type Names = BTreeMap<String, Vec<Assigned>>;
 
@@ -122,6 +105,51 @@ pub struct EnvWrite {
     /// `os.environ.setdefault(...)` (an existing app setting wins) rather than `os.environ[...] = ...`.
     pub setdefault: bool,
     pub span: Span,
+}
+
+/// How the code writes a key of a Flask app's configuration.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ConfigHow {
+    /// `app.config['KEY'] = value`.
+    Item,
+    /// `app.config.update(KEY=value)`, `from_mapping(...)`.
+    Update,
+    /// `app.secret_key = value`, `app.debug = value`.
+    Attribute,
+    /// `app.config.from_object(Config)`: an attribute of this class (or module).
+    Object(String),
+    /// A loader this tool does not read (`from_pyfile`, `from_envvar`, `from_prefixed_env`, an object it
+    /// cannot find): any key may be set by it.
+    Opaque,
+}
+
+/// A write to a Flask (or Quart) app's configuration seen in the code, in the order the code runs them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConfigWrite {
+    /// The key (empty for [`ConfigHow::Opaque`]).
+    pub key: String,
+    pub value: Value,
+    /// The value's expression (the class attribute's, for `from_object`).
+    pub span: Span,
+    pub how: ConfigHow,
+    /// Inside a branch that may not run.
+    pub conditional: bool,
+    /// Inside a function the module does not call at import (an app factory, a handler).
+    pub in_function: bool,
+}
+
+/// A database connection opened in the code: a SQLAlchemy engine (`create_engine(url)` of SQLAlchemy or
+/// SQLModel, `create_async_engine(url)`), or a SQLite file opened directly (`sqlite3.connect(path)`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EngineCall {
+    /// The URL (SQLAlchemy), or the file's path (`sqlite3`).
+    pub url: Value,
+    /// `sqlite3.connect(path)`: `url` is a path, not a URL.
+    pub sqlite3: bool,
+    /// The URL argument (the call when it has none).
+    pub span: Span,
+    pub conditional: bool,
+    pub in_function: bool,
 }
 
 /// What running a module's top level leaves behind.
@@ -189,6 +217,12 @@ pub struct Evaluator<'a> {
     followed: HashSet<(FileId, String)>,
     /// Names copied so far to evaluate branches apart (see `MAX_FORK_WORK`).
     fork_work: Cell<usize>,
+    /// Writes to a Flask app's configuration, in order.
+    config: RefCell<Vec<ConfigWrite>>,
+    /// SQLAlchemy engines created.
+    engines: RefCell<Vec<EngineCall>>,
+    /// The code being evaluated is a function body the module does not call at import.
+    in_function: Cell<bool>,
 }
 
 /// Where the code reads an environment variable.
@@ -232,6 +266,26 @@ const MAX_FORK_WORK: usize = 500_000;
 /// Functions with more statements than this are not followed.
 const MAX_FOLLOWED_BODY: usize = 200;
 
+/// How many configuration writes and engines are recorded, in all.
+const MAX_RECORDS: usize = 4096;
+
+/// A name Flask's `from_object` takes as a configuration key: upper case.
+fn is_config_key(name: &str) -> bool {
+    name.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// Where a value was written, when it is a literal that knows.
+fn value_span(value: &Value) -> Option<Span> {
+    match value {
+        Value::Str(s) => s.span,
+        Value::Env(read) => Some(read.span),
+        _ => None,
+    }
+}
+
 impl<'a> Evaluator<'a> {
     pub fn new(
         project: &'a Project,
@@ -251,7 +305,117 @@ impl<'a> Evaluator<'a> {
             followed: HashSet::new(),
             class_depth: Cell::new(0),
             fork_work: Cell::new(0),
+            config: RefCell::new(Vec::new()),
+            engines: RefCell::new(Vec::new()),
+            in_function: Cell::new(false),
         }
+    }
+
+    /// Every write to a Flask app's configuration met so far, in the order the code runs them.
+    pub fn config_writes(&self) -> Vec<ConfigWrite> {
+        self.config.borrow().clone()
+    }
+
+    /// Every SQLAlchemy engine created in the code met so far.
+    pub fn engines(&self) -> Vec<EngineCall> {
+        self.engines.borrow().clone()
+    }
+
+    fn config_write(&self, key: String, value: Value, span: Span, how: ConfigHow) {
+        let mut config = self.config.borrow_mut();
+        if config.len() >= MAX_RECORDS {
+            return;
+        }
+        let write = ConfigWrite {
+            key,
+            value,
+            span,
+            how,
+            conditional: self.conditional.get() > 0,
+            in_function: self.in_function.get(),
+        };
+        if !config.contains(&write) {
+            config.push(write);
+        }
+    }
+
+    fn engine_call(&self, url: Value, sqlite3: bool, span: Span) {
+        let mut engines = self.engines.borrow_mut();
+        if engines.len() >= MAX_RECORDS {
+            return;
+        }
+        let call = EngineCall {
+            url,
+            sqlite3,
+            span,
+            conditional: self.conditional.get() > 0,
+            in_function: self.in_function.get(),
+        };
+        if !engines.contains(&call) {
+            engines.push(call);
+        }
+    }
+
+    /// Run the bodies of the module's top-level functions that its top level does not call (an app
+    /// factory run by the server, `create_app()`; request handlers), each once, with parameters bound to
+    /// their defaults: their configuration writes, engines and environment reads are recorded as
+    /// `in_function` (an environment read there is never one the import needs).
+    pub fn uncalled_functions(&mut self, file: FileId) {
+        const MAX_FUNCTIONS: usize = 256;
+        let result = self.module(file);
+        if self.project.text_or_notice(file).is_none() {
+            return;
+        }
+        let parsed = self.project.python(file);
+        let mut frame = Frame {
+            file,
+            names: result.names.clone(),
+            env_writes: Vec::new(),
+            opaque: false,
+            functions: HashMap::new(),
+            cut: false,
+        };
+        let was = self.in_function.replace(true);
+        let defs = parsed.body().iter().filter_map(|stmt| match stmt {
+            Stmt::FunctionDef(def) => Some(def),
+            _ => None,
+        });
+        for def in defs.take(MAX_FUNCTIONS) {
+            if def.body.len() > MAX_FOLLOWED_BODY
+                || !self.followed.insert((file, def.name.as_str().to_owned()))
+            {
+                continue;
+            }
+            let Some(mut names) = self.fork(&frame) else {
+                break;
+            };
+            let params = def.parameters.iter_non_variadic_params();
+            for param in params {
+                let value = match &param.default {
+                    Some(default) => self.expr(&mut frame, default, 0),
+                    None => Value::Unknown,
+                };
+                let alts = value
+                    .alternatives()
+                    .into_iter()
+                    .map(|value| Assigned {
+                        value: value.clone(),
+                        span: None,
+                    })
+                    .collect();
+                names.insert(param.parameter.name.as_str().to_owned(), alts);
+            }
+            let mut local = Frame {
+                file,
+                names,
+                env_writes: Vec::new(),
+                opaque: false,
+                functions: HashMap::new(),
+                cut: false,
+            };
+            self.block(&mut local, &def.body);
+        }
+        self.in_function.set(was);
     }
 
     /// Every environment read met so far (each module is evaluated once).
@@ -267,7 +431,7 @@ impl<'a> Evaluator<'a> {
         let site = EnvReadSite {
             var: var.to_owned(),
             required,
-            conditional: self.conditional.get() > 0,
+            conditional: self.conditional.get() > 0 || self.in_function.get(),
             span,
         };
         let mut reads = self.reads.borrow_mut();
@@ -498,12 +662,17 @@ fn attribute(base: &Value, attr: &str) -> Value {
                 .map_or(String::new(), |(head, _)| head.to_owned()),
         ),
         Value::Func(f) if f == "environ.Env" => Value::Func(format!("environ.Env.{attr}")),
+        // `Config.DEBUG`: the class attribute's values.
+        Value::Class(class) => class.attr(attr).map_or(Value::Unknown, |alts| {
+            either(alts.iter().map(|a| a.value.clone()).collect())
+        }),
         _ => Value::Unknown,
     }
 }
 
 fn is_known_func(path: &str) -> bool {
-    GENERATORS.contains(&path)
+    APP_FUNCS.contains(&path)
+        || GENERATORS.contains(&path)
         || REJECT_NONE.contains(&path)
         || matches!(
             path,
@@ -513,6 +682,17 @@ fn is_known_func(path: &str) -> bool {
         || matches!(path, "dj_database_url.parse" | "dj_database_url.config")
         || path.ends_with("strtobool")
 }
+
+/// The app objects and engines the evaluator models: Flask and Quart apps, SQLAlchemy engines.
+const APP_FUNCS: &[&str] = &[
+    "flask.Flask",
+    "quart.Quart",
+    "sqlalchemy.create_engine",
+    "sqlalchemy.engine.create_engine",
+    "sqlalchemy.ext.asyncio.create_async_engine",
+    "sqlmodel.create_engine",
+    "sqlite3.connect",
+];
 
 /// Functions that keep a path inside the app when given one: `os.path.join(BASE_DIR, 'media')`.
 const PATH_FUNCS: &[&str] = &[

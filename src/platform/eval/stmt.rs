@@ -144,11 +144,11 @@ impl<'a> Evaluator<'a> {
                 }
             }
             Stmt::ClassDef(def) => {
-                self.class_body(frame, &def.body);
+                let value = self.class_def(frame, def);
                 set(
                     frame,
                     def.name.as_str(),
-                    Value::Unknown,
+                    value,
                     Some(Span::new(frame.file, def.name.range)),
                 );
             }
@@ -160,6 +160,12 @@ impl<'a> Evaluator<'a> {
                 }
             }
             Stmt::Raise(_) => return Flow::Raised,
+            // In a function body run for what it does (`return sqlite3.connect(...)`): the value's calls.
+            Stmt::Return(ast::StmtReturn {
+                value: Some(value), ..
+            }) => {
+                self.expr(frame, value, 0);
+            }
             Stmt::Match(m) => {
                 let Some(before) = self.fork(frame) else {
                     let bodies: Vec<&[Stmt]> = m.cases.iter().map(|c| c.body.as_slice()).collect();
@@ -195,16 +201,60 @@ impl<'a> Evaluator<'a> {
         self.call_depth.set(self.call_depth.get() - 1);
     }
 
+    /// A `class` statement: its body runs ([`Self::class_body`]) and the class is the attributes the body
+    /// binds at its top level, after those of its bases the evaluator knows (a base it does not know
+    /// makes the class unknown: an attribute may come from it).
+    fn class_def(&mut self, frame: &mut Frame, def: &ast::StmtClassDef) -> Value {
+        let mut attrs: Vec<(String, Vec<Assigned>)> = Vec::new();
+        let mut known_bases = true;
+        if let Some(arguments) = &def.arguments {
+            for base in arguments.args.iter() {
+                match self.expr(frame, base, 0) {
+                    Value::Class(class) => attrs.extend(class.attrs.iter().cloned()),
+                    // `object` and the common bases that add no configuration keys.
+                    _ if matches!(base, Expr::Name(n) if n.id.as_str() == "object") => {}
+                    _ => known_bases = false,
+                }
+            }
+        }
+        let Some(local) = self.class_body(frame, &def.body) else {
+            return Value::Unknown;
+        };
+        if !known_bases {
+            return Value::Unknown;
+        }
+        const MAX_ATTRS: usize = 512;
+        for stmt in def.body.iter().take(MAX_ATTRS) {
+            let targets: Vec<&Expr> = match stmt {
+                Stmt::Assign(a) => a.targets.iter().collect(),
+                Stmt::AnnAssign(a) if a.value.is_some() => vec![a.target.as_ref()],
+                _ => continue,
+            };
+            for target in targets {
+                if let Expr::Name(name) = target
+                    && let Some(alts) = local.get(name.id.as_str())
+                {
+                    attrs.push((name.id.as_str().to_owned(), alts.clone()));
+                }
+            }
+        }
+        Value::Class(Rc::new(value::ClassValue {
+            name: def.name.as_str().to_owned(),
+            attrs,
+        }))
+    }
+
     /// A class body, which Python runs when the `class` statement runs (`class Config:` reading
     /// `os.environ['SECRET_KEY']` reads it at import): its environment reads and writes count; its names
     /// are the class's, not the module's.
-    pub(super) fn class_body(&mut self, frame: &mut Frame, body: &[Stmt]) {
+    pub(super) fn class_body(&mut self, frame: &mut Frame, body: &[Stmt]) -> Option<Names> {
         if self.class_depth.get() >= MAX_CLASS_DEPTH {
-            return;
+            return None;
         }
         self.class_depth.set(self.class_depth.get() + 1);
-        self.run_local(frame, body, HashMap::new());
+        let names = self.run_local(frame, body, HashMap::new());
         self.class_depth.set(self.class_depth.get() - 1);
+        names
     }
 
     /// Run `body` in a frame of its own that starts from a copy of the module's names (a call's or a
@@ -215,10 +265,10 @@ impl<'a> Evaluator<'a> {
         frame: &mut Frame,
         body: &[Stmt],
         functions: HashMap<String, Rc<Vec<Stmt>>>,
-    ) {
+    ) -> Option<Names> {
         let Some(names) = self.fork(frame) else {
             frame.opaque = true;
-            return;
+            return None;
         };
         let mut local = Frame {
             file: frame.file,
@@ -229,13 +279,14 @@ impl<'a> Evaluator<'a> {
             cut: false,
         };
         self.block(&mut local, body);
-        for (name, alts) in local.names {
+        for (name, alts) in &local.names {
             if name.starts_with("$env:") {
-                frame.names.insert(name, alts);
+                frame.names.insert(name.clone(), alts.clone());
             }
         }
         frame.env_writes.extend(local.env_writes);
         frame.cut |= local.cut;
+        Some(local.names)
     }
 
     /// The variables whose absence alone makes `test` true: `not X`, `X is None`, `not all([X, Y])`, and
@@ -308,7 +359,7 @@ impl<'a> Evaluator<'a> {
 
     /// A copy of the module's names to run a branch apart, or `None` once `MAX_FORK_WORK` names have
     /// been copied.
-    fn fork(&self, frame: &Frame) -> Option<Names> {
+    pub(super) fn fork(&self, frame: &Frame) -> Option<Names> {
         let work = self.fork_work.get().saturating_add(frame.names.len());
         if work > MAX_FORK_WORK {
             return None;
@@ -510,11 +561,160 @@ impl<'a> Evaluator<'a> {
                     });
                     return;
                 }
+                // `app.config['SECRET_KEY'] = ...`: a write to a Flask app's configuration.
+                if let Expr::Attribute(config) = sub.value.as_ref()
+                    && config.attr.as_str() == "config"
+                    && let Some(key) = self.expr(frame, &sub.slice, 0).as_str()
+                {
+                    let key = key.to_owned();
+                    self.config_write(key, value, span, ConfigHow::Item);
+                    return;
+                }
                 // `DATABASES['default']['NAME'] = ...` on a known dict.
                 self.update_in_place(frame, target, |slot| *slot = value.clone());
             }
+            // `app.secret_key = ...`, `app.debug = ...` on a Flask app object.
+            Expr::Attribute(attr) => {
+                let key = match attr.attr.as_str() {
+                    "secret_key" => "SECRET_KEY",
+                    "debug" => "DEBUG",
+                    _ => return,
+                };
+                let receiver = self.expr(frame, &attr.value, 0);
+                let flask_app = match &receiver {
+                    Value::FlaskApp => true,
+                    Value::Either(alts) => alts.iter().all(|a| matches!(a, Value::FlaskApp)),
+                    // An app made elsewhere (`app = create_app()`): `secret_key` is Flask's name alone.
+                    _ => key == "SECRET_KEY" && matches!(attr.value.as_ref(), Expr::Name(_)),
+                };
+                if flask_app {
+                    self.config_write(key.to_owned(), value, span, ConfigHow::Attribute);
+                }
+            }
             _ => {}
         }
+    }
+
+    /// `app.config.update(...)`, `from_mapping(...)`, `from_object(...)` and the loaders this tool does not
+    /// read (`from_pyfile`, `from_envvar`, `from_prefixed_env`, `from_file`): what each writes to the app's
+    /// configuration. `true` when the call is one of them.
+    fn config_call(&mut self, frame: &mut Frame, method: &str, call: &ast::ExprCall) -> bool {
+        let span = Span::new(frame.file, call.range());
+        match method {
+            "update" | "from_mapping" => {
+                for arg in &call.arguments.args {
+                    match self.expr(frame, arg, 0) {
+                        Value::Dict(entries) => {
+                            let at = Span::new(frame.file, arg.range());
+                            for (key, value) in entries {
+                                let at = value_span(&value).unwrap_or(at);
+                                self.config_write(key, value, at, ConfigHow::Update);
+                            }
+                        }
+                        _ => self.config_write(
+                            String::new(),
+                            Value::Unknown,
+                            span,
+                            ConfigHow::Opaque,
+                        ),
+                    }
+                }
+                for kw in &call.arguments.keywords {
+                    let value = self.expr(frame, &kw.value, 0);
+                    let at = Span::new(frame.file, kw.value.range());
+                    match &kw.arg {
+                        Some(key) => {
+                            self.config_write(key.as_str().to_owned(), value, at, ConfigHow::Update)
+                        }
+                        None => self.config_write(
+                            String::new(),
+                            Value::Unknown,
+                            span,
+                            ConfigHow::Opaque,
+                        ),
+                    }
+                }
+                true
+            }
+            "from_object" => {
+                let object = match call.arguments.args.first() {
+                    Some(arg) => self.config_object(frame, arg),
+                    None => Value::Unknown,
+                };
+                for alt in object.alternatives() {
+                    match alt {
+                        Value::Class(class) => {
+                            for (key, alts) in &class.attrs {
+                                if !is_config_key(key) {
+                                    continue;
+                                }
+                                for a in alts {
+                                    let at = a.span.unwrap_or(span);
+                                    self.config_write(
+                                        key.clone(),
+                                        a.value.clone(),
+                                        at,
+                                        ConfigHow::Object(class.name.clone()),
+                                    );
+                                }
+                            }
+                        }
+                        _ => self.config_write(
+                            String::new(),
+                            Value::Unknown,
+                            span,
+                            ConfigHow::Opaque,
+                        ),
+                    }
+                }
+                true
+            }
+            "from_pyfile" | "from_envvar" | "from_prefixed_env" | "from_file" => {
+                self.config_write(String::new(), Value::Unknown, span, ConfigHow::Opaque);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The object `from_object` is given: a class, or a dotted name (`'config.ProductionConfig'`, a module
+    /// of the repository or a class in one) as Flask's `import_string` finds it.
+    fn config_object(&mut self, frame: &mut Frame, arg: &Expr) -> Value {
+        let value = self.expr(frame, arg, 0);
+        let Some(path) = value.as_str() else {
+            return value;
+        };
+        let path = path.trim().to_owned();
+        let (module, name) = match path.rsplit_once('.') {
+            Some((m, n)) => (m.to_owned(), Some(n.to_owned())),
+            None => (path.clone(), None),
+        };
+        // `'config.ProductionConfig'`: a class in a module of the repository.
+        if let Some(name) = &name
+            && let Some(file) = self.resolve_import(frame.file, Some(&module), 0)
+        {
+            let result = self.module(file);
+            if let Some(alts) = result.names.get(name) {
+                return either(alts.iter().map(|a| a.value.clone()).collect());
+            }
+        }
+        // `'config'`: a whole module, whose upper-case names are the keys.
+        if let Some(file) = self.resolve_import(frame.file, Some(&path), 0) {
+            let result = self.module(file);
+            if result.opaque {
+                return Value::Unknown;
+            }
+            return Value::Class(Rc::new(value::ClassValue {
+                name: path.clone(),
+                attrs: result
+                    .names
+                    .iter()
+                    .filter(|(k, _)| is_config_key(k))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+            }));
+        }
+        Value::Unknown
     }
 
     /// Apply `change` to the value `target` names (`NAME`, `NAME['a']['b']`) in every alternative of
@@ -621,6 +821,12 @@ impl<'a> Evaluator<'a> {
             return;
         };
         let method = attr.attr.as_str();
+        if let Expr::Attribute(config) = attr.value.as_ref()
+            && config.attr.as_str() == "config"
+            && self.config_call(frame, method, call)
+        {
+            return;
+        }
         // `DATABASES['default'].update({...})`: merged into a known dict, else the dict is no longer known.
         if method == "update" && matches!(attr.value.as_ref(), Expr::Name(_) | Expr::Subscript(_)) {
             let arg = match call.arguments.args.first() {

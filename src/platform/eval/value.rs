@@ -10,6 +10,23 @@ pub struct StrLit {
     pub span: Option<Span>,
 }
 
+/// One value a name can have, and where it was assigned.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assigned {
+    pub value: Value,
+    /// The assigned expression (`None` for `Unset`).
+    pub span: Option<Span>,
+}
+
+impl Assigned {
+    pub(crate) fn unset() -> Assigned {
+        Assigned {
+            value: Value::Unset,
+            span: None,
+        }
+    }
+}
+
 /// What an environment read gives when the variable is not set.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Fallback {
@@ -98,6 +115,29 @@ pub enum Value {
     Environ,
     /// A django-environ `Env` object with the casts declared in its constructor: (name, cast, default).
     DjEnv(Vec<(String, String, Option<Value>)>),
+    /// A Flask or Quart application object (`Flask(__name__)`).
+    FlaskApp,
+    /// A class the code defines, with the attributes its body and its known bases set (Flask's
+    /// `class Config:` objects, loaded by `app.config.from_object(Config)`).
+    Class(std::rc::Rc<ClassValue>),
+}
+
+/// A class's name and attributes, its own after its bases' (a later one overrides an earlier one).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClassValue {
+    pub name: String,
+    pub attrs: Vec<(String, Vec<Assigned>)>,
+}
+
+impl ClassValue {
+    /// The values an attribute can have (`None` when the class does not set it).
+    pub fn attr(&self, name: &str) -> Option<&[Assigned]> {
+        self.attrs
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, alts)| alts.as_slice())
+    }
 }
 
 impl Value {
