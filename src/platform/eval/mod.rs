@@ -175,7 +175,9 @@ impl EnvFacts<'_> {
     pub fn presence(&self, var: &str) -> Option<bool> {
         if self.app_settings.contains(var) || PLATFORM_VARS.contains(&var) {
             Some(true)
-        } else if FOREIGN_VARS.contains(&var) {
+        } else if FOREIGN_VARS.contains(&var) || !is_app_setting_name(var) {
+            // App setting names hold letters, digits, `.` and `_`, and Linux turns `.` into `_`: a
+            // name with anything else (`myapp.azurewebsites.net`) is never set.
             Some(false)
         } else {
             None
@@ -265,6 +267,12 @@ const MAX_FORK_WORK: usize = 500_000;
 
 /// Functions with more statements than this are not followed.
 const MAX_FOLLOWED_BODY: usize = 200;
+
+/// Whether `var` can be the name of an environment variable an app setting sets on Linux: letters,
+/// digits and `_` (a `.` in a setting's name becomes `_`).
+fn is_app_setting_name(var: &str) -> bool {
+    !var.is_empty() && var.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
 
 /// How many configuration writes and engines are recorded, in all.
 const MAX_RECORDS: usize = 4096;
