@@ -265,6 +265,19 @@ impl<'a> Platform<'a> {
         }
     }
 
+    /// The Django settings modules the app loads when the environment variable `var` is missing (the
+    /// entry module may choose its settings by it), the inherited ones included.
+    pub fn django_loaded_without(&self, var: &str) -> Option<Vec<FileId>> {
+        self.django.as_ref()?;
+        DjangoSettings::loaded_without(
+            self.project,
+            &self.app_settings,
+            self.startup.entry.as_ref(),
+            &self.requirements,
+            var,
+        )
+    }
+
     /// What the start-up code does, evaluated once: each start-up module's top level, then the bodies of
     /// its functions the top level does not call (app factories, handlers).
     pub fn startup_code(&self) -> &StartupCode {

@@ -22,6 +22,14 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let Some(span) = assigned.span else { continue };
+        // A settings module the app loads only when the variable is set (`'local' if debug else
+        // 'production'`) never runs without it.
+        if ctx
+            .django_loaded_without(var)
+            .is_some_and(|files| !files.contains(&span.file))
+        {
+            continue;
+        }
         out.push(
             Diagnostic::new(
                 &META,

@@ -297,7 +297,28 @@ impl DjangoSettings {
             app_settings,
             entry,
             is_django_app(project, requirements),
+            None,
         )
+    }
+
+    /// The settings modules the app loads when the environment variable `var` is not set (the entry module
+    /// may choose the module by it): `None` when the settings cannot be resolved that way.
+    pub fn loaded_without(
+        project: &Project,
+        app_settings: &AppSettings,
+        entry: Option<&EntryModule>,
+        requirements: &Requirements,
+        var: &str,
+    ) -> Option<Vec<FileId>> {
+        let settings = Self::resolve_from(
+            project,
+            app_settings,
+            entry,
+            is_django_app(project, requirements),
+            Some(var),
+        )
+        .ok()?;
+        Some(settings.loaded)
     }
 
     /// The settings `manage.py` at the app root loads: what Oryx's `collectstatic` step runs with
@@ -307,7 +328,7 @@ impl DjangoSettings {
         app_settings: &AppSettings,
     ) -> Option<DjangoSettings> {
         project.file("manage.py")?;
-        let settings = Self::resolve_from(project, app_settings, None, false).ok()?;
+        let settings = Self::resolve_from(project, app_settings, None, false, None).ok()?;
         (!matches!(settings.origin, SettingsOrigin::Fallback)).then_some(settings)
     }
 
@@ -316,6 +337,7 @@ impl DjangoSettings {
         app_settings: &AppSettings,
         entry: Option<&EntryModule>,
         fallback: bool,
+        absent: Option<&str>,
     ) -> Result<DjangoSettings, Option<MissingSettings>> {
         let mut roots: Vec<String> = Vec::new();
         if let Some(entry) = entry {
@@ -331,6 +353,9 @@ impl DjangoSettings {
         roots.push(String::new());
         roots.dedup();
         let mut evaluator = Evaluator::new(project, app_settings, roots.clone());
+        if let Some(var) = absent {
+            evaluator.assume_absent(var);
+        }
 
         let mut origin = None;
         let mut named_unknown = false;

@@ -168,12 +168,16 @@ pub struct ModuleResult {
 /// What is known of the environment on App Service.
 pub struct EnvFacts<'a> {
     pub app_settings: &'a AppSettings,
+    /// Variables taken as not set, to ask what the app does without them ([`Evaluator::assume_absent`]).
+    pub absent: Vec<String>,
 }
 
 impl EnvFacts<'_> {
     /// Whether `var` is set on App Service: `Some(true)` always, `Some(false)` never, `None` unknown.
     pub fn presence(&self, var: &str) -> Option<bool> {
-        if self.app_settings.contains(var) || PLATFORM_VARS.contains(&var) {
+        if self.absent.iter().any(|a| a == var) {
+            Some(false)
+        } else if self.app_settings.contains(var) || PLATFORM_VARS.contains(&var) {
             Some(true)
         } else if FOREIGN_VARS.contains(&var) || !is_app_setting_name(var) {
             // App setting names hold letters, digits, `.` and `_`, and Linux turns `.` into `_`: a
@@ -186,6 +190,9 @@ impl EnvFacts<'_> {
 
     /// The value of `var` when it is known (an app setting given to the tool).
     fn known_value(&self, var: &str) -> Option<&str> {
+        if self.absent.iter().any(|a| a == var) {
+            return None;
+        }
         self.app_settings.get(var).map(|s| s.value.as_str())
     }
 }
@@ -302,7 +309,10 @@ impl<'a> Evaluator<'a> {
     ) -> Self {
         Evaluator {
             project,
-            facts: EnvFacts { app_settings },
+            facts: EnvFacts {
+                app_settings,
+                absent: Vec::new(),
+            },
             import_roots,
             cache: HashMap::new(),
             in_progress: HashSet::new(),
@@ -424,6 +434,12 @@ impl<'a> Evaluator<'a> {
             self.block(&mut local, &def.body);
         }
         self.in_function.set(was);
+    }
+
+    /// Take `var` as not set (an app setting of that name included), to ask what the code does when it is
+    /// missing. Call before evaluating any module.
+    pub fn assume_absent(&mut self, var: &str) {
+        self.facts.absent.push(var.to_owned());
     }
 
     /// Every environment read met so far (each module is evaluated once).
