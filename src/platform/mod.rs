@@ -221,7 +221,7 @@ impl<'a> Platform<'a> {
                 if out.iter().any(|o| o.var == read.var) {
                     continue;
                 }
-                let provided = if eval::PLATFORM_VARS.contains(&read.var.as_str()) {
+                let provided = if eval::is_provided_var(&read.var) {
                     Provided::Platform
                 } else {
                     match self.app_settings.get(&read.var) {

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 pub use crate::platform::eval::value::{EnvBool, EnvRead, Fallback, ReadApi, StrLit, Value};
 pub use crate::platform::eval::{
-    Assigned, EnvFacts, EnvReadSite, Evaluator, FOREIGN_VARS, PLATFORM_VARS, parse_bool,
+    Assigned, EnvFacts, EnvReadSite, Evaluator, FOREIGN_VARS, parse_bool,
 };
 
 use crate::platform::app_settings::AppSettings;

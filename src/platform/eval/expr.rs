@@ -422,8 +422,7 @@ impl<'a> Evaluator<'a> {
             }
         }
         // A variable App Service always sets is a non-empty string: it is not None and not ''.
-        if PLATFORM_VARS.contains(&read.var.as_str()) && self.facts.known_value(&read.var).is_none()
-        {
+        if is_platform_var(&read.var) && self.facts.known_value(&read.var).is_none() {
             let empty_or_none = match other {
                 Value::None => true,
                 Value::Str(s) => s.value.is_empty(),
@@ -548,7 +547,7 @@ impl<'a> Evaluator<'a> {
                 },
                 Some(true) => match self.facts.known_value(&read.var) {
                     Some(value) => Some(!value.is_empty()),
-                    None => PLATFORM_VARS.contains(&read.var.as_str()).then_some(true),
+                    None => is_platform_var(&read.var).then_some(true),
                 },
                 None => None,
             },

@@ -62,9 +62,30 @@ pub(crate) fn capped(v: Value) -> Value {
     v
 }
 
-/// Variables App Service sets in every app's environment (configure-language-python, "Django" and
-/// "Container characteristics"; the image sets PORT=8000).
-pub const PLATFORM_VARS: &[&str] = &["WEBSITE_HOSTNAME", "WEBSITE_SITE_NAME", "PORT"];
+/// The variables App Service sets in every Linux app (`data/platform_vars.txt`, with its sources).
+const PLATFORM_VARS_DATA: &str = include_str!("../data/platform_vars.txt");
+
+/// Whether App Service sets `var` in every app's container, for certain: code that branches on it is
+/// decided (`WEBSITE_HOSTNAME`, `WEBSITE_SITE_NAME`, `PORT`).
+pub fn is_platform_var(var: &str) -> bool {
+    platform_vars("always").any(|v| v == var)
+}
+
+/// Whether `var` is one App Service provides, by its documentation (the certain ones and the documented
+/// read-only ones): a read of it is not a missing app setting.
+pub fn is_provided_var(var: &str) -> bool {
+    platform_vars("always")
+        .chain(platform_vars("read-only"))
+        .any(|v| v == var)
+}
+
+fn platform_vars(kind: &'static str) -> impl Iterator<Item = &'static str> {
+    PLATFORM_VARS_DATA
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(move |l| l.split_once(' ').filter(|(k, _)| *k == kind))
+        .map(|(_, name)| name.trim())
+}
 
 /// Variables other hosting platforms set and App Service does not.
 pub const FOREIGN_VARS: &[&str] = &[
@@ -177,7 +198,7 @@ impl EnvFacts<'_> {
     pub fn presence(&self, var: &str) -> Option<bool> {
         if self.absent.iter().any(|a| a == var) {
             Some(false)
-        } else if self.app_settings.contains(var) || PLATFORM_VARS.contains(&var) {
+        } else if self.app_settings.contains(var) || is_platform_var(var) {
             Some(true)
         } else if FOREIGN_VARS.contains(&var) || !is_app_setting_name(var) {
             // App setting names hold letters, digits, `.` and `_`, and Linux turns `.` into `_`: a
@@ -1038,4 +1059,24 @@ fn lit(s: &str, span: Option<Span>) -> Value {
         value: s.to_owned(),
         span,
     })
+}
+
+#[cfg(test)]
+mod platform_var_tests {
+    use super::*;
+
+    #[test]
+    fn the_platform_variables_data_parses_into_both_kinds() {
+        let always: Vec<&str> = platform_vars("always").collect();
+        assert_eq!(always, ["WEBSITE_HOSTNAME", "WEBSITE_SITE_NAME", "PORT"]);
+        assert!(is_provided_var("WEBSITE_INSTANCE_ID"));
+        assert!(!is_platform_var("WEBSITE_INSTANCE_ID"));
+        assert!(!is_provided_var("SECRET_KEY"));
+        // Every line is a comment or `kind NAME` with a known kind.
+        for line in PLATFORM_VARS_DATA.lines().filter(|l| !l.starts_with('#')) {
+            let (kind, name) = line.split_once(' ').expect("`kind NAME`");
+            assert!(matches!(kind, "always" | "read-only"), "{line}");
+            assert!(is_app_setting_name(name), "{line}");
+        }
+    }
 }
