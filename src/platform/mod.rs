@@ -11,6 +11,7 @@ pub mod gitignore;
 pub mod gunicorn;
 pub mod imports;
 pub mod inputs;
+pub mod keys;
 pub mod modules;
 pub mod oryx;
 pub mod pyproject;
@@ -299,6 +300,18 @@ impl<'a> Platform<'a> {
         })
     }
 
+    /// The value a key of the app's configuration (Flask's `app.config`, or `SECRET_KEY` of Starlette's
+    /// session middleware) ends with once the start-up code has run: the last write of the key, when no
+    /// loader this tool cannot read runs after it and it is not in a branch that may not run.
+    pub fn app_config(&self, key: &str) -> Option<&eval::ConfigWrite> {
+        let last = self
+            .startup_code()
+            .config
+            .iter()
+            .rfind(|w| w.key == key || w.how == eval::ConfigHow::Opaque)?;
+        (last.how != eval::ConfigHow::Opaque && !last.conditional).then_some(last)
+    }
+
     /// The SQLite databases the start-up code opens whose file is not under `/home`: a `sqlite:` URL
     /// written in the code as a Flask app's `SQLALCHEMY_DATABASE_URI` (the value the configuration ends
     /// with) or given to `create_engine`, or a path given to `sqlite3.connect` (the `bool`). A URL from the environment, in a branch that
@@ -306,13 +319,7 @@ impl<'a> Platform<'a> {
     pub fn code_sqlite(&self) -> Vec<(Span, django::SqlitePlace, bool)> {
         let code = self.startup_code();
         let mut out = Vec::new();
-        let uri = code
-            .config
-            .iter()
-            .rfind(|w| w.key == "SQLALCHEMY_DATABASE_URI" || w.how == eval::ConfigHow::Opaque);
-        if let Some(write) = uri
-            && write.how != eval::ConfigHow::Opaque
-            && !write.conditional
+        if let Some(write) = self.app_config("SQLALCHEMY_DATABASE_URI")
             && let Some(place) = django::sqlite_url_place(&write.value)
         {
             out.push((write.span, place, false));

@@ -123,7 +123,12 @@ fn scan_line(line: &str, offset: usize, value_start: usize, out: &mut Vec<TextRa
             ]
             .iter()
             .any(|p| before.ends_with(p));
-            if close > 0 && !names_a_variable {
+            // Nor is a variable's name tested for: `'SECRET_KEY' in os.environ`.
+            let after = line[i + close + 2..].trim_start();
+            let tested = ["in os.environ", "not in os.environ", "in environ"]
+                .iter()
+                .any(|p| after.starts_with(p));
+            if close > 0 && !names_a_variable && !tested {
                 out.push(TextRange::new(at(i), at(i + close + 2)));
             }
             i += close + 2;
@@ -349,6 +354,13 @@ mod tests {
             format!("éPASSWORD={}", mask_value("hunter2"))
         );
         assert!(shape_ranges("日本=語 ü=ö").is_empty());
+    }
+
+    #[test]
+    fn a_variable_name_tested_for_is_not_a_secret() {
+        let line =
+            "SECRET_KEY = os.environ['SECRET_KEY'] if 'SECRET_KEY' in os.environ else 'dev-key'";
+        assert_eq!(found(line), ["'dev-key'"]);
     }
 
     #[test]

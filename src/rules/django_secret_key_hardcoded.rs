@@ -1,8 +1,7 @@
 //! AZ303: `SECRET_KEY` is written in the code, falls back to a literal, or is generated per process.
 
 use crate::diagnostic::{Diagnostic, mask_secret};
-use crate::platform::django::{Fallback, Value};
-use crate::project::Span;
+use crate::platform::keys::{KeyProblem as Problem, key_problem};
 use crate::rules::{Category, Context, RuleMeta, bad_in_every_branch, settings_place};
 
 pub static META: RuleMeta = RuleMeta {
@@ -16,61 +15,10 @@ pub static META: RuleMeta = RuleMeta {
 
 const HELP: &str = "read it from an app setting: `SECRET_KEY = os.environ['SECRET_KEY']`, then set one: `az webapp config appsettings set --resource-group <group> --name <app> --settings SECRET_KEY=\"$(python -c 'import secrets; print(secrets.token_urlsafe(50))')\"`";
 
-enum Problem {
-    Literal {
-        value: String,
-        span: Option<Span>,
-    },
-    LiteralFallback {
-        var: String,
-        value: String,
-        span: Option<Span>,
-    },
-    Generated {
-        call: String,
-        span: Span,
-    },
-    GeneratedFallback {
-        var: String,
-        call: String,
-        span: Span,
-    },
-}
-
-fn classify(value: &Value) -> Option<Problem> {
-    match value {
-        Value::Str(s) => Some(Problem::Literal {
-            value: s.value.clone(),
-            span: s.span,
-        }),
-        Value::Generated { call, span } => Some(Problem::Generated {
-            call: call.clone(),
-            span: *span,
-        }),
-        Value::Env(read) => match &read.fallback {
-            Fallback::Default(default) => match default.as_ref() {
-                Value::Str(s) if !s.value.is_empty() => Some(Problem::LiteralFallback {
-                    var: read.var.clone(),
-                    value: s.value.clone(),
-                    span: s.span,
-                }),
-                Value::Generated { call, span } => Some(Problem::GeneratedFallback {
-                    var: read.var.clone(),
-                    call: call.clone(),
-                    span: *span,
-                }),
-                _ => None,
-            },
-            Fallback::Required => None,
-        },
-        _ => None,
-    }
-}
-
 pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let Some(django) = &ctx.django else { return };
     let alternatives = django.get("SECRET_KEY");
-    for (assigned, problem) in bad_in_every_branch(&alternatives, classify) {
+    for (assigned, problem) in bad_in_every_branch(&alternatives, key_problem) {
         let Some(assigned_span) = assigned.span else {
             continue;
         };

@@ -5,6 +5,7 @@ pub use crate::diagnostic::{Category, Level, RuleMeta, doc_section};
 use crate::platform::Platform;
 
 mod app_run_at_import;
+mod app_secret_key_hardcoded;
 mod asgi_app_on_sync_worker;
 mod azure_database_tls_not_required;
 mod azure_database_without_tls;
@@ -46,6 +47,7 @@ mod django_x_frame_options_not_deny;
 mod django_xframe_middleware_missing;
 mod entry_attribute_missing;
 pub(crate) mod fixes;
+mod flask_debug_enabled;
 mod framework_not_in_requirements;
 mod gunicorn_config_breaks_container;
 mod gunicorn_reload_or_log_file;
@@ -161,6 +163,8 @@ pub static RULES: &[Rule] = &[
     rule!(django_secret_key_fallbacks_weak),
     rule!(django_session_cookie_not_httponly),
     rule!(azure_database_tls_not_required),
+    rule!(flask_debug_enabled),
+    rule!(app_secret_key_hardcoded),
 ];
 
 /// Run `rules` on the model: the findings in file and position order, each once.

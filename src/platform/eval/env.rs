@@ -61,6 +61,53 @@ impl<'a> Evaluator<'a> {
         {
             args.iter().for_each(|a| self.used_as_not_none(a));
         }
+        if let Expr::Attribute(attr) = call.func.as_ref() {
+            let kw_span = |name: &str| {
+                call.arguments
+                    .keywords
+                    .iter()
+                    .find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == name))
+                    .map(|k| Span::new(frame.file, k.value.range()))
+            };
+            match (attr.attr.as_str(), &receiver) {
+                // `app.run(debug=True)`: the development server, with the debugger.
+                ("run", Some(Value::FlaskApp)) => {
+                    if let (Some(debug), Some(at)) = (kw("debug"), kw_span("debug")) {
+                        self.config_write("DEBUG".to_owned(), debug, at, ConfigHow::Run);
+                    }
+                }
+                // `app.add_middleware(SessionMiddleware, secret_key=...)` (Starlette, FastAPI).
+                ("add_middleware", _) if args.first().is_some_and(is_session_middleware) => {
+                    if let (Some(key), Some(at)) = (kw("secret_key"), kw_span("secret_key")) {
+                        self.config_write(
+                            "SECRET_KEY".to_owned(),
+                            key,
+                            at,
+                            ConfigHow::SessionMiddleware,
+                        );
+                    }
+                }
+                _ => {}
+            }
+        }
+        // `Middleware(SessionMiddleware, secret_key=...)` in the app's middleware list.
+        if matches!(&func, Value::Module(m) | Value::Func(m) if m.ends_with("middleware.Middleware"))
+            && args.first().is_some_and(is_session_middleware)
+            && let Some(key) = kw("secret_key")
+            && let Some(at) = call
+                .arguments
+                .keywords
+                .iter()
+                .find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == "secret_key"))
+                .map(|k| Span::new(frame.file, k.value.range()))
+        {
+            self.config_write(
+                "SECRET_KEY".to_owned(),
+                key,
+                at,
+                ConfigHow::SessionMiddleware,
+            );
+        }
         // `Path(__file__).resolve()`, `BASE_DIR.joinpath('media')`: still in the app.
         if let (Some(Value::AppPath(tail)), Expr::Attribute(attr)) = (&receiver, call.func.as_ref())
         {

@@ -80,6 +80,19 @@ impl<'a> Evaluator<'a> {
                     (Value::Dict(_), Value::Str(k)) => {
                         base.key(&k.value).cloned().unwrap_or(Value::Unknown)
                     }
+                    // `config[os.getenv('FLASK_CONFIG', 'production')]`: the default's entry when the
+                    // variable is never set, else that entry or another.
+                    (Value::Dict(_), Value::Env(read)) => {
+                        let default = match &read.fallback {
+                            Fallback::Default(d) => d.as_str().and_then(|k| base.key(k)).cloned(),
+                            Fallback::Required => None,
+                        };
+                        match (self.facts.presence(&read.var), default) {
+                            (Some(false), Some(entry)) => entry,
+                            (_, Some(entry)) => either(vec![entry, Value::Unknown]),
+                            _ => Value::Unknown,
+                        }
+                    }
                     (Value::List(items), Value::Int(i)) => {
                         let i = if *i < 0 { items.len() as i64 + i } else { *i };
                         usize::try_from(i)

@@ -139,6 +139,10 @@ pub enum ConfigHow {
     Attribute,
     /// `app.config.from_object(Config)`: an attribute of this class (or module).
     Object(String),
+    /// `app.run(debug=...)`.
+    Run,
+    /// `SessionMiddleware(secret_key=...)` of Starlette (FastAPI).
+    SessionMiddleware,
     /// A loader this tool does not read (`from_pyfile`, `from_envvar`, `from_prefixed_env`, an object it
     /// cannot find): any key may be set by it.
     Opaque,
@@ -311,6 +315,11 @@ fn is_config_key(name: &str) -> bool {
         && name
             .chars()
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// Starlette's session middleware class, however imported.
+fn is_session_middleware(v: &Value) -> bool {
+    matches!(v, Value::Module(m) | Value::Func(m) if m.ends_with("sessions.SessionMiddleware"))
 }
 
 /// Where a value was written, when it is a literal that knows.

@@ -641,6 +641,11 @@ impl<'a> Evaluator<'a> {
                     Some(arg) => self.config_object(frame, arg),
                     None => Value::Unknown,
                 };
+                // One of several objects: what each writes may not run.
+                let several = object.alternatives().len() > 1;
+                if several {
+                    self.conditional.set(self.conditional.get() + 1);
+                }
                 for alt in object.alternatives() {
                     match alt {
                         Value::Class(class) => {
@@ -648,15 +653,15 @@ impl<'a> Evaluator<'a> {
                                 if !is_config_key(key) {
                                     continue;
                                 }
-                                for a in alts {
-                                    let at = a.span.unwrap_or(span);
-                                    self.config_write(
-                                        key.clone(),
-                                        a.value.clone(),
-                                        at,
-                                        ConfigHow::Object(class.name.clone()),
-                                    );
-                                }
+                                // One write of all the values the attribute can have.
+                                let value = either(alts.iter().map(|a| a.value.clone()).collect());
+                                let at = alts.iter().find_map(|a| a.span).unwrap_or(span);
+                                self.config_write(
+                                    key.clone(),
+                                    value,
+                                    at,
+                                    ConfigHow::Object(class.name.clone()),
+                                );
                             }
                         }
                         _ => self.config_write(
@@ -666,6 +671,9 @@ impl<'a> Evaluator<'a> {
                             ConfigHow::Opaque,
                         ),
                     }
+                }
+                if several {
+                    self.conditional.set(self.conditional.get() - 1);
                 }
                 true
             }
