@@ -5,6 +5,7 @@ pub mod app_settings;
 pub mod apps;
 pub mod build;
 pub mod command;
+pub mod credentials;
 pub mod django;
 pub mod eval;
 pub mod gitignore;
@@ -59,6 +60,8 @@ pub struct Platform<'a> {
     required: std::cell::OnceCell<Vec<RequiredRead>>,
     /// [`Platform::startup_code`], computed once.
     code: std::cell::OnceCell<StartupCode>,
+    /// [`Platform::credentials`], computed once.
+    creds: std::cell::OnceCell<credentials::Credentials>,
 }
 
 /// What evaluating the start-up code finds ([`Platform::startup_code`]).
@@ -143,6 +146,7 @@ impl<'a> Platform<'a> {
             upload_model: std::cell::OnceCell::new(),
             required: std::cell::OnceCell::new(),
             code: std::cell::OnceCell::new(),
+            creds: std::cell::OnceCell::new(),
         }
     }
 
@@ -277,6 +281,13 @@ impl<'a> Platform<'a> {
             &self.requirements,
             var,
         )
+    }
+
+    /// The credentials in the files deployed with the app (publish profiles, `.env` secrets, cloud keys),
+    /// found on first use.
+    pub fn credentials(&self) -> &credentials::Credentials {
+        self.creds
+            .get_or_init(|| credentials::Credentials::find(self.project))
     }
 
     /// What the start-up code does, evaluated once: each start-up module's top level, then the bodies of

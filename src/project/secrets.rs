@@ -222,9 +222,241 @@ pub fn mask_everywhere(text: &str) -> String {
     out
 }
 
+/// A kind of cloud credential recognised by its shape ([`credentials`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CredentialKind {
+    /// `AccountKey=` in an Azure Storage connection string.
+    StorageAccountKey,
+    /// `AccountKey=` in an Azure Cosmos DB connection string (`AccountEndpoint=...documents.azure.com`).
+    CosmosAccountKey,
+    /// `SharedAccessKey=` in a Service Bus or Event Hubs connection string.
+    SharedAccessKey,
+    /// `Password=` / `Pwd=` in a SQL connection string (`Server=`, `Data Source=`).
+    SqlPassword,
+    /// A literal `AZURE_CLIENT_SECRET`.
+    AzureClientSecret,
+    /// A Stripe live secret key (`sk_live_`).
+    StripeLiveKey,
+    /// A Razorpay live key (`rzp_live_`).
+    RazorpayLiveKey,
+    /// A GitHub personal access token (`ghp_`, `github_pat_`).
+    GitHubToken,
+    /// An AWS access key ID (`AKIA...`).
+    AwsAccessKeyId,
+}
+
+impl CredentialKind {
+    /// How the kind is named in messages.
+    pub fn label(self) -> &'static str {
+        match self {
+            CredentialKind::StorageAccountKey => "an Azure Storage account key",
+            CredentialKind::CosmosAccountKey => "an Azure Cosmos DB account key",
+            CredentialKind::SharedAccessKey => "a Service Bus or Event Hubs shared access key",
+            CredentialKind::SqlPassword => "a password in a SQL connection string",
+            CredentialKind::AzureClientSecret => "an Azure AD client secret (AZURE_CLIENT_SECRET)",
+            CredentialKind::StripeLiveKey => "a Stripe live secret key",
+            CredentialKind::RazorpayLiveKey => "a Razorpay live key",
+            CredentialKind::GitHubToken => "a GitHub personal access token",
+            CredentialKind::AwsAccessKeyId => "an AWS access key ID",
+        }
+    }
+}
+
+/// Whether a value is an obvious placeholder, not a credential: `<your-key>`, `xxx`, `changeme`, a
+/// template variable (`${KEY}`, `{password}`, `%(pwd)s`), or one character repeated.
+pub fn is_placeholder(value: &str) -> bool {
+    let v = value.trim().trim_matches(['\'', '"']);
+    let lower = v.to_ascii_lowercase();
+    const WORDS: &[&str] = &[
+        "your",
+        "xxx",
+        "changeme",
+        "change-me",
+        "change_me",
+        "replace",
+        "example",
+        "placeholder",
+        "dummy",
+        "redacted",
+        "secret_here",
+        "key_here",
+        "insert",
+        "todo",
+        "fixme",
+        "<",
+        ">",
+        "...",
+        "***",
+        "{{",
+        "%(",
+    ];
+    v.is_empty()
+        || v.starts_with('$')
+        || WORDS.iter().any(|w| lower.contains(w))
+        || (v.starts_with('{')
+            && v.ends_with('}')
+            && v[1..v.len() - 1]
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        || v.chars().all(|c| c == v.chars().next().unwrap_or(c))
+}
+
+/// The cloud credentials in `text`, found by their shape: the byte range of each value and its kind.
+/// Placeholders ([`is_placeholder`]) are not credentials.
+pub fn credentials(text: &str) -> Vec<(usize, usize, CredentialKind)> {
+    let mut out = Vec::new();
+    let lower = text.to_ascii_lowercase();
+    let value_end = |from: usize| {
+        text[from..]
+            .find(|c: char| c.is_whitespace() || matches!(c, ';' | '\'' | '"' | '`' | ',' | ')'))
+            .map_or(text.len(), |p| from + p)
+    };
+    let line_of = |at: usize| {
+        let start = lower[..at].rfind('\n').map_or(0, |p| p + 1);
+        let end = lower[at..].find('\n').map_or(lower.len(), |p| at + p);
+        &lower[start..end]
+    };
+    let base64ish = |v: &str| {
+        v.len() >= 40
+            && v.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '='))
+    };
+    // Connection-string keys.
+    for (key, min) in [
+        ("accountkey=", 0),
+        ("sharedaccesskey=", 0),
+        ("password=", 4),
+        ("pwd=", 4),
+    ] {
+        let mut from = 0;
+        let mut seen = 0;
+        while let Some(k) = lower[from..].find(key) {
+            seen += 1;
+            if seen > 10_000 {
+                break;
+            }
+            let at = from + k;
+            from = at + key.len();
+            // `SharedAccessKeyName=` is a name, not the key; a word that ends in the key is not it.
+            if at > 0 && lower.as_bytes()[at - 1].is_ascii_alphanumeric() {
+                continue;
+            }
+            let start = from;
+            let end = value_end(start);
+            let value = &text[start..end];
+            if is_placeholder(value) {
+                continue;
+            }
+            let line = line_of(at);
+            let kind = match key {
+                "accountkey=" if !base64ish(value) => continue,
+                "accountkey="
+                    if line.contains("documents.azure.com")
+                        || line.contains("accountendpoint=") =>
+                {
+                    CredentialKind::CosmosAccountKey
+                }
+                "accountkey=" => CredentialKind::StorageAccountKey,
+                "sharedaccesskey=" if value.len() >= 40 && base64ish(value) => {
+                    CredentialKind::SharedAccessKey
+                }
+                "sharedaccesskey=" => continue,
+                _ if value.len() >= min && !value.starts_with('{') && {
+                    // The connection string the key is in: the text around it up to a quote or a line
+                    // end, which must name a server and separate its keys with `;` (minified code that
+                    // happens to hold `password=` and `server=` on one line is not one).
+                    let seg_start = lower[..at]
+                        .rfind(['\'', '"', '`', '\n'])
+                        .map_or(0, |p| p + 1);
+                    let seg = &lower[seg_start..at];
+                    at - seg_start <= 400
+                        && seg.contains(';')
+                        && (seg.contains("server=") || seg.contains("data source="))
+                } =>
+                {
+                    CredentialKind::SqlPassword
+                }
+                _ => continue,
+            };
+            out.push((start, end, kind));
+        }
+    }
+    // Tokens with a well-known prefix, as whole words.
+    let word_char = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let bytes = text.as_bytes();
+    for (prefix, min, charset, kind) in [
+        ("sk_live_", 20, 0u8, CredentialKind::StripeLiveKey),
+        ("rzp_live_", 14, 0, CredentialKind::RazorpayLiveKey),
+        ("ghp_", 36, 0, CredentialKind::GitHubToken),
+        ("github_pat_", 40, 1, CredentialKind::GitHubToken),
+        ("AKIA", 16, 2, CredentialKind::AwsAccessKeyId),
+    ] {
+        let mut from = 0;
+        let mut seen = 0;
+        while let Some(k) = text[from..].find(prefix) {
+            seen += 1;
+            if seen > 10_000 {
+                break;
+            }
+            let at = from + k;
+            from = at + prefix.len();
+            if at > 0 && word_char(bytes[at - 1]) {
+                continue;
+            }
+            let tail = bytes[from..]
+                .iter()
+                .take_while(|&&b| match charset {
+                    2 => b.is_ascii_uppercase() || b.is_ascii_digit(),
+                    1 => b.is_ascii_alphanumeric() || b == b'_',
+                    _ => b.is_ascii_alphanumeric(),
+                })
+                .count();
+            let exact = charset == 2 || prefix == "ghp_";
+            if tail < min || (exact && tail != min) {
+                continue;
+            }
+            let end = from + tail;
+            if end < bytes.len() && word_char(bytes[end]) {
+                continue;
+            }
+            if is_placeholder(&text[at..end]) {
+                continue;
+            }
+            out.push((at, end, kind));
+        }
+    }
+    // `AZURE_CLIENT_SECRET = '...'`, `AZURE_CLIENT_SECRET=...`.
+    let mut from = 0;
+    while let Some(k) = text[from..].find("AZURE_CLIENT_SECRET") {
+        let at = from + k;
+        from = at + "AZURE_CLIENT_SECRET".len();
+        let rest = &text[from..];
+        let skipped = rest.len() - rest.trim_start_matches(['\'', '"', ' ', '\t']).len();
+        let after = &rest[skipped..];
+        let Some(op) = after.chars().next().filter(|c| matches!(c, '=' | ':')) else {
+            continue;
+        };
+        let value_at = from + skipped + op.len_utf8();
+        let value_rest = &text[value_at..];
+        let lead = value_rest.len() - value_rest.trim_start_matches([' ', '\t', '\'', '"']).len();
+        let start = value_at + lead;
+        let end = value_end(start);
+        let value = &text[start..end];
+        if value.len() >= 20 && !value.contains(['(', '[', '{']) && !is_placeholder(value) {
+            out.push((start, end, CredentialKind::AzureClientSecret));
+        }
+    }
+    out.sort_by_key(|&(s, e, _)| (s, e));
+    out.dedup_by_key(|c| (c.0, c.1));
+    out
+}
+
 /// The byte ranges of the secrets [`mask_shapes`] masks, sorted.
 pub fn shape_ranges(text: &str) -> Vec<(usize, usize)> {
-    let mut ranges: Vec<(usize, usize)> = Vec::new();
+    let mut ranges: Vec<(usize, usize)> = credentials(text)
+        .into_iter()
+        .map(|(s, e, _)| (s, e))
+        .collect();
     let bytes = text.as_bytes();
     let word_end = |from: usize| {
         text[from..]
@@ -354,6 +586,37 @@ mod tests {
             format!("éPASSWORD={}", mask_value("hunter2"))
         );
         assert!(shape_ranges("日本=語 ü=ö").is_empty());
+    }
+
+    #[test]
+    fn credentials_by_shape_and_placeholders_left_alone() {
+        let key = "k3Jq9vZ2mX8pL4wN7tR1yU6iO0aS5dF2gH8jK3lZ9xC4vB7nM1qW5eR8tY2uI6oP0aS3dF5gH7jK9lZ1xC3vB==";
+        let text = format!(
+            "STORAGE = 'DefaultEndpointsProtocol=https;AccountName=shop;AccountKey={key};EndpointSuffix=core.windows.net'\n\
+             COSMOS = 'AccountEndpoint=https://x.documents.azure.com:443/;AccountKey={key};'\n\
+             SB = 'Endpoint=sb://x.servicebus.windows.net/;SharedAccessKeyName=Root;SharedAccessKey=AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdEF+/='\n\
+             SQL = 'Server=tcp:x.database.windows.net;Database=shop;User ID=app;Password=Winter-2024-shop;'\n\
+             STRIPE = 'sk_live_51HqLyjWDarjtT1zdp7dcXYZ'\n\
+             AWS = 'AKIAIOSFODNN7REALKEY'\n\
+             AZURE_CLIENT_SECRET = 'Qx18Q~abcdefghijklmnopqrstuvwxyz0123'\n"
+        );
+        let kinds: Vec<CredentialKind> = credentials(&text).into_iter().map(|c| c.2).collect();
+        assert_eq!(
+            kinds,
+            [
+                CredentialKind::StorageAccountKey,
+                CredentialKind::CosmosAccountKey,
+                CredentialKind::SharedAccessKey,
+                CredentialKind::SqlPassword,
+                CredentialKind::StripeLiveKey,
+                CredentialKind::AwsAccessKeyId,
+                CredentialKind::AzureClientSecret,
+            ]
+        );
+        let placeholders = "AccountKey=<your-account-key>;\nServer=x;Password={db_password};\nPwd=$DB_PASSWORD;\n\
+             AZURE_CLIENT_SECRET=os.environ['AZURE_CLIENT_SECRET']\nAKIAIOSFODNN7EXAMPLE sk_live_xxxxxxxxxxxxxxxxxxxxxxxx\n\
+             SharedAccessKeyName=RootManageSharedAccessKey;";
+        assert_eq!(credentials(placeholders), []);
     }
 
     #[test]

@@ -11,6 +11,7 @@ mod azure_database_tls_not_required;
 mod azure_database_without_tls;
 mod build_automation_off;
 mod build_command_absolute_path;
+mod cloud_credential_in_code;
 mod collectstatic_will_not_produce_static;
 mod custom_requirements_path_missing;
 mod dev_server_in_production;
@@ -55,6 +56,7 @@ mod install_at_startup;
 mod invalid_boolean_app_setting;
 mod invalid_build_config_file;
 mod no_entry_point_detected;
+mod publish_profile_committed;
 mod pyproject_without_requirements;
 mod python_syntax_error;
 mod required_env_var_not_configured;
@@ -62,6 +64,7 @@ mod requirement_cannot_install_on_linux;
 mod requirements_encoding;
 mod requirements_not_at_root;
 mod script_or_config_file_bytes;
+mod secrets_in_dotenv;
 mod server_not_reachable;
 mod sqlite_database_in_app_folder;
 mod startup_command_absolute_path;
@@ -165,6 +168,9 @@ pub static RULES: &[Rule] = &[
     rule!(azure_database_tls_not_required),
     rule!(flask_debug_enabled),
     rule!(app_secret_key_hardcoded),
+    rule!(publish_profile_committed),
+    rule!(secrets_in_dotenv),
+    rule!(cloud_credential_in_code),
 ];
 
 /// Run `rules` on the model: the findings in file and position order, each once.
