@@ -1,6 +1,7 @@
 //! What App Service will do with the app: its settings, Python version, start-up and Django settings.
 //! Built once from the project and the configuration; rules only read it.
 
+pub mod actions;
 pub mod app_settings;
 pub mod apps;
 pub mod build;

@@ -14,6 +14,7 @@ mod build_command_absolute_path;
 mod cloud_credential_in_code;
 mod collectstatic_will_not_produce_static;
 mod custom_requirements_path_missing;
+mod deploy_workflow_uses_retired_action;
 mod dev_server_in_production;
 mod django_allowed_hosts_literal_only;
 mod django_allowed_hosts_missing_website_hostname;
@@ -171,6 +172,7 @@ pub static RULES: &[Rule] = &[
     rule!(publish_profile_committed),
     rule!(secrets_in_dotenv),
     rule!(cloud_credential_in_code),
+    rule!(deploy_workflow_uses_retired_action),
 ];
 
 /// Run `rules` on the model: the findings in file and position order, each once.

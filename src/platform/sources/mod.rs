@@ -53,6 +53,8 @@ pub struct Sources {
     pub all: Vec<Candidate>,
     /// The steps of the repository's GitHub workflows that deploy the app's files, in path order.
     pub deploys: Vec<workflow::WorkflowDeploy>,
+    /// The steps of the repository's GitHub workflows that use an action, in path order.
+    pub actions: Vec<workflow::ActionUse>,
     /// Where the repository shows the site runs a custom container (a workflow step that deploys an image):
     /// Oryx neither builds nor starts the app.
     pub container: Option<Span>,
@@ -128,6 +130,7 @@ impl Sources {
 
         // Infrastructure as code and workflows, in path order.
         let mut deploys = Vec::new();
+        let mut actions = Vec::new();
         let mut container: Option<Span> = None;
         let templates: Vec<(FileId, Origin)> = project
             .files()
@@ -168,6 +171,7 @@ impl Sources {
                 Origin::Terraform => terraform::values(&text.text),
                 _ => workflow::read(&text.text).map(|found| {
                     deploys.extend(found.deploys(file));
+                    actions.extend(found.actions(file));
                     if container.is_none() {
                         container = found.container(file);
                     }
@@ -228,6 +232,7 @@ impl Sources {
             build_env_errors: build_env.errors,
             all,
             deploys,
+            actions,
             container,
             python_flag: inputs.python_version,
             settings_injected,
@@ -250,6 +255,13 @@ impl Sources {
         self.all
             .iter()
             .filter(move |c| matches!(&c.key, ConfigKey::AppSetting(n) if n == name))
+    }
+
+    /// The action steps of the workflows that deploy the app's files (a workflow with a deploy step).
+    pub fn deploy_workflow_actions(&self) -> impl Iterator<Item = &workflow::ActionUse> {
+        self.actions
+            .iter()
+            .filter(|a| self.deploys.iter().any(|d| d.span.file == a.span.file))
     }
 
     /// Where the app's runtime settings are listed, if anywhere: an `--app-settings-file`, or a Bicep, ARM

@@ -66,11 +66,36 @@ pub struct ShippedVenv {
     pub installs: String,
 }
 
+/// A step of a workflow that uses an action: `uses: owner/name@ref`.
+#[derive(Debug, Clone)]
+pub struct ActionUse {
+    /// The `uses:` value.
+    pub span: Span,
+    /// `owner/name` (or `owner/name/path`), lower case.
+    pub action: String,
+    /// What follows `@`, as written (`v3`, `v4.1.0`, a commit SHA); empty when there is none.
+    pub reference: String,
+    /// `actions/setup-python`'s `python-version` input, with its place, when written out.
+    pub python_version: Option<(String, Span)>,
+    /// The job's `runs-on`, lower case (`ubuntu-latest`); empty when it is an expression.
+    pub runs_on: String,
+}
+
+#[derive(Debug, Clone)]
+struct RawUse {
+    range: TextRange,
+    action: String,
+    reference: String,
+    python_version: Option<(String, TextRange)>,
+    runs_on: String,
+}
+
 /// What one workflow file gives: configuration values, and its deployments (ranges in the file).
 #[derive(Debug, Default)]
 pub(crate) struct Found {
     pub values: Vec<FileValue>,
     deploys: Vec<RawDeploy>,
+    uses: Vec<RawUse>,
     /// The first `manage.py collectstatic` a run step of the workflow runs.
     collectstatic: Option<TextRange>,
     /// The first step that deploys a container image (`azure/webapps-deploy` with `images:`,
@@ -83,6 +108,23 @@ impl Found {
     /// The step that deploys a container image, placed in `file`.
     pub fn container(&self, file: FileId) -> Option<Span> {
         self.container.map(|range| Span::new(file, range))
+    }
+
+    /// The steps that use an action, placed in `file`.
+    pub fn actions(&self, file: FileId) -> Vec<ActionUse> {
+        self.uses
+            .iter()
+            .map(|u| ActionUse {
+                span: Span::new(file, u.range),
+                action: u.action.clone(),
+                reference: u.reference.clone(),
+                python_version: u
+                    .python_version
+                    .as_ref()
+                    .map(|(v, r)| (v.clone(), Span::new(file, *r))),
+                runs_on: u.runs_on.clone(),
+            })
+            .collect()
     }
 
     /// The deployments, placed in `file`.
@@ -265,9 +307,28 @@ impl<'a> Reader<'_, 'a> {
                 continue;
             };
             let action = uses.value.to_ascii_lowercase();
-            let action = action.split('@').next().unwrap_or_default();
+            let (action, reference) = match uses.value.split_once('@') {
+                Some((_, reference)) => (
+                    action.split('@').next().unwrap_or_default(),
+                    reference.trim().to_owned(),
+                ),
+                None => (action.as_str(), String::new()),
+            };
             let with = yaml::get(step, "with");
             let input = |name: &str| with.and_then(|w| yaml::get(w, name));
+            if self.found.uses.len() < 1024 {
+                let python_version = (action == "actions/setup-python")
+                    .then(|| input("python-version").and_then(|v| self.doc.scalar(v)))
+                    .flatten()
+                    .map(|v| (v.value.clone(), v.range));
+                self.found.uses.push(RawUse {
+                    range: uses.range,
+                    action: action.to_owned(),
+                    reference,
+                    python_version,
+                    runs_on: runs_on.clone(),
+                });
+            }
             match action {
                 "azure/webapps-deploy" => self.deploy_action(uses.range, with, &env, &state),
                 "azure/appservice-settings" => {
