@@ -28,7 +28,7 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 )
                 .label("retired action version")
                 .help(format!(
-                    "use the current major version: `{}@v4` (v4 of the artifact actions needs a unique artifact name per upload in a run)",
+                    "move to the current major version: `{}@v4` (v4 of the artifact actions needs a unique artifact name per upload in a run)",
                     step.action
                 ))
                 .note(format!("source: {}", r.source)),
