@@ -32,6 +32,7 @@ impl ParsedPython {
                     message: format!(
                         "too many nested parentheses: brackets nest more than {CPYTHON_MAX_BRACKET_DEPTH} levels deep, CPython's limit"
                     ),
+                    newer: false,
                 }],
                 read_error: None,
             };
@@ -44,6 +45,7 @@ impl ParsedPython {
             .map(|e| PythonSyntaxError {
                 range: e.location,
                 message: e.error.to_string(),
+                newer: false,
             })
             .collect();
         errors.extend(
@@ -53,6 +55,7 @@ impl ParsedPython {
                 .map(|e| PythonSyntaxError {
                     range: e.range,
                     message: e.to_string(),
+                    newer: true,
                 }),
         );
         errors.sort_by_key(|e| e.range.start());

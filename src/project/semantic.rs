@@ -16,6 +16,8 @@ use std::cell::RefCell;
 pub struct PythonSyntaxError {
     pub range: TextRange,
     pub message: String,
+    /// Valid syntax, but of a Python newer than the one the file is parsed for (`match` before 3.10).
+    pub newer: bool,
 }
 
 use ruff_python_ast::visitor::{Visitor, walk_expr, walk_stmt};
@@ -272,6 +274,7 @@ impl SemanticSyntaxContext for Context<'_> {
             self.errors.borrow_mut().push(PythonSyntaxError {
                 range: error.range,
                 message,
+                newer: false,
             });
         }
     }

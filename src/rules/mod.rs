@@ -70,6 +70,7 @@ mod server_not_reachable;
 mod sqlite_database_in_app_folder;
 mod startup_command_absolute_path;
 mod startup_target_missing;
+mod syntax_newer_than_runtime;
 mod uploads_in_app_folder;
 mod virtualenv_in_deployment;
 mod wrong_wsgi_detected;
@@ -169,6 +170,7 @@ pub static RULES: &[Rule] = &[
     rule!(azure_database_tls_not_required),
     rule!(flask_debug_enabled),
     rule!(app_secret_key_hardcoded),
+    rule!(syntax_newer_than_runtime),
     rule!(publish_profile_committed),
     rule!(secrets_in_dotenv),
     rule!(cloud_credential_in_code),

@@ -2,7 +2,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::project::{DecodeError, ReadError, Span};
-use crate::rules::{Category, Context, RuleMeta, fixes};
+use crate::rules::{Category, Context, RuleMeta};
 
 pub static META: RuleMeta = RuleMeta {
     code: "AZ001",
@@ -64,7 +64,9 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             );
             continue;
         }
-        let Some(error) = parsed.errors.first() else {
+        // Syntax of a newer Python is AZ503's.
+        let errors: Vec<_> = parsed.errors.iter().filter(|e| !e.newer).collect();
+        let Some(error) = errors.first() else {
             continue;
         };
         let mut diagnostic = Diagnostic::new(
@@ -79,29 +81,14 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         .label("CPython stops here with a SyntaxError")
         .note(format!("parsed as {version_from}"))
         .note("App Service imports this file at start-up, so the app fails to boot");
-        if parsed.errors.len() > 1 {
+        if errors.len() > 1 {
             diagnostic = diagnostic.note(format!(
                 "{} more syntax errors follow in this file",
-                parsed.errors.len() - 1
+                errors.len() - 1
             ));
         }
-        if error.message.contains("Python") && error.message.contains("added in") {
-            let how = match &ctx.python.source {
-                Some(source) => fixes::set_python_version(project, source, "3.14"),
-                None => fixes::set_python_version(
-                    project,
-                    &crate::platform::Source::flag("--python-version"),
-                    "3.14",
-                ),
-            };
-            diagnostic = diagnostic.help(format!(
-                "rewrite this for Python {version}, or run a newer Python: {how}"
-            ));
-        } else {
-            diagnostic = diagnostic.help(
-                "fix the syntax error; `python -m py_compile` on the file shows the same error",
-            );
-        }
+        diagnostic = diagnostic
+            .help("fix the syntax error; `python -m py_compile` on the file shows the same error");
         out.push(diagnostic);
     }
 }
