@@ -17,6 +17,7 @@ pub mod keys;
 pub mod modules;
 pub mod oryx;
 pub mod pyproject;
+pub mod python_versions;
 pub mod requirements;
 pub mod runtime;
 pub mod shell;
@@ -282,6 +283,35 @@ impl<'a> Platform<'a> {
             &self.requirements,
             var,
         )
+    }
+
+    /// Every declaration of a Python version besides the site's own: `runtime.txt`, `.python-version`,
+    /// `requires-python`, and `actions/setup-python` in the workflows that deploy the app.
+    pub fn python_declarations(&self) -> Vec<python_versions::Declaration> {
+        use python_versions::{Declaration, DeclaredBy};
+        let mut out = Vec::new();
+        for c in self.sources.candidates(&sources::ConfigKey::PythonVersion) {
+            if c.origin == sources::Origin::RuntimeTxt
+                && let Source::File(span) = &c.value.source
+            {
+                out.push(Declaration {
+                    by: DeclaredBy::RuntimeTxt,
+                    text: c.value.value.trim_start_matches("python-").to_owned(),
+                    span: *span,
+                });
+            }
+        }
+        out.extend(python_versions::file_declarations(self.project));
+        for step in self.sources.deploy_workflow_actions() {
+            if let Some((version, span)) = &step.python_version {
+                out.push(Declaration {
+                    by: DeclaredBy::SetupPython,
+                    text: version.trim_matches(['\'', '"']).to_owned(),
+                    span: *span,
+                });
+            }
+        }
+        out
     }
 
     /// The credentials in the files deployed with the app (publish profiles, `.env` secrets, cloud keys),

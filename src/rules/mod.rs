@@ -60,6 +60,9 @@ mod no_entry_point_detected;
 mod publish_profile_committed;
 mod pyproject_without_requirements;
 mod python_syntax_error;
+mod python_version_conflict;
+mod python_version_end_of_life;
+mod python_version_unsupported;
 mod required_env_var_not_configured;
 mod requirement_cannot_install_on_linux;
 mod requirements_encoding;
@@ -170,7 +173,10 @@ pub static RULES: &[Rule] = &[
     rule!(azure_database_tls_not_required),
     rule!(flask_debug_enabled),
     rule!(app_secret_key_hardcoded),
+    rule!(python_version_unsupported),
+    rule!(python_version_conflict),
     rule!(syntax_newer_than_runtime),
+    rule!(python_version_end_of_life),
     rule!(publish_profile_committed),
     rule!(secrets_in_dotenv),
     rule!(cloud_credential_in_code),
@@ -328,6 +334,24 @@ pub fn on_setting(
             "set by {}: {label}",
             setting.source.describe(project)
         )),
+    }
+}
+
+/// A finding about a value from `source`: at it in the file that sets it, labelled `label`; for a value from
+/// a flag (no place), the label becomes a note that names the flag.
+pub fn on_setting_source(
+    rule: &'static RuleMeta,
+    project: &crate::project::Project,
+    source: &crate::platform::Source,
+    message: String,
+    label: &str,
+) -> Diagnostic {
+    match source {
+        crate::platform::Source::File(span) => {
+            Diagnostic::new(rule, Some(*span), message).label(label)
+        }
+        crate::platform::Source::Flag(_) => Diagnostic::new(rule, None, message)
+            .note(format!("set by {}: {label}", source.describe(project))),
     }
 }
 
