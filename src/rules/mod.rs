@@ -74,6 +74,7 @@ mod sqlite_database_in_app_folder;
 mod startup_command_absolute_path;
 mod startup_target_missing;
 mod syntax_newer_than_runtime;
+mod system_library_missing;
 mod uploads_in_app_folder;
 mod virtualenv_in_deployment;
 mod wrong_wsgi_detected;
@@ -176,6 +177,7 @@ pub static RULES: &[Rule] = &[
     rule!(python_version_unsupported),
     rule!(python_version_conflict),
     rule!(syntax_newer_than_runtime),
+    rule!(system_library_missing),
     rule!(python_version_end_of_life),
     rule!(publish_profile_committed),
     rule!(secrets_in_dotenv),

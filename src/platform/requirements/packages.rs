@@ -239,3 +239,43 @@ pub const WINDOWS_ONLY: &[(&str, &str)] = &[
         "pywinpty wraps the Windows pseudo-console: it has Windows wheels only, and its source needs a Rust compiler and the Windows API",
     ),
 ];
+
+/// The system libraries App Service's Python image lacks, by the distribution that needs one
+/// (`data/system_libraries.txt`, with sources): `(missing library, the distribution to use instead, source)`.
+const SYSTEM_LIBRARIES: &str = include_str!("../data/system_libraries.txt");
+
+/// What a distribution (normalised name) needs that App Service's Python image does not have: the missing
+/// library, the distribution to install instead, and the source.
+pub fn missing_system_library(
+    normalized: &str,
+) -> Option<(&'static str, &'static str, &'static str)> {
+    SYSTEM_LIBRARIES
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .find_map(
+            |l| match l.split_whitespace().collect::<Vec<_>>().as_slice() {
+                [dist, lib, fix, source] if *dist == normalized => Some((*lib, *fix, *source)),
+                _ => None,
+            },
+        )
+}
+
+#[cfg(test)]
+mod system_library_tests {
+    use super::*;
+
+    #[test]
+    fn the_system_library_table_parses() {
+        for line in SYSTEM_LIBRARIES
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        {
+            assert_eq!(line.split_whitespace().count(), 4, "{line}");
+        }
+        assert_eq!(
+            missing_system_library("opencv-python").map(|m| m.1),
+            Some("opencv-python-headless")
+        );
+        assert_eq!(missing_system_library("opencv-python-headless"), None);
+    }
+}
