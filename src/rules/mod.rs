@@ -14,6 +14,7 @@ mod build_command_absolute_path;
 mod cloud_credential_in_code;
 mod collectstatic_will_not_produce_static;
 mod custom_requirements_path_missing;
+mod dependency_incompatible_with_runtime;
 mod deploy_workflow_uses_retired_action;
 mod dev_server_in_production;
 mod django_allowed_hosts_literal_only;
@@ -177,6 +178,7 @@ pub static RULES: &[Rule] = &[
     rule!(python_version_unsupported),
     rule!(python_version_conflict),
     rule!(syntax_newer_than_runtime),
+    rule!(dependency_incompatible_with_runtime),
     rule!(system_library_missing),
     rule!(python_version_end_of_life),
     rule!(publish_profile_committed),

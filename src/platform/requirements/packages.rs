@@ -279,3 +279,74 @@ mod system_library_tests {
         assert_eq!(missing_system_library("opencv-python-headless"), None);
     }
 }
+
+/// For compiled distributions, the oldest release with a wheel for each CPython minor on Linux x86-64
+/// (`data/wheels.txt`, generated from PyPI with `tools/wheels/generate.py`; method and date in its header).
+const WHEELS: &str = include_str!("../data/wheels.txt");
+
+/// The oldest release of `normalized` with a wheel for Python `3.minor` on Linux x86-64: `Some(Some(v))`,
+/// `Some(None)` when no release has one (a distribution always built from source), `None` when the table
+/// does not know the distribution or the minor.
+pub fn oldest_wheel(normalized: &str, minor: u8) -> Option<Option<&'static str>> {
+    let python = format!("3.{minor}");
+    WHEELS
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .find_map(
+            |l| match l.split_whitespace().collect::<Vec<_>>().as_slice() {
+                [dist, py, release] if *dist == normalized && *py == python => {
+                    Some((*release != "none").then_some(*release))
+                }
+                _ => None,
+            },
+        )
+}
+
+/// A release's numeric parts (`1.21.2` is `[1, 21, 2]`); `None` for a pre-release, a dev release or
+/// anything that is not plain numbers.
+pub fn release_parts(version: &str) -> Option<Vec<u64>> {
+    version
+        .trim()
+        .split('.')
+        .map(|p| p.parse::<u64>().ok())
+        .collect::<Option<Vec<_>>>()
+        .filter(|v| !v.is_empty() && v.len() <= 6)
+}
+
+/// Whether release `a` is older than release `b` (missing parts are zero).
+pub fn release_older(a: &[u64], b: &[u64]) -> bool {
+    let n = a.len().max(b.len());
+    let at = |v: &[u64], i: usize| v.get(i).copied().unwrap_or(0);
+    (0..n)
+        .map(|i| at(a, i).cmp(&at(b, i)))
+        .find(|o| o.is_ne())
+        .is_some_and(|o| o.is_lt())
+}
+
+#[cfg(test)]
+mod wheel_tests {
+    use super::*;
+
+    #[test]
+    fn the_wheel_table_parses() {
+        let mut n = 0;
+        for line in WHEELS
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        {
+            let f: Vec<&str> = line.split_whitespace().collect();
+            assert_eq!(f.len(), 3, "{line}");
+            assert!(f[1].starts_with("3."), "{line}");
+            assert!(f[2] == "none" || release_parts(f[2]).is_some(), "{line}");
+            n += 1;
+        }
+        assert!(n > 300);
+        assert_eq!(oldest_wheel("numpy", 10), Some(Some("1.21.2")));
+        assert_eq!(oldest_wheel("mysqlclient", 12), Some(None));
+        assert_eq!(oldest_wheel("flask", 12), None);
+        assert!(release_older(&[1, 19, 4], &[1, 21, 2]));
+        assert!(!release_older(&[1, 21, 2], &[1, 21, 2]));
+        assert!(!release_older(&[2, 0], &[1, 21, 2]));
+        assert_eq!(release_parts("1.0rc1"), None);
+    }
+}

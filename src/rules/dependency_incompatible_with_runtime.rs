@@ -1,0 +1,71 @@
+//! AZ504: a pinned requirement has no wheel for the app's Python on Linux.
+
+use crate::diagnostic::Diagnostic;
+use crate::platform::requirements::packages::{oldest_wheel, release_older, release_parts};
+use crate::rules::{Category, Context, RuleMeta};
+
+pub static META: RuleMeta = RuleMeta {
+    code: "AZ504",
+    name: "dependency-incompatible-with-runtime",
+    category: Category::Blocker,
+    summary: "A pinned compiled requirement is older than its first release with a wheel for the app's Python",
+    docs: include_str!("../../lints/AZ504.md"),
+    security_severity: None,
+};
+
+pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
+    // Only a Python something declares: the newest App Service offers is only an assumption.
+    let Some(source) = &ctx.python.source else {
+        return;
+    };
+    if ctx.sources.container.is_some() {
+        return;
+    }
+    let version = ctx.python.version;
+    for (_, _, req) in ctx.requirements.requirements() {
+        let Some(name) = &req.normalized else {
+            continue;
+        };
+        if req.marker.is_some() || req.location.is_some() {
+            continue;
+        }
+        // Exactly one release: `==1.19.4` (not a range, not a wildcard).
+        let Some(pinned) = req
+            .specifier
+            .trim()
+            .strip_prefix("==")
+            .filter(|v| !v.contains([',', '*']))
+        else {
+            continue;
+        };
+        let Some(pinned_parts) = release_parts(pinned) else {
+            continue;
+        };
+        // A distribution without any wheel is one pip always builds (mysqlclient): not judged here.
+        let Some(Some(first)) = oldest_wheel(name, version.minor) else {
+            continue;
+        };
+        let Some(first_parts) = release_parts(first) else {
+            continue;
+        };
+        if !release_older(&pinned_parts, &first_parts) {
+            continue;
+        }
+        let written = req.name.as_deref().unwrap_or(name);
+        out.push(
+            Diagnostic::new(
+                &META,
+                Some(req.name_span),
+                format!(
+                    "`{written}=={pinned}` has no wheel for Python {version} on Linux (the first release with one is {first}), so pip must compile it from source during the build, and a release that predates Python {version} usually fails to compile on it, which fails the deployment"
+                ),
+            )
+            .label(format!("no wheel for Python {version}"))
+            .help(format!(
+                "pin a release with a wheel for Python {version}: `{written}>={first}` (check the app against it), or run the Python this pin was made for"
+            ))
+            .note(format!("the app's Python {version} comes from {}", source.describe(ctx.project)))
+            .note("from the wheel table src/platform/data/wheels.txt (PyPI, regenerated with tools/wheels/generate.py)"),
+        );
+    }
+}
