@@ -42,6 +42,8 @@ pub struct ServerCommand {
     pub target: Option<Word>,
     /// 1-based line of the command in its text.
     pub line: usize,
+    /// What gunicorn refuses in the command line (usage errors), or loads wrongly.
+    pub problems: Vec<ArgProblem>,
 }
 
 impl ServerCommand {
@@ -79,48 +81,73 @@ impl ServerCommand {
     }
 }
 
-/// (short, long, takes a value) of gunicorn's options that matter or take a value.
-const GUNICORN_OPTIONS: &[(&str, &str, bool)] = &[
-    ("-b", "--bind", true),
-    ("-w", "--workers", true),
-    ("-k", "--worker-class", true),
-    ("-t", "--timeout", true),
-    ("-c", "--config", true),
-    ("-e", "--env", true),
-    ("-n", "--name", true),
-    ("-p", "--pid", true),
-    ("-u", "--user", true),
-    ("-g", "--group", true),
-    ("-m", "--umask", true),
-    ("-D", "--daemon", false),
-    ("-R", "--enable-stdio-inheritance", false),
-    ("", "--chdir", true),
-    ("", "--threads", true),
-    ("", "--access-logfile", true),
-    ("", "--error-logfile", true),
-    ("", "--log-file", true),
-    ("", "--log-level", true),
-    ("", "--log-config", true),
-    ("", "--access-logformat", true),
-    ("", "--pythonpath", true),
-    ("", "--max-requests", true),
-    ("", "--max-requests-jitter", true),
-    ("", "--keep-alive", true),
-    ("", "--graceful-timeout", true),
-    ("", "--forwarded-allow-ips", true),
-    ("", "--worker-connections", true),
-    ("", "--worker-tmp-dir", true),
-    ("", "--backlog", true),
-    ("", "--limit-request-line", true),
-    ("", "--limit-request-fields", true),
-    ("", "--limit-request-field_size", true),
-    ("", "--certfile", true),
-    ("", "--keyfile", true),
-    ("", "--reload-engine", true),
-    ("", "--reload-extra-file", true),
-    ("", "--statsd-host", true),
-    ("", "--paste", true),
-];
+/// gunicorn's command-line options (`data/gunicorn_options.txt`, from gunicorn's `config.py`, with its
+/// source): `kind [short] --long [--alias ...]` a line.
+const GUNICORN_DATA: &str = include_str!("data/gunicorn_options.txt");
+
+/// One of gunicorn's options: its short form (`-b`, or empty), a long form, and whether it takes a value
+/// (an optional value counts as none: `--proxy-protocol` alone is valid).
+#[derive(Debug, Clone, Copy)]
+pub struct GunicornOption {
+    pub short: &'static str,
+    pub long: &'static str,
+    pub takes_value: bool,
+}
+
+/// Every long form of every gunicorn option, parsed once.
+pub fn gunicorn_options() -> &'static [GunicornOption] {
+    static TABLE: std::sync::OnceLock<Vec<GunicornOption>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut out = Vec::new();
+        for line in GUNICORN_DATA.lines().filter(|l| !l.starts_with('#')) {
+            let mut words = line.split_whitespace();
+            let Some(kind) = words.next() else { continue };
+            let words: Vec<&'static str> = words.collect();
+            let short = words
+                .iter()
+                .copied()
+                .find(|w| !w.starts_with("--"))
+                .unwrap_or("");
+            for long in words.iter().copied().filter(|w| w.starts_with("--")) {
+                out.push(GunicornOption {
+                    short,
+                    long,
+                    takes_value: kind == "value",
+                });
+            }
+        }
+        out
+    })
+}
+
+/// What argparse makes of a gunicorn long option as written (`--timeout`, or an unambiguous prefix of
+/// one: `--timeo`): the option, or the options it could be.
+fn gunicorn_long(name: &str) -> Result<GunicornOption, Vec<&'static str>> {
+    let table = gunicorn_options();
+    if let Some(exact) = table.iter().find(|o| o.long == name) {
+        return Ok(*exact);
+    }
+    let matches: Vec<&GunicornOption> = table.iter().filter(|o| o.long.starts_with(name)).collect();
+    match matches.as_slice() {
+        [one] if name.len() > 2 => Ok(**one),
+        _ => Err(matches.iter().map(|o| o.long).collect()),
+    }
+}
+
+/// Something in a gunicorn command line that makes gunicorn exit with a usage error, or load the wrong app.
+#[derive(Debug, Clone)]
+pub enum ArgProblem {
+    /// An option gunicorn does not have (`--worker=4` is ambiguous, `--timeout:600` unknown).
+    Unknown {
+        word: Word,
+        /// The options a prefix could be (`--worker` is `--workers`, `--worker-class`, ...).
+        candidates: Vec<&'static str>,
+    },
+    /// An option that takes a value, last on the line.
+    MissingValue { word: Word },
+    /// More than one argument that is not an option: gunicorn loads the first as the app.
+    ExtraPositional { app: Word, ignored: Vec<Word> },
+}
 
 /// uvicorn's options that take a value.
 const UVICORN_VALUE_OPTIONS: &[&str] = &[
@@ -232,30 +259,56 @@ pub fn classify(words: &[Word], line: usize) -> Option<ServerCommand> {
         }
         _ => return None,
     };
-    let (options, target) = parse_options(&kind, args);
+    let (options, target, problems) = parse_options(&kind, args);
     Some(ServerCommand {
         kind,
         words,
         options,
         target,
         line,
+        problems,
     })
 }
 
-fn parse_options(kind: &ServerKind, args: &[Word]) -> (Vec<OptionArg>, Option<Word>) {
+fn parse_options(
+    kind: &ServerKind,
+    args: &[Word],
+) -> (Vec<OptionArg>, Option<Word>, Vec<ArgProblem>) {
     let mut options = Vec::new();
+    let mut problems = Vec::new();
     let mut positionals: Vec<Word> = Vec::new();
     let mut i = 0;
     while i < args.len() {
         let word = &args[i];
         let text = word.text.as_str();
         if !text.starts_with('-') || text == "-" {
-            positionals.push(word.clone());
+            // A word right after an option gunicorn does not have may be that option's value: it is not
+            // taken for the app.
+            let after_unknown = matches!(
+                (problems.last(), i.checked_sub(1).and_then(|p| args.get(p))),
+                (Some(ArgProblem::Unknown { word: unknown, .. }), Some(prev)) if unknown.range == prev.range
+            );
+            if !after_unknown {
+                positionals.push(word.clone());
+            }
             i += 1;
             continue;
         }
         if let Some((name, value)) = text.split_once('=').filter(|(n, _)| n.starts_with("--")) {
             let value_start = word.range.end() - TextSize::of(value);
+            let name = match kind {
+                ServerKind::Gunicorn => match gunicorn_long(name) {
+                    Ok(option) => option.long,
+                    Err(candidates) => {
+                        problems.push(ArgProblem::Unknown {
+                            word: word.clone(),
+                            candidates,
+                        });
+                        name
+                    }
+                },
+                _ => name,
+            };
             options.push(OptionArg {
                 name: name.to_owned(),
                 value: Some(Word {
@@ -269,20 +322,31 @@ fn parse_options(kind: &ServerKind, args: &[Word]) -> (Vec<OptionArg>, Option<Wo
             continue;
         }
         let (long, takes_value) = match kind {
-            ServerKind::Gunicorn => match GUNICORN_OPTIONS
+            ServerKind::Gunicorn => match gunicorn_options()
                 .iter()
-                .find(|(s, l, _)| *s == text || *l == text)
+                .find(|o| o.short == text)
+                .map(|o| Ok(*o))
+                .or_else(|| text.starts_with("--").then(|| gunicorn_long(text)))
             {
-                Some((_, l, v)) => ((*l).to_owned(), *v),
+                Some(Ok(o)) => (o.long.to_owned(), o.takes_value),
+                Some(Err(candidates)) => {
+                    problems.push(ArgProblem::Unknown {
+                        word: word.clone(),
+                        candidates,
+                    });
+                    (text.to_owned(), false)
+                }
                 None => {
                     // `-b127.0.0.1:8000`: a short option with its value attached.
-                    if let Some((_, l, true)) = GUNICORN_OPTIONS
-                        .iter()
-                        .find(|(s, _, _)| !s.is_empty() && text.len() > 2 && text.starts_with(s))
-                    {
+                    if let Some(o) = gunicorn_options().iter().find(|o| {
+                        o.takes_value
+                            && !o.short.is_empty()
+                            && text.len() > 2
+                            && text.starts_with(o.short)
+                    }) {
                         let value = &text[2..];
                         options.push(OptionArg {
-                            name: (*l).to_owned(),
+                            name: o.long.to_owned(),
                             value: Some(Word {
                                 text: value.to_owned(),
                                 range: TextRange::new(
@@ -295,6 +359,16 @@ fn parse_options(kind: &ServerKind, args: &[Word]) -> (Vec<OptionArg>, Option<Wo
                         });
                         i += 1;
                         continue;
+                    }
+                    // A short flag gunicorn does not have (`-x`), or flags run together (`-Dw`).
+                    if !gunicorn_options()
+                        .iter()
+                        .any(|o| o.short == &text[..2.min(text.len())])
+                    {
+                        problems.push(ArgProblem::Unknown {
+                            word: word.clone(),
+                            candidates: Vec::new(),
+                        });
                     }
                     (text.to_owned(), false)
                 }
@@ -318,6 +392,9 @@ fn parse_options(kind: &ServerKind, args: &[Word]) -> (Vec<OptionArg>, Option<Wo
         } else {
             None
         };
+        if takes_value && value.is_none() && *kind == ServerKind::Gunicorn {
+            problems.push(ArgProblem::MissingValue { word: word.clone() });
+        }
         options.push(OptionArg {
             name: long,
             value,
@@ -325,10 +402,18 @@ fn parse_options(kind: &ServerKind, args: &[Word]) -> (Vec<OptionArg>, Option<Wo
         });
         i += if takes_value { 2 } else { 1 };
     }
+    // gunicorn loads its first argument that is not an option (`args[0]` in `gunicorn/app/wsgiapp.py`).
     let target = match kind {
-        ServerKind::Gunicorn | ServerKind::Uvicorn => positionals.last().cloned(),
+        ServerKind::Gunicorn => positionals.first().cloned(),
+        ServerKind::Uvicorn => positionals.last().cloned(),
         _ => None,
     };
+    if *kind == ServerKind::Gunicorn && positionals.len() > 1 {
+        problems.push(ArgProblem::ExtraPositional {
+            app: positionals[0].clone(),
+            ignored: positionals[1..].to_vec(),
+        });
+    }
     if let ServerKind::DjangoRunserver = kind {
         // `runserver 0.0.0.0:8000`: keep the address as a `--bind`-like value.
         if let Some(addr) = positionals.iter().find(|w| w.text != "runserver") {
@@ -339,7 +424,7 @@ fn parse_options(kind: &ServerKind, args: &[Word]) -> (Vec<OptionArg>, Option<Wo
             });
         }
     }
-    (options, target)
+    (options, target, problems)
 }
 
 #[cfg(test)]

@@ -53,6 +53,7 @@ pub(crate) mod fixes;
 mod flask_debug_enabled;
 mod framework_not_in_requirements;
 mod gunicorn_config_breaks_container;
+mod gunicorn_invalid_argument;
 mod gunicorn_reload_or_log_file;
 mod install_at_startup;
 mod invalid_boolean_app_setting;
@@ -135,6 +136,7 @@ pub static RULES: &[Rule] = &[
     rule!(dev_server_in_production),
     rule!(install_at_startup),
     rule!(app_run_at_import),
+    rule!(gunicorn_invalid_argument),
     rule!(gunicorn_reload_or_log_file),
     rule!(django_debug_not_from_env),
     rule!(django_debug_env_string),
