@@ -92,6 +92,104 @@ impl Hook {
     }
 }
 
+/// What a build hook deletes that the build needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Destroys {
+    /// `/tmp` or everything in it: the build's own copy of the app is `/tmp/<id>`.
+    Tmp,
+    /// The folder the hook runs in (`.`, `*`, `$SOURCE_DIR`): the copy being built.
+    SourceDir,
+    /// `antenv`, after the build installed the requirements into it (post-build).
+    Venv,
+    /// `/home/site/wwwroot`, where the build's output goes.
+    Wwwroot,
+}
+
+/// An `rm -r` in a hook's value or script that deletes what the build needs.
+#[derive(Debug, Clone)]
+pub struct DestructiveCommand {
+    pub what: Destroys,
+    /// The target as written (`/tmp/*`).
+    pub target: String,
+    /// Where: in the hook's value, or in a script file.
+    pub span: Option<Span>,
+}
+
+/// The `rm -r` commands of `text` whose target is something the build needs, with ranges in `text`.
+/// `post` is whether the text runs after the requirements are installed (only then is `antenv` needed).
+pub fn destructive_commands(text: &str, post: bool) -> Vec<(Destroys, String, TextRange)> {
+    let mut out = Vec::new();
+    for (_, words) in crate::platform::shell::text_commands(text)
+        .into_iter()
+        .take(10_000)
+    {
+        let start = crate::platform::command::program_start(&words);
+        let Some(program) = words.get(start) else {
+            continue;
+        };
+        let name = program.text.rsplit('/').next().unwrap_or_default();
+        if name != "rm" {
+            continue;
+        }
+        let args = &words[start + 1..];
+        let recursive = args.iter().any(|a| {
+            let t = a.text.as_str();
+            t == "--recursive"
+                || (t.starts_with('-') && !t.starts_with("--") && t.contains(['r', 'R']))
+        });
+        if !recursive {
+            continue;
+        }
+        for arg in args
+            .iter()
+            .filter(|a| !a.text.starts_with('-') && !a.operator)
+        {
+            let t = arg.text.trim_matches(['"', '\'']).trim_end_matches('/');
+            let what = match t {
+                "/tmp" | "/tmp/*" | "/tmp/.*" => Destroys::Tmp,
+                "." | "*" | "./*" | "$SOURCE_DIR" | "${SOURCE_DIR}" | "$SOURCE_DIR/*"
+                | "${SOURCE_DIR}/*" | "$PWD" | "${PWD}" | "$PWD/*" => Destroys::SourceDir,
+                "antenv" | "./antenv" | "$SOURCE_DIR/antenv" | "${SOURCE_DIR}/antenv" if post => {
+                    Destroys::Venv
+                }
+                "/home/site/wwwroot" | "/home/site/wwwroot/*" => Destroys::Wwwroot,
+                _ => continue,
+            };
+            out.push((what, t.to_owned(), arg.range));
+        }
+    }
+    out
+}
+
+impl Hook {
+    /// The commands of this hook, in its value or its scripts, that delete what the build needs.
+    pub fn destructive(&self, project: &Project) -> Vec<DestructiveCommand> {
+        let post = self.phase == Phase::Post;
+        let mut out: Vec<DestructiveCommand> = destructive_commands(&self.setting.value, post)
+            .into_iter()
+            .map(|(what, target, range)| DestructiveCommand {
+                what,
+                target,
+                span: self.span(range),
+            })
+            .collect();
+        for script in &self.scripts {
+            let Some(file) = script.file else { continue };
+            let Ok(text) = project.text(file) else {
+                continue;
+            };
+            out.extend(destructive_commands(&text.text, post).into_iter().map(
+                |(what, target, range)| DestructiveCommand {
+                    what,
+                    target,
+                    span: Some(Span::new(file, range)),
+                },
+            ));
+        }
+        out
+    }
+}
+
 /// The build hooks App Service will run (from app settings and `build.env`).
 #[derive(Debug, Default)]
 pub struct BuildHooks {

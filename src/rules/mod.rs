@@ -16,6 +16,7 @@ mod collectstatic_will_not_produce_static;
 mod custom_requirements_path_missing;
 mod dependency_incompatible_with_runtime;
 mod deploy_workflow_uses_retired_action;
+mod destructive_build_command;
 mod dev_server_in_production;
 mod django_allowed_hosts_literal_only;
 mod django_allowed_hosts_missing_website_hostname;
@@ -125,6 +126,7 @@ pub static RULES: &[Rule] = &[
     rule!(custom_requirements_path_missing),
     rule!(invalid_build_config_file),
     rule!(build_automation_off),
+    rule!(destructive_build_command),
     rule!(no_entry_point_detected),
     rule!(entry_attribute_missing),
     rule!(wrong_wsgi_detected),
