@@ -7,6 +7,7 @@ pub mod apps;
 pub mod build;
 pub mod command;
 pub mod credentials;
+pub mod deployment_keys;
 pub mod django;
 pub mod eval;
 pub mod gitignore;

@@ -119,3 +119,21 @@ mod tests {
         assert_eq!(within(&edits, r(8, 20)), [Edit::replacement("x", r(2, 4))]);
     }
 }
+
+/// The Levenshtein distance of two short names (at most 64 characters of each are compared), to suggest
+/// the name that was meant.
+pub fn distance(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) =
+        (a.chars().take(64).collect(), b.chars().take(64).collect());
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}

@@ -2,6 +2,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::platform::command::{ArgProblem, ServerKind, gunicorn_options};
+use crate::project::edit::distance;
 use crate::rules::{Category, Context, RuleMeta, fixes};
 
 pub static META: RuleMeta = RuleMeta {
@@ -131,21 +132,4 @@ fn nearest(written: &str) -> Option<&'static str> {
         }
     }
     best.map(|(_, n)| n)
-}
-
-/// Levenshtein distance, for short option names only (at most 64 characters each).
-fn distance(a: &str, b: &str) -> usize {
-    let (a, b): (Vec<char>, Vec<char>) =
-        (a.chars().take(64).collect(), b.chars().take(64).collect());
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }

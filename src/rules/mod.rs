@@ -78,6 +78,7 @@ mod startup_command_absolute_path;
 mod startup_target_missing;
 mod syntax_newer_than_runtime;
 mod system_library_missing;
+mod unknown_deployment_setting;
 mod uploads_in_app_folder;
 mod virtualenv_in_deployment;
 mod wrong_wsgi_detected;
@@ -127,6 +128,7 @@ pub static RULES: &[Rule] = &[
     rule!(invalid_build_config_file),
     rule!(build_automation_off),
     rule!(destructive_build_command),
+    rule!(unknown_deployment_setting),
     rule!(no_entry_point_detected),
     rule!(entry_attribute_missing),
     rule!(wrong_wsgi_detected),
