@@ -145,10 +145,9 @@ mod tests {
             ),
             2
         );
-        assert!(
-            KNOWN
-                .iter()
-                .all(|k| k.chars().all(|c| c.is_ascii_uppercase() || c == '_'))
-        );
+        assert!(KNOWN.iter().all(|k| {
+            k.chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+        }));
     }
 }
