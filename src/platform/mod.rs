@@ -76,6 +76,8 @@ pub struct StartupCode {
     pub config: Vec<eval::ConfigWrite>,
     /// Every SQLAlchemy engine created.
     pub engines: Vec<eval::EngineCall>,
+    /// Every HTTPS redirect and proxy trust set up.
+    pub https: Vec<eval::HttpsMarker>,
 }
 
 /// An environment variable the start-up code requires ([`Platform::required_env`]).
@@ -339,6 +341,7 @@ impl<'a> Platform<'a> {
                 reads: evaluator.env_reads(),
                 config: evaluator.config_writes(),
                 engines: evaluator.engines(),
+                https: evaluator.https_markers(),
             }
         })
     }
@@ -353,6 +356,21 @@ impl<'a> Platform<'a> {
             .iter()
             .rfind(|w| w.key == key || w.how == eval::ConfigHow::Opaque)?;
         (last.how != eval::ConfigHow::Opaque && !last.conditional).then_some(last)
+    }
+
+    /// The HTTPS redirect the start-up code sets up when nothing makes the app see the front end's
+    /// HTTPS: no `ProxyFix` (or uvicorn's proxy middleware) in the code, and a server that does not trust
+    /// `X-Forwarded-Proto` from App Service's front end. `None` when the code trusts the proxy, the server
+    /// does (or it cannot be told), or the redirect is in a branch that may not run.
+    pub fn https_redirect_loop(&self) -> Option<&eval::HttpsMarker> {
+        let markers = &self.startup_code().https;
+        if markers.iter().any(|m| !m.forces) {
+            return None;
+        }
+        if self.startup.server_trusts_forwarded_proto() != Some(false) {
+            return None;
+        }
+        markers.iter().find(|m| m.forces && !m.conditional)
     }
 
     /// The SQLite databases the start-up code opens whose file is not under `/home`: a `sqlite:` URL

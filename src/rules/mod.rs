@@ -60,6 +60,7 @@ mod install_at_startup;
 mod invalid_boolean_app_setting;
 mod invalid_build_config_file;
 mod no_entry_point_detected;
+mod proxy_headers_not_trusted;
 mod publish_profile_committed;
 mod pyproject_without_requirements;
 mod python_syntax_error;
@@ -181,6 +182,7 @@ pub static RULES: &[Rule] = &[
     rule!(azure_database_tls_not_required),
     rule!(flask_debug_enabled),
     rule!(app_secret_key_hardcoded),
+    rule!(proxy_headers_not_trusted),
     rule!(python_version_unsupported),
     rule!(python_version_conflict),
     rule!(syntax_newer_than_runtime),

@@ -76,6 +76,23 @@ impl<'a> Evaluator<'a> {
                         self.config_write("DEBUG".to_owned(), debug, at, ConfigHow::Run);
                     }
                 }
+                // `talisman.init_app(app)` on a `Talisman()` made without the app.
+                ("init_app", _)
+                    if matches!(&receiver, Some(Value::Module(m)) if m.ends_with("Talisman"))
+                        && kw("force_https") != Some(Value::Bool(false)) =>
+                {
+                    self.https_marker(true, "Flask-Talisman", span);
+                }
+                // `app.add_middleware(HTTPSRedirectMiddleware)` (Starlette, FastAPI).
+                ("add_middleware", _) if matches!(args.first(), Some(Value::Module(m) | Value::Func(m)) if m.ends_with("HTTPSRedirectMiddleware")) =>
+                {
+                    self.https_marker(true, "HTTPSRedirectMiddleware", span);
+                }
+                // `app.add_middleware(ProxyHeadersMiddleware, trusted_hosts="*")` (uvicorn).
+                ("add_middleware", _) if matches!(args.first(), Some(Value::Module(m) | Value::Func(m)) if m.ends_with("ProxyHeadersMiddleware")) =>
+                {
+                    self.https_marker(false, "ProxyHeadersMiddleware", span);
+                }
                 // `app.add_middleware(SessionMiddleware, secret_key=...)` (Starlette, FastAPI).
                 ("add_middleware", _) if args.first().is_some_and(is_session_middleware) => {
                     if let (Some(key), Some(at)) = (kw("secret_key"), kw_span("secret_key")) {
@@ -255,6 +272,20 @@ impl<'a> Evaluator<'a> {
                     span,
                 },
                 "flask.Flask" | "quart.Quart" => Value::FlaskApp,
+                // `Talisman(app)`: forces HTTPS unless `force_https=False`.
+                "flask_talisman.Talisman" => {
+                    if !args.is_empty() && kw("force_https") != Some(Value::Bool(false)) {
+                        self.https_marker(true, "Flask-Talisman", span);
+                    }
+                    Value::Unknown
+                }
+                // `ProxyFix(app.wsgi_app, x_proto=1)`: trusts the proxy's scheme unless `x_proto=0`.
+                "werkzeug.middleware.proxy_fix.ProxyFix" | "werkzeug.contrib.fixers.ProxyFix" => {
+                    if kw("x_proto") != Some(Value::Int(0)) {
+                        self.https_marker(false, "ProxyFix", span);
+                    }
+                    Value::Unknown
+                }
                 "sqlalchemy.create_engine"
                 | "sqlalchemy.engine.create_engine"
                 | "sqlalchemy.ext.asyncio.create_async_engine"

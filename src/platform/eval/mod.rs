@@ -177,6 +177,17 @@ pub struct EngineCall {
     pub in_function: bool,
 }
 
+/// What the code does about HTTPS behind a proxy: forces it, or trusts `X-Forwarded-Proto`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HttpsMarker {
+    /// `true`: the code redirects plain-HTTP requests to HTTPS; `false`: it trusts the proxy's scheme.
+    pub forces: bool,
+    /// What does it: `Flask-Talisman`, `HTTPSRedirectMiddleware`, `ProxyFix`.
+    pub what: &'static str,
+    pub span: Span,
+    pub conditional: bool,
+}
+
 /// What running a module's top level leaves behind.
 #[derive(Debug, Default)]
 pub struct ModuleResult {
@@ -255,6 +266,8 @@ pub struct Evaluator<'a> {
     config: RefCell<Vec<ConfigWrite>>,
     /// SQLAlchemy engines created.
     engines: RefCell<Vec<EngineCall>>,
+    /// HTTPS redirects and proxy trust set up in the code.
+    https: RefCell<Vec<HttpsMarker>>,
     /// The code being evaluated is a function body the module does not call at import.
     in_function: Cell<bool>,
 }
@@ -355,6 +368,7 @@ impl<'a> Evaluator<'a> {
             fork_work: Cell::new(0),
             config: RefCell::new(Vec::new()),
             engines: RefCell::new(Vec::new()),
+            https: RefCell::new(Vec::new()),
             in_function: Cell::new(false),
         }
     }
@@ -367,6 +381,23 @@ impl<'a> Evaluator<'a> {
     /// Every SQLAlchemy engine created in the code met so far.
     pub fn engines(&self) -> Vec<EngineCall> {
         self.engines.borrow().clone()
+    }
+
+    /// Every HTTPS redirect and proxy trust met so far.
+    pub fn https_markers(&self) -> Vec<HttpsMarker> {
+        self.https.borrow().clone()
+    }
+
+    fn https_marker(&self, forces: bool, what: &'static str, span: Span) {
+        let mut https = self.https.borrow_mut();
+        if https.len() < MAX_RECORDS {
+            https.push(HttpsMarker {
+                forces,
+                what,
+                span,
+                conditional: self.conditional.get() > 0,
+            });
+        }
     }
 
     fn config_write(&self, key: String, value: Value, span: Span, how: ConfigHow) {
@@ -746,6 +777,9 @@ const APP_FUNCS: &[&str] = &[
     "sqlalchemy.ext.asyncio.create_async_engine",
     "sqlmodel.create_engine",
     "sqlite3.connect",
+    "flask_talisman.Talisman",
+    "werkzeug.middleware.proxy_fix.ProxyFix",
+    "werkzeug.contrib.fixers.ProxyFix",
 ];
 
 /// Functions that keep a path inside the app when given one: `os.path.join(BASE_DIR, 'media')`.
