@@ -78,6 +78,8 @@ pub struct StartupCode {
     pub engines: Vec<eval::EngineCall>,
     /// Every HTTPS redirect and proxy trust set up.
     pub https: Vec<eval::HttpsMarker>,
+    /// Every file write.
+    pub writes: Vec<eval::FileWrite>,
 }
 
 /// An environment variable the start-up code requires ([`Platform::required_env`]).
@@ -342,6 +344,7 @@ impl<'a> Platform<'a> {
                 config: evaluator.config_writes(),
                 engines: evaluator.engines(),
                 https: evaluator.https_markers(),
+                writes: evaluator.file_writes(),
             }
         })
     }
@@ -371,6 +374,37 @@ impl<'a> Platform<'a> {
             return None;
         }
         markers.iter().find(|m| m.forces && !m.conditional)
+    }
+
+    /// The files the app's functions (request handlers, jobs) write inside the app folder: a relative path
+    /// or one computed from `__file__`, written with `open(..., 'w'/'a'/'x')`, `os.makedirs`, `os.mkdir` or
+    /// `Path.write_text()`. Writes at import (caches made at every start), in a branch that may not run,
+    /// under `/home` or `/tmp`, or to a path from the environment are left out; so are SQLite files
+    /// ([`Platform::code_sqlite`]). The place of each, with the folder-relative path when it is known.
+    pub fn writes_in_app(&self) -> Vec<(&eval::FileWrite, String)> {
+        self.startup_code()
+            .writes
+            .iter()
+            .filter(|w| w.in_function && !w.conditional)
+            .filter_map(|w| {
+                let place = match &w.path {
+                    eval::Value::AppPath(tail) => tail.clone(),
+                    eval::Value::Str(s)
+                        if !s.value.trim().is_empty() && !s.value.starts_with('/') =>
+                    {
+                        s.value.trim().trim_start_matches("./").to_owned()
+                    }
+                    _ => return None,
+                };
+                if place.ends_with(".db")
+                    || place.ends_with(".sqlite")
+                    || place.ends_with(".sqlite3")
+                {
+                    return None;
+                }
+                Some((w, place))
+            })
+            .collect()
     }
 
     /// The SQLite databases the start-up code opens whose file is not under `/home`: a `sqlite:` URL

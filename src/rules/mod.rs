@@ -14,6 +14,7 @@ mod build_command_absolute_path;
 mod cloud_credential_in_code;
 mod collectstatic_will_not_produce_static;
 mod custom_requirements_path_missing;
+mod data_written_into_app_folder;
 mod dependency_incompatible_with_runtime;
 mod deploy_workflow_uses_retired_action;
 mod destructive_build_command;
@@ -183,6 +184,7 @@ pub static RULES: &[Rule] = &[
     rule!(flask_debug_enabled),
     rule!(app_secret_key_hardcoded),
     rule!(proxy_headers_not_trusted),
+    rule!(data_written_into_app_folder),
     rule!(python_version_unsupported),
     rule!(python_version_conflict),
     rule!(syntax_newer_than_runtime),

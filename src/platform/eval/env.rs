@@ -125,6 +125,17 @@ impl<'a> Evaluator<'a> {
                 ConfigHow::SessionMiddleware,
             );
         }
+        // `(BASE_DIR / 'data.json').write_text(...)`, `.mkdir()`: a write in the app folder.
+        if let (Some(path @ Value::AppPath(_)), Expr::Attribute(attr)) =
+            (&receiver, call.func.as_ref())
+            && matches!(
+                attr.attr.as_str(),
+                "write_text" | "write_bytes" | "mkdir" | "touch"
+            )
+        {
+            self.file_write(path.clone(), format!("Path.{}()", attr.attr.as_str()), span);
+            return Value::Unknown;
+        }
         // `Path(__file__).resolve()`, `BASE_DIR.joinpath('media')`: still in the app.
         if let (Some(Value::AppPath(tail)), Expr::Attribute(attr)) = (&receiver, call.func.as_ref())
         {
@@ -272,6 +283,22 @@ impl<'a> Evaluator<'a> {
                     span,
                 },
                 "flask.Flask" | "quart.Quart" => Value::FlaskApp,
+                // `open(path, 'w')`: a write when the mode writes, appends or creates.
+                "builtins.open" => {
+                    let mode = args.get(1).cloned().or_else(|| kw("mode"));
+                    if let (Some(path), Some(Value::Str(mode))) = (args.first(), mode)
+                        && mode.value.contains(['w', 'a', 'x', '+'])
+                    {
+                        self.file_write(path.clone(), format!("open(..., '{}')", mode.value), span);
+                    }
+                    Value::Unknown
+                }
+                f @ ("os.makedirs" | "os.mkdir") => {
+                    if let Some(target) = args.first() {
+                        self.file_write(target.clone(), f.to_owned(), span);
+                    }
+                    Value::Unknown
+                }
                 // `Talisman(app)`: forces HTTPS unless `force_https=False`.
                 "flask_talisman.Talisman" => {
                     if !args.is_empty() && kw("force_https") != Some(Value::Bool(false)) {

@@ -188,6 +188,18 @@ pub struct HttpsMarker {
     pub conditional: bool,
 }
 
+/// A write of a file in the code: `open(path, 'w')`, `os.makedirs(path)`, `Path(...).write_text(...)`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileWrite {
+    /// The path, as far as it is known.
+    pub path: Value,
+    /// What writes: `open(..., 'a')`, `os.makedirs`.
+    pub call: String,
+    pub span: Span,
+    pub conditional: bool,
+    pub in_function: bool,
+}
+
 /// What running a module's top level leaves behind.
 #[derive(Debug, Default)]
 pub struct ModuleResult {
@@ -268,6 +280,8 @@ pub struct Evaluator<'a> {
     engines: RefCell<Vec<EngineCall>>,
     /// HTTPS redirects and proxy trust set up in the code.
     https: RefCell<Vec<HttpsMarker>>,
+    /// Files the code writes.
+    writes: RefCell<Vec<FileWrite>>,
     /// The code being evaluated is a function body the module does not call at import.
     in_function: Cell<bool>,
 }
@@ -369,6 +383,7 @@ impl<'a> Evaluator<'a> {
             config: RefCell::new(Vec::new()),
             engines: RefCell::new(Vec::new()),
             https: RefCell::new(Vec::new()),
+            writes: RefCell::new(Vec::new()),
             in_function: Cell::new(false),
         }
     }
@@ -386,6 +401,24 @@ impl<'a> Evaluator<'a> {
     /// Every HTTPS redirect and proxy trust met so far.
     pub fn https_markers(&self) -> Vec<HttpsMarker> {
         self.https.borrow().clone()
+    }
+
+    /// Every file write met so far.
+    pub fn file_writes(&self) -> Vec<FileWrite> {
+        self.writes.borrow().clone()
+    }
+
+    fn file_write(&self, path: Value, call: String, span: Span) {
+        let mut writes = self.writes.borrow_mut();
+        if writes.len() < MAX_RECORDS {
+            writes.push(FileWrite {
+                path,
+                call,
+                span,
+                conditional: self.conditional.get() > 0,
+                in_function: self.in_function.get(),
+            });
+        }
     }
 
     fn https_marker(&self, forces: bool, what: &'static str, span: Span) {
@@ -714,7 +747,7 @@ fn lookup(frame: &Frame, name: &str) -> Value {
         Some(alts) if alts.len() == 1 => alts[0].value.clone(),
         Some(alts) => either(alts.iter().map(|a| a.value.clone()).collect()),
         None => match name {
-            "bool" | "int" | "str" | "list" | "tuple" | "set" | "float" | "len" => {
+            "bool" | "int" | "str" | "list" | "tuple" | "set" | "float" | "len" | "open" => {
                 Value::Func(format!("builtins.{name}"))
             }
             "__file__" => Value::AppPath(String::new()),
@@ -780,6 +813,9 @@ const APP_FUNCS: &[&str] = &[
     "flask_talisman.Talisman",
     "werkzeug.middleware.proxy_fix.ProxyFix",
     "werkzeug.contrib.fixers.ProxyFix",
+    "builtins.open",
+    "os.makedirs",
+    "os.mkdir",
 ];
 
 /// Functions that keep a path inside the app when given one: `os.path.join(BASE_DIR, 'media')`.

@@ -106,7 +106,17 @@ impl<'a> Evaluator<'a> {
                 }
                 return self.block(frame, &try_stmt.finalbody);
             }
-            Stmt::With(with) => return self.block(frame, &with.body),
+            Stmt::With(with) => {
+                // `with open(path, 'a') as f:`: the context managers are called first.
+                for item in with.items.iter().take(16) {
+                    self.expr(frame, &item.context_expr, 0);
+                    if let Some(target) = &item.optional_vars {
+                        let span = Span::new(frame.file, target.range());
+                        self.assign(frame, target, Value::Unknown, span);
+                    }
+                }
+                return self.block(frame, &with.body);
+            }
             Stmt::For(for_stmt) => {
                 let Some(before) = self.fork(frame) else {
                     self.skip(frame, &[&for_stmt.body, &for_stmt.orelse]);
