@@ -16,7 +16,9 @@ mod collectstatic_will_not_produce_static;
 mod custom_requirements_path_missing;
 mod data_written_into_app_folder;
 mod dependency_incompatible_with_runtime;
+mod deploy_workflow_build_mismatch;
 mod deploy_workflow_uses_retired_action;
+mod deploy_workflow_wrong_package;
 mod destructive_build_command;
 mod dev_server_in_production;
 mod django_allowed_hosts_literal_only;
@@ -195,6 +197,8 @@ pub static RULES: &[Rule] = &[
     rule!(secrets_in_dotenv),
     rule!(cloud_credential_in_code),
     rule!(deploy_workflow_uses_retired_action),
+    rule!(deploy_workflow_build_mismatch),
+    rule!(deploy_workflow_wrong_package),
 ];
 
 /// Run `rules` on the model: the findings in file and position order, each once.

@@ -257,6 +257,21 @@ impl Sources {
             .filter(move |c| matches!(&c.key, ConfigKey::AppSetting(n) if n == name))
     }
 
+    /// The Python a workflow file sets up with `actions/setup-python` (its one version, written out), for
+    /// the virtual environment it builds: `None` when it sets none, several, or one this tool cannot read.
+    pub fn workflow_python(&self, file: FileId) -> Option<(String, Span)> {
+        let mut versions = self
+            .actions
+            .iter()
+            .filter(|a| a.span.file == file)
+            .filter_map(|a| a.python_version.clone());
+        let first = versions.next()?;
+        if versions.any(|(v, _)| v != first.0) {
+            return None;
+        }
+        Some(first)
+    }
+
     /// The action steps of the workflows that deploy the app's files (a workflow with a deploy step).
     pub fn deploy_workflow_actions(&self) -> impl Iterator<Item = &workflow::ActionUse> {
         self.actions
