@@ -36,6 +36,10 @@ pub struct Pyproject {
     pub dependencies_line: Option<Span>,
     /// `[project] requires-python`.
     pub requires_python: Option<String>,
+    /// `[project] name`.
+    pub project_name: Option<String>,
+    /// `[tool.poetry] package-mode = false`: Poetry installs the dependencies only, not the project.
+    pub poetry_package_mode_off: bool,
 }
 
 impl Pyproject {
@@ -71,7 +75,17 @@ impl Pyproject {
                 .get("requires-python")
                 .and_then(Item::as_str)
                 .map(str::to_owned);
+            out.project_name = project_table
+                .get("name")
+                .and_then(Item::as_str)
+                .map(str::to_owned);
         }
+        out.poetry_package_mode_off = doc
+            .get("tool")
+            .and_then(|t| t.get("poetry"))
+            .and_then(|p| p.get("package-mode"))
+            .and_then(Item::as_bool)
+            == Some(false);
         let poetry = doc
             .get("tool")
             .and_then(|t| t.get("poetry"))

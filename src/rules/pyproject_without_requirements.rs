@@ -42,33 +42,63 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     } else {
         Manager::Other
     };
-    let (route, help) = match manager {
-        Manager::Uv => (
-            "Oryx versions with uv support install it with `uv sync`; older ones do not read `pyproject.toml`",
-            "write requirements.txt from the lock file and commit it: `uv export --format requirements-txt --no-dev --no-hashes -o requirements.txt`",
-        ),
-        Manager::Poetry => (
-            "Oryx installs it with `pip install poetry` and `poetry install --only main`; older versions do not read `pyproject.toml`",
-            "write requirements.txt from the lock file and commit it: `poetry export -f requirements.txt --output requirements.txt --without-hashes` (Poetry 2 needs `poetry self add poetry-plugin-export` first)",
-        ),
-        Manager::Other => (
-            "Oryx installs it with `pip install poetry` and `poetry install --only main`, although the project is not a Poetry project",
-            "write requirements.txt from `[project] dependencies` and commit it: `uv pip compile pyproject.toml -o requirements.txt` (or `pip-compile pyproject.toml -o requirements.txt`)",
-        ),
+    let django = project.file("manage.py").is_some();
+    // Current Oryx installs a uv project with `uv sync` and a Poetry project with `poetry install`: those
+    // work, and only Django's collectstatic is lost. Any other `[project]` goes through Poetry too, which
+    // then installs the project itself and fails unless a module of the project's name is there.
+    let module = ctx
+        .pyproject
+        .project_name
+        .as_deref()
+        .map(|n| n.replace(['-', '.'], "_").to_ascii_lowercase());
+    let installs_itself = manager == Manager::Other
+        && !ctx.pyproject.poetry_package_mode_off
+        && module.as_deref().is_none_or(|m| {
+            ![
+                format!("{m}.py"),
+                format!("{m}/__init__.py"),
+                format!("src/{m}/__init__.py"),
+                format!("src/{m}.py"),
+            ]
+            .iter()
+            .any(|p| project.file(p).is_some())
+        });
+    if !installs_itself && !django {
+        return;
+    }
+    let help = match manager {
+        Manager::Uv => {
+            "write requirements.txt from the lock file and commit it: `uv export --format requirements-txt --no-dev --no-hashes -o requirements.txt`"
+        }
+        Manager::Poetry => {
+            "write requirements.txt from the lock file and commit it: `poetry export -f requirements.txt --output requirements.txt --without-hashes` (Poetry 2 needs `poetry self add poetry-plugin-export` first)"
+        }
+        Manager::Other => {
+            "write requirements.txt from `[project] dependencies` and commit it: `uv pip compile pyproject.toml -o requirements.txt` (or `pip-compile pyproject.toml -o requirements.txt`); or add `[tool.poetry]` with `package-mode = false`"
+        }
     };
     let span = ctx
         .pyproject
         .dependencies_line
         .unwrap_or(Span::file_start(pyproject));
-    let mut d = Diagnostic::new(
-        &META,
-        Some(span),
-        "the app has `pyproject.toml` but no `requirements.txt` at its root, which the App Service docs require",
-    )
-    .label(route)
-    .help(help)
-    .note("the App Service Python guide requires requirements.txt at the root even for pyproject.toml projects; how Oryx treats pyproject.toml has changed between its versions");
-    if project.file("manage.py").is_some() {
+    let (message, label) = if installs_itself {
+        let name = ctx.pyproject.project_name.as_deref().unwrap_or("(no name)");
+        (
+            format!(
+                "the app has `pyproject.toml` but no `requirements.txt`, so Oryx installs it with Poetry, which installs the project `{name}` itself after its dependencies and fails: there is no module of that name at the root, so the build stops"
+            ),
+            "Oryx runs `poetry install --only main`, then Poetry 1.8.5 with `--no-dev`",
+        )
+    } else {
+        (
+            "the app has `pyproject.toml` but no `requirements.txt`: Oryx installs the packages from it, but runs Django's `collectstatic` only when requirements.txt names Django, so the static files are never collected".to_owned(),
+            "no requirements.txt for `grep -iq Django`",
+        )
+    };
+    let mut d = Diagnostic::new(&META, Some(span), message)
+        .label(label)
+        .help(help);
+    if installs_itself && django {
         d = d.note(
             "Oryx runs `collectstatic` only when `grep -iq Django requirements.txt` succeeds: without requirements.txt the static files are never collected",
         );
@@ -90,22 +120,35 @@ mod tests {
     #[test]
     fn the_help_follows_the_project_manager() {
         let pyproject = b"[project]\nname = 'x'\ndependencies = ['flask']\n";
+        // uv and Poetry projects install; only a Django app is reported (collectstatic).
         let uv = run(
             &[("pyproject.toml", pyproject), ("uv.lock", b"version = 1\n")],
             |_| {},
         );
+        assert!(uv.is_empty());
+        let uv_django = run(
+            &[
+                ("pyproject.toml", pyproject),
+                ("uv.lock", b"version = 1\n"),
+                ("manage.py", b""),
+            ],
+            |_| {},
+        );
         assert!(
-            uv[0]
+            uv_django[0]
                 .help
                 .as_deref()
                 .unwrap()
                 .contains("uv export --format requirements-txt")
         );
         let poetry = run(
-            &[(
-                "pyproject.toml",
-                b"[tool.poetry]\nname = 'x'\n[tool.poetry.dependencies]\nflask = '*'\n",
-            )],
+            &[
+                (
+                    "pyproject.toml",
+                    b"[tool.poetry]\nname = 'x'\n[tool.poetry.dependencies]\nflask = '*'\n",
+                ),
+                ("manage.py", b""),
+            ],
             |_| {},
         );
         assert!(
@@ -115,6 +158,7 @@ mod tests {
                 .unwrap()
                 .contains("poetry export -f requirements.txt")
         );
+        // Any other project: Poetry installs the project itself and fails without a module `x`.
         let other = run(&[("pyproject.toml", pyproject), ("manage.py", b"")], |_| {});
         assert!(
             other[0]
@@ -124,6 +168,8 @@ mod tests {
                 .contains("uv pip compile pyproject.toml")
         );
         assert!(other[0].notes.iter().any(|n| n.contains("grep -iq Django")));
+        let with_module = run(&[("pyproject.toml", pyproject), ("x.py", b"")], |_| {});
+        assert!(with_module.is_empty());
     }
 
     #[test]
