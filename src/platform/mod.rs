@@ -367,13 +367,27 @@ impl<'a> Platform<'a> {
     /// does (or it cannot be told), or the redirect is in a branch that may not run.
     pub fn https_redirect_loop(&self) -> Option<&eval::HttpsMarker> {
         let markers = &self.startup_code().https;
-        if markers.iter().any(|m| !m.forces) {
+        if markers.iter().any(|m| !m.forces && !m.external_url) {
             return None;
         }
         if self.startup.server_trusts_forwarded_proto() != Some(false) {
             return None;
         }
         markers.iter().find(|m| m.forces && !m.conditional)
+    }
+
+    /// The first absolute URL the app builds from the request (`url_for(..., _external=True)`) when
+    /// nothing makes it see the front end's HTTPS (as [`Platform::https_redirect_loop`] judges): the URL
+    /// comes out `http://`.
+    pub fn http_external_url(&self) -> Option<&eval::HttpsMarker> {
+        let markers = &self.startup_code().https;
+        if markers.iter().any(|m| !m.forces && !m.external_url) {
+            return None;
+        }
+        if self.startup.server_trusts_forwarded_proto() != Some(false) {
+            return None;
+        }
+        markers.iter().find(|m| m.external_url)
     }
 
     /// The files the app's functions (request handlers, jobs) write inside the app folder: a relative path

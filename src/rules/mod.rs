@@ -53,6 +53,7 @@ mod django_whitenoise_middleware_order;
 mod django_x_frame_options_not_deny;
 mod django_xframe_middleware_missing;
 mod entry_attribute_missing;
+mod external_url_scheme_http;
 pub(crate) mod fixes;
 mod flask_debug_enabled;
 mod framework_not_in_requirements;
@@ -186,6 +187,7 @@ pub static RULES: &[Rule] = &[
     rule!(flask_debug_enabled),
     rule!(app_secret_key_hardcoded),
     rule!(proxy_headers_not_trusted),
+    rule!(external_url_scheme_http),
     rule!(data_written_into_app_folder),
     rule!(python_version_unsupported),
     rule!(python_version_conflict),

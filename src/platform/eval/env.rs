@@ -283,6 +283,13 @@ impl<'a> Evaluator<'a> {
                     span,
                 },
                 "flask.Flask" | "quart.Quart" => Value::FlaskApp,
+                // `url_for('callback', _external=True)`: an absolute URL with the request's scheme.
+                "flask.url_for" => {
+                    if kw("_external") == Some(Value::Bool(true)) && kw("_scheme").is_none() {
+                        self.push_https(false, true, "url_for(_external=True)", span);
+                    }
+                    Value::Unknown
+                }
                 // `open(path, 'w')`: a write when the mode writes, appends or creates.
                 "builtins.open" => {
                     let mode = args.get(1).cloned().or_else(|| kw("mode"));

@@ -182,6 +182,9 @@ pub struct EngineCall {
 pub struct HttpsMarker {
     /// `true`: the code redirects plain-HTTP requests to HTTPS; `false`: it trusts the proxy's scheme.
     pub forces: bool,
+    /// `url_for(..., _external=True)`: an absolute URL built from the request's scheme (neither forces
+    /// nor trusts).
+    pub external_url: bool,
     /// What does it: `Flask-Talisman`, `HTTPSRedirectMiddleware`, `ProxyFix`.
     pub what: &'static str,
     pub span: Span,
@@ -422,10 +425,15 @@ impl<'a> Evaluator<'a> {
     }
 
     fn https_marker(&self, forces: bool, what: &'static str, span: Span) {
+        self.push_https(forces, false, what, span);
+    }
+
+    fn push_https(&self, forces: bool, external_url: bool, what: &'static str, span: Span) {
         let mut https = self.https.borrow_mut();
         if https.len() < MAX_RECORDS {
             https.push(HttpsMarker {
                 forces,
+                external_url,
                 what,
                 span,
                 conditional: self.conditional.get() > 0,
@@ -816,6 +824,7 @@ const APP_FUNCS: &[&str] = &[
     "builtins.open",
     "os.makedirs",
     "os.mkdir",
+    "flask.url_for",
 ];
 
 /// Functions that keep a path inside the app when given one: `os.path.join(BASE_DIR, 'media')`.
