@@ -68,10 +68,7 @@ impl Credentials {
                 .ignoring_line(project, project.rel_path(file), false)
                 .is_none()
         };
-        let files: Vec<FileId> = project
-            .files()
-            .filter(|&f| !project.rel_path(f).starts_with(".git/"))
-            .collect();
+        let files = candidate_files(project);
         let Ok(words) = aho_corasick::AhoCorasick::builder()
             .ascii_case_insensitive(true)
             .build(TRIGGERS)
@@ -135,6 +132,111 @@ impl Credentials {
         }
         out
     }
+}
+
+/// File extensions of code, configuration and documentation: where credentials get written. Data (images,
+/// translations, fixtures) is not searched.
+const SEARCHED: &[&str] = &[
+    "py",
+    "pyi",
+    "ipynb",
+    "txt",
+    "md",
+    "rst",
+    "cfg",
+    "ini",
+    "conf",
+    "config",
+    "toml",
+    "yaml",
+    "yml",
+    "json",
+    "sh",
+    "bash",
+    "zsh",
+    "ps1",
+    "cmd",
+    "bat",
+    "xml",
+    "properties",
+    "bicep",
+    "bicepparam",
+    "tf",
+    "tfvars",
+    "js",
+    "mjs",
+    "ts",
+    "publishsettings",
+    "pubxml",
+    "env",
+    "sql",
+];
+
+/// Folders that hold installed or generated files, not the app's own.
+const SKIPPED_DIRS: &[&str] = &[
+    ".git",
+    "node_modules",
+    "site-packages",
+    "__pycache__",
+    ".tox",
+    ".nox",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+    "venv",
+    ".venv",
+    "antenv",
+    "env",
+];
+
+/// More files of one extension than this in one folder are data, not configuration.
+const MAX_PER_FOLDER: usize = 64;
+
+/// The files searched for credentials: code, configuration and documentation by extension (and `.env*`,
+/// `Dockerfile`), outside installed-package folders, and not in a folder that holds more than
+/// [`MAX_PER_FOLDER`] files of the same extension.
+fn candidate_files(project: &Project) -> Vec<FileId> {
+    let mut groups: std::collections::HashMap<(&str, &str), usize> =
+        std::collections::HashMap::new();
+    let mut picked: Vec<(FileId, &str, &str)> = Vec::new();
+    for file in project.files() {
+        let rel = project.rel_path(file);
+        let Some(ext) = searched_kind(rel) else {
+            continue;
+        };
+        let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
+        *groups.entry((dir, ext)).or_default() += 1;
+        picked.push((file, dir, ext));
+    }
+    picked
+        .into_iter()
+        .filter(|(_, dir, ext)| ext.is_empty() || groups[&(*dir, *ext)] <= MAX_PER_FOLDER)
+        .map(|(file, _, _)| file)
+        .collect()
+}
+
+/// The kind of a file searched for credentials: its extension from [`SEARCHED`], `""` for `.env*` and
+/// `Dockerfile`; `None` for any other file, or one in a [`SKIPPED_DIRS`] folder.
+fn searched_kind(rel: &str) -> Option<&'static str> {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    let kind = if name.starts_with(".env") || name == "Dockerfile" {
+        ""
+    } else {
+        let ext = name.rsplit_once('.')?.1;
+        SEARCHED
+            .iter()
+            .copied()
+            .find(|e| e.eq_ignore_ascii_case(ext))?
+    };
+    if rel
+        .split('/')
+        .rev()
+        .skip(1)
+        .any(|dir| SKIPPED_DIRS.contains(&dir))
+    {
+        return None;
+    }
+    Some(kind)
 }
 
 /// A `.env` file at the app root (`.env`, `.env.production`), not a template of one (`.env.example`).
