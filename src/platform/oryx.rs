@@ -113,6 +113,15 @@ impl Dependencies {
     pub fn installs_something(&self) -> bool {
         !matches!(self.kind, DependencyKind::None)
     }
+
+    /// Whether the build installs the project itself (`pip install .`, `uv sync`, `poetry install`), which
+    /// then enforces its `requires-python`; a requirements file installs only what it lists.
+    pub fn installs_project(&self) -> bool {
+        matches!(
+            self.kind,
+            DependencyKind::SetupPy | DependencyKind::PyprojectUv | DependencyKind::PyprojectPoetry
+        )
+    }
 }
 
 /// Why `collectstatic` does not run (or does not help).

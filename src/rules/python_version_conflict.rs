@@ -40,13 +40,29 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 format!(".python-version says {}", d.text),
                 "Oryx does not read .python-version (pyenv and uv do, on developer machines), so the app is developed on one Python and runs on another",
             ),
+            DeclaredBy::RequiresPython if ctx.oryx.dependencies.installs_project() => (
+                format!("requires-python is `{}`", d.text),
+                "the project says it needs those versions, and the build installs the project (uv, Poetry or `pip install .`), which fails on the site's Python",
+            ),
             DeclaredBy::RequiresPython => (
                 format!("requires-python is `{}`", d.text),
-                "the project says it needs those versions: installing it (`pip install .`, uv, Poetry) fails on the site's Python, and code written for them may not run there",
+                "the project says it needs those versions; the build installs requirements.txt, so nothing stops it, but code written for those versions may not run on the site's",
             ),
+            DeclaredBy::SetupPython
+                if ctx
+                    .sources
+                    .deploys
+                    .iter()
+                    .any(|x| x.span.file == d.span.file && x.venv.is_some()) =>
+            {
+                (
+                    format!("the deploy workflow sets up Python {}", d.text),
+                    "the workflow builds the packages it deploys there, and packages with compiled parts built for one Python do not load on another",
+                )
+            }
             DeclaredBy::SetupPython => (
                 format!("the deploy workflow sets up Python {}", d.text),
-                "what the workflow builds or tests is not what App Service runs: packages with compiled parts built there do not load on the site's Python",
+                "what the workflow checks (installs, tests) runs on another Python than the site",
             ),
         };
         let subject = if reference_is_runtime_txt {

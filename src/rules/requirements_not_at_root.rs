@@ -53,6 +53,13 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     if ROOT_FILES.iter().any(|name| project.file(name).is_some()) {
         return;
     }
+    // The deploy workflow copies one to the root of what it deploys (`cp backend/requirements.txt .`).
+    if ROOT_FILES
+        .iter()
+        .any(|name| ctx.sources.deployed_root_copy(name).is_some())
+    {
+        return;
+    }
     if SETTINGS.iter().any(|name| {
         ctx.app_settings
             .get(name)

@@ -19,7 +19,7 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             Diagnostic::new(
                 &META,
                 Some(secret.span),
-                format!("`{file}` sets `{}` to a value, and Git does not ignore the file: the secret is in the repository and deployed with the app", secret.name),
+                format!("`{file}` sets `{}` to a value, and Git does not ignore the file: the secret is in the repository, and in every deployment that takes the whole folder", secret.name),
             )
             .label("secret value")
             .secret(secret.span)

@@ -55,6 +55,8 @@ pub struct Sources {
     pub deploys: Vec<workflow::WorkflowDeploy>,
     /// The steps of the repository's GitHub workflows that use an action, in path order.
     pub actions: Vec<workflow::ActionUse>,
+    /// Files a workflow's `run` step copies to the workspace root (`cp backend/requirements.txt .`).
+    pub root_copies: Vec<(String, Span)>,
     /// Where the repository shows the site runs a custom container (a workflow step that deploys an image):
     /// Oryx neither builds nor starts the app.
     pub container: Option<Span>,
@@ -131,6 +133,7 @@ impl Sources {
         // Infrastructure as code and workflows, in path order.
         let mut deploys = Vec::new();
         let mut actions = Vec::new();
+        let mut root_copies = Vec::new();
         let mut container: Option<Span> = None;
         let templates: Vec<(FileId, Origin)> = project
             .files()
@@ -172,6 +175,7 @@ impl Sources {
                 _ => workflow::read(&text.text).map(|found| {
                     deploys.extend(found.deploys(file));
                     actions.extend(found.actions(file));
+                    root_copies.extend(found.root_copies(file));
                     if container.is_none() {
                         container = found.container(file);
                     }
@@ -233,6 +237,7 @@ impl Sources {
             all,
             deploys,
             actions,
+            root_copies,
             container,
             python_flag: inputs.python_version,
             settings_injected,
@@ -270,6 +275,20 @@ impl Sources {
             return None;
         }
         Some(first)
+    }
+
+    /// The step of a workflow that deploys the workspace root and copies `name` there first (the file is
+    /// in what it deploys although not at the repository's root).
+    pub fn deployed_root_copy(&self, name: &str) -> Option<Span> {
+        self.root_copies
+            .iter()
+            .filter(|(n, _)| n == name)
+            .find(|(_, at)| {
+                self.deploys
+                    .iter()
+                    .any(|d| d.span.file == at.file && d.package.as_deref() == Some(""))
+            })
+            .map(|(_, at)| *at)
     }
 
     /// The action steps of the workflows that deploy the app's files (a workflow with a deploy step).

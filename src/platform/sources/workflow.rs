@@ -96,6 +96,9 @@ pub(crate) struct Found {
     pub values: Vec<FileValue>,
     deploys: Vec<RawDeploy>,
     uses: Vec<RawUse>,
+    /// Files a `run` step copies or moves to the workspace root (`cp backend/requirements.txt .`): their
+    /// names and the commands.
+    root_copies: Vec<(String, TextRange)>,
     /// The first `manage.py collectstatic` a run step of the workflow runs.
     collectstatic: Option<TextRange>,
     /// The first step that deploys a container image (`azure/webapps-deploy` with `images:`,
@@ -108,6 +111,14 @@ impl Found {
     /// The step that deploys a container image, placed in `file`.
     pub fn container(&self, file: FileId) -> Option<Span> {
         self.container.map(|range| Span::new(file, range))
+    }
+
+    /// The files a `run` step copies or moves to the workspace root, placed in `file`.
+    pub fn root_copies(&self, file: FileId) -> Vec<(String, Span)> {
+        self.root_copies
+            .iter()
+            .map(|(name, range)| (name.clone(), Span::new(file, *range)))
+            .collect()
     }
 
     /// The steps that use an action, placed in `file`.
@@ -503,6 +514,25 @@ impl<'a> Reader<'_, 'a> {
                     state
                         .venvs
                         .retain(|v| !gone.iter().any(|g| within(&v.path, g)));
+                }
+                "cp" | "mv" => {
+                    // `cp backend/requirements.txt .`: a file that ends up at the workspace root.
+                    let operands: Vec<&str> = args[1..]
+                        .iter()
+                        .copied()
+                        .filter(|a| !a.starts_with('-'))
+                        .collect();
+                    if let Some((dest, sources)) = operands.split_last()
+                        && normalize(&cwd_now, dest).is_some_and(|d| d.is_empty())
+                        && self.found.root_copies.len() < 64
+                    {
+                        for source in sources {
+                            let name = source.rsplit('/').next().unwrap_or(source);
+                            if !name.is_empty() && normalize(&cwd_now, source).is_some() {
+                                self.found.root_copies.push((name.to_owned(), at));
+                            }
+                        }
+                    }
                 }
                 "zip" => {
                     if let Some(bundle) = zip_archive(&args, &cwd_now, state) {
