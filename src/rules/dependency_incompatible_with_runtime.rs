@@ -1,7 +1,7 @@
 //! AZ504: a pinned requirement has no wheel for the app's Python on Linux.
 
 use crate::diagnostic::Diagnostic;
-use crate::platform::requirements::packages::{oldest_wheel, release_older, release_parts};
+use crate::platform::requirements::packages::{release_parts, wheel_row};
 use crate::rules::{Category, Context, RuleMeta};
 
 pub static META: RuleMeta = RuleMeta {
@@ -41,16 +41,16 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         let Some(pinned_parts) = release_parts(pinned) else {
             continue;
         };
-        // A distribution without any wheel is one pip always builds (mysqlclient): not judged here.
-        let Some(Some(first)) = oldest_wheel(name, version.minor) else {
+        // A distribution without any binary wheel is one pip always builds (mysqlclient): not judged.
+        let Some(row) = wheel_row(name, version.minor) else {
             continue;
         };
-        let Some(first_parts) = release_parts(first) else {
-            continue;
-        };
-        if !release_older(&pinned_parts, &first_parts) {
+        if !row.no_wheel(&pinned_parts) {
             continue;
         }
+        let Some(first) = row.first_binary else {
+            continue;
+        };
         let written = req.name.as_deref().unwrap_or(name);
         out.push(
             Diagnostic::new(

@@ -36,8 +36,12 @@ DISTRIBUTIONS = [
     "mysqlclient", "bcrypt", "aiohttp", "frozenlist", "multidict", "yarl", "msgpack", "kiwisolver",
     "contourpy", "opencv-python", "opencv-python-headless", "torch", "tokenizers", "shapely",
     "numba", "llvmlite", "h5py", "statsmodels", "zstandard", "rpds-py", "pymssql", "psutil",
-    "cython", "tiktoken", "safetensors", "jiter",
+    "cython", "tiktoken", "safetensors", "jiter", "asyncpg", "pyodbc",
 ]
+
+# More releases than this with a pure wheel for a minor are written as `many` (the rule then judges
+# nothing below the first binary wheel).
+MAX_PURE_LISTED = 12
 
 MINORS = [8, 9, 10, 11, 12, 13, 14]
 
@@ -298,10 +302,12 @@ def fetch(name):
             time.sleep(2 * (attempt + 1))
 
 
-def oldest_per_minor(name, files):
-    """Return ({minor: (Version, kind, filename) or None}, warnings)."""
+def per_minor(name, files):
+    """Return ({minor: (oldest Version with a binary wheel or None, set of Versions with a pure wheel)},
+    warnings). A binary wheel is cp3X-cp3X or abi3 for manylinux x86-64."""
     warnings = set()
     best = {minor: None for minor in MINORS}
+    pure = {minor: set() for minor in MINORS}
     for f in files:
         filename = f["filename"]
         parsed = parse_wheel(filename)
@@ -326,43 +332,51 @@ def oldest_per_minor(name, files):
                 f.get("requires-python"), minor, warnings
             ):
                 continue
-            cur = best[minor]
-            if cur is None or version < cur[0] or (version == cur[0] and kind == "cp" and cur[1] != "cp"):
-                best[minor] = (version, kind, filename)
-    return best, warnings
+            if kind == "pure":
+                pure[minor].add(version)
+                continue
+            if best[minor] is None or version < best[minor]:
+                best[minor] = version
+    return {m: (best[m], pure[m]) for m in MINORS}, warnings
 
 
 def main():
     today = datetime.datetime.now(datetime.timezone.utc).date().isoformat()
     out = []
-    out.append("# The oldest release of each compiled distribution that has a wheel installable on each CPython")
-    out.append("# minor on Linux x86-64 with glibc (Azure App Service: Debian, glibc 2.36). Pinning an older")
-    out.append("# release means pip has to build it from source (or fails). `none`: no release has such a wheel.")
+    out.append("# For each compiled distribution and CPython minor on Linux x86-64 with glibc (Azure App Service:")
+    out.append("# Debian, glibc 2.36): the oldest release with a binary wheel, and the releases with a pure-Python")
+    out.append("# wheel. A release older than the first binary wheel and without a pure wheel has no wheel at all:")
+    out.append("# pip has to build it from source. `none`: no release has a binary wheel (always built from source).")
     out.append("#")
     out.append("# Method: PyPI simple JSON API (PEP 691), every file of every release; yanked files, pre-releases and")
-    out.append("# dev releases skipped; oldest by PEP 440 version order. A wheel counts for CPython 3.X if its tags")
-    out.append("# are cp3X-cp3X-<manylinux>_x86_64, or cp3Y-abi3-<manylinux>_x86_64 with Y <= X, or")
-    out.append("# py3-none-any / py2.py3-none-any, where <manylinux> is manylinux1, manylinux2010, manylinux2014 or")
+    out.append("# dev releases skipped; PEP 440 version order. A binary wheel for CPython 3.X is tagged")
+    out.append("# cp3X-cp3X-<manylinux>_x86_64 or cp3Y-abi3-<manylinux>_x86_64 with Y <= X; a pure wheel is")
+    out.append("# py3-none-any / py2.py3-none-any. <manylinux> is manylinux1, manylinux2010, manylinux2014 or")
     out.append("# manylinux_2_N with N <= %d; abi3 and pure wheels only count if their Requires-Python allows 3.X." % MAX_GLIBC_MINOR)
-    out.append("# Caveats: pure-Python wheels count, so a distribution whose early releases were pure Python gets")
-    out.append("# that early release (aiohttp 0.9.2, yarl 0.0.1, cython 0.29.15, pydantic-core's placeholder 0.0.1);")
-    out.append("# and releases after the listed one are not all guaranteed a wheel (later releases drop old Pythons;")
-    out.append("# some releases shipped no Linux wheels; opencv's 3.4.x line has abi3 wheels that 4.x lacked at first).")
+    out.append("# Pure releases: a comma-separated list, `-` for none, `many` for more than %d." % MAX_PURE_LISTED)
+    out.append("# Caveat: releases after the first binary wheel are not all guaranteed one (some releases skipped a")
+    out.append("# Python or Linux); those gaps are not recorded, so nothing is reported for them.")
     out.append("# Generated %s. Regenerate with" % today)
     out.append("# `python3 tools/wheels/generate.py > src/platform/data/wheels.txt`.")
-    out.append("# distribution python oldest-release-with-a-wheel")
+    out.append("# distribution python oldest-binary-wheel pure-wheel-releases")
     for i, dist in enumerate(DISTRIBUTIONS):
         name = normalize(dist)
         if i:
             time.sleep(PAUSE)
         data = fetch(name)
         files = data.get("files", [])
-        best, warnings = oldest_per_minor(name, files)
+        table, warnings = per_minor(name, files)
         summary = []
         for minor in MINORS:
-            b = best[minor]
-            out.append("%s 3.%d %s" % (name, minor, b[0].text if b else "none"))
-            summary.append("3.%d=%s" % (minor, "%s(%s)" % (b[0].text, b[1]) if b else "none"))
+            binary, pures = table[minor]
+            if not pures:
+                pure_text = "-"
+            elif len(pures) > MAX_PURE_LISTED:
+                pure_text = "many"
+            else:
+                pure_text = ",".join(v.text for v in sorted(pures))
+            out.append("%s 3.%d %s %s" % (name, minor, binary.text if binary else "none", pure_text))
+            summary.append("3.%d=%s" % (minor, binary.text if binary else "none"))
         log("%s: %d files; %s" % (name, len(files), " ".join(summary)))
         for w in sorted(warnings):
             log("  note: %s" % w)

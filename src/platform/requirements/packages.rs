@@ -284,18 +284,51 @@ mod system_library_tests {
 /// (`data/wheels.txt`, generated from PyPI with `tools/wheels/generate.py`; method and date in its header).
 const WHEELS: &str = include_str!("../data/wheels.txt");
 
-/// The oldest release of `normalized` with a wheel for Python `3.minor` on Linux x86-64: `Some(Some(v))`,
-/// `Some(None)` when no release has one (a distribution always built from source), `None` when the table
-/// does not know the distribution or the minor.
-pub fn oldest_wheel(normalized: &str, minor: u8) -> Option<Option<&'static str>> {
+/// What the wheel table says of one distribution and CPython minor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WheelRow {
+    /// The oldest release with a binary wheel (`None`: no release has one; pip always builds it).
+    pub first_binary: Option<&'static str>,
+    /// The releases with a pure-Python wheel, comma-separated (`""` for none); `None` when there are too
+    /// many to list.
+    pub pure: Option<&'static str>,
+}
+
+impl WheelRow {
+    /// Whether release `pinned` certainly has no wheel for this minor: older than the first binary wheel,
+    /// and not one of the releases with a pure wheel.
+    pub fn no_wheel(&self, pinned: &[u64]) -> bool {
+        let (Some(first), Some(pure)) = (self.first_binary, self.pure) else {
+            return false;
+        };
+        let Some(first) = release_parts(first) else {
+            return false;
+        };
+        release_older(pinned, &first)
+            && !pure
+                .split(',')
+                .filter_map(release_parts)
+                .any(|p| !release_older(&p, pinned) && !release_older(pinned, &p))
+    }
+}
+
+/// The wheel table's row for `normalized` and Python `3.minor` (`None` when the table does not know them).
+pub fn wheel_row(normalized: &str, minor: u8) -> Option<WheelRow> {
     let python = format!("3.{minor}");
     WHEELS
         .lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
         .find_map(
             |l| match l.split_whitespace().collect::<Vec<_>>().as_slice() {
-                [dist, py, release] if *dist == normalized && *py == python => {
-                    Some((*release != "none").then_some(*release))
+                [dist, py, binary, pure] if *dist == normalized && *py == python => {
+                    Some(WheelRow {
+                        first_binary: (*binary != "none").then_some(*binary),
+                        pure: match *pure {
+                            "many" => None,
+                            "-" => Some(""),
+                            list => Some(list),
+                        },
+                    })
                 }
                 _ => None,
             },
@@ -335,17 +368,27 @@ mod wheel_tests {
             .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
         {
             let f: Vec<&str> = line.split_whitespace().collect();
-            assert_eq!(f.len(), 3, "{line}");
+            assert_eq!(f.len(), 4, "{line}");
             assert!(f[1].starts_with("3."), "{line}");
             assert!(f[2] == "none" || release_parts(f[2]).is_some(), "{line}");
+            assert!(
+                matches!(f[3], "-" | "many") || f[3].split(',').all(|v| release_parts(v).is_some()),
+                "{line}"
+            );
             n += 1;
         }
         assert!(n > 300);
-        assert_eq!(oldest_wheel("numpy", 10), Some(Some("1.21.2")));
-        assert_eq!(oldest_wheel("mysqlclient", 12), Some(None));
-        assert_eq!(oldest_wheel("flask", 12), None);
+        let numpy = wheel_row("numpy", 10).unwrap();
+        assert_eq!(numpy.first_binary, Some("1.21.2"));
+        assert!(numpy.no_wheel(&[1, 19, 4]));
+        assert!(!numpy.no_wheel(&[1, 26, 4]));
+        // pydantic-core's 0.0.1 placeholder is pure; 2.23.4 has no wheel for 3.14.
+        let core = wheel_row("pydantic-core", 14).unwrap();
+        assert!(core.no_wheel(&[2, 23, 4]));
+        assert!(!core.no_wheel(&[0, 0, 1]));
+        assert!(!wheel_row("mysqlclient", 12).unwrap().no_wheel(&[2, 2, 6]));
+        assert_eq!(wheel_row("flask", 12), None);
         assert!(release_older(&[1, 19, 4], &[1, 21, 2]));
-        assert!(!release_older(&[1, 21, 2], &[1, 21, 2]));
         assert!(!release_older(&[2, 0], &[1, 21, 2]));
         assert_eq!(release_parts("1.0rc1"), None);
     }
