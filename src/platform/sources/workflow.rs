@@ -597,6 +597,30 @@ impl<'a> Reader<'_, 'a> {
     /// `az webapp config appsettings set ... --settings NAME=VALUE ...`.
     fn az_settings(&mut self, words: &[&Word], lines: &LineMap) {
         let args: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
+        // `az webapp config set --startup-file "<command>"`: the site's startup command.
+        if args.starts_with(&["az", "webapp", "config", "set"]) {
+            for (i, arg) in args.iter().enumerate().skip(4) {
+                let (value, word) = match arg.split_once('=') {
+                    Some(("--startup-file", v)) => (v.to_owned(), words[i]),
+                    None if *arg == "--startup-file" => match words.get(i + 1) {
+                        Some(next) => (next.text.clone(), *next),
+                        None => continue,
+                    },
+                    _ => continue,
+                };
+                if value.trim().is_empty() || value.contains('$') || value.contains('`') {
+                    continue;
+                }
+                let range = lines.to_file(word.range, word.range);
+                self.settings.push(FileValue {
+                    key: ConfigKey::StartupCommand,
+                    value,
+                    range,
+                    exact: false,
+                });
+            }
+            return;
+        }
         if !args.starts_with(&["az", "webapp", "config", "appsettings", "set"]) {
             return;
         }
