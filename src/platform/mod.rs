@@ -421,6 +421,18 @@ impl<'a> Platform<'a> {
             .collect()
     }
 
+    /// A value the app's configuration takes from the object `from_object` picks when an environment
+    /// variable is missing (`config[os.getenv('FLASK_CONFIG', 'default')]`), when that variable is not a
+    /// known app setting: the write (its `when_unset` names the variable).
+    pub fn app_config_when_unset(&self, key: &str) -> Option<&eval::ConfigWrite> {
+        self.startup_code().config.iter().find(|w| {
+            w.key == key
+                && w.when_unset
+                    .as_deref()
+                    .is_some_and(|var| self.app_settings.get(var).is_none())
+        })
+    }
+
     /// The SQLite databases the start-up code opens whose file is not under `/home`: a `sqlite:` URL
     /// written in the code as a Flask app's `SQLALCHEMY_DATABASE_URI` (the value the configuration ends
     /// with) or given to `create_engine`, or a path given to `sqlite3.connect` (the `bool`). A URL from the environment, in a branch that

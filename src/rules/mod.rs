@@ -56,6 +56,7 @@ mod entry_attribute_missing;
 mod external_url_scheme_http;
 pub(crate) mod fixes;
 mod flask_debug_enabled;
+mod flask_debug_fails_open;
 mod framework_not_in_requirements;
 mod gunicorn_config_breaks_container;
 mod gunicorn_invalid_argument;
@@ -189,6 +190,7 @@ pub static RULES: &[Rule] = &[
     rule!(proxy_headers_not_trusted),
     rule!(external_url_scheme_http),
     rule!(data_written_into_app_folder),
+    rule!(flask_debug_fails_open),
     rule!(python_version_unsupported),
     rule!(python_version_conflict),
     rule!(syntax_newer_than_runtime),

@@ -161,6 +161,9 @@ pub struct ConfigWrite {
     pub conditional: bool,
     /// Inside a function the module does not call at import (an app factory, a handler).
     pub in_function: bool,
+    /// Written by the object `from_object` picks when this environment variable is not set
+    /// (`config[os.getenv('FLASK_CONFIG', 'default')]`): the variable.
+    pub when_unset: Option<String>,
 }
 
 /// A database connection opened in the code: a SQLAlchemy engine (`create_engine(url)` of SQLAlchemy or
@@ -285,6 +288,8 @@ pub struct Evaluator<'a> {
     https: RefCell<Vec<HttpsMarker>>,
     /// Files the code writes.
     writes: RefCell<Vec<FileWrite>>,
+    /// While recording the writes of the object `from_object` picks when this variable is unset.
+    when_unset: RefCell<Option<String>>,
     /// The code being evaluated is a function body the module does not call at import.
     in_function: Cell<bool>,
 }
@@ -387,6 +392,7 @@ impl<'a> Evaluator<'a> {
             engines: RefCell::new(Vec::new()),
             https: RefCell::new(Vec::new()),
             writes: RefCell::new(Vec::new()),
+            when_unset: RefCell::new(None),
             in_function: Cell::new(false),
         }
     }
@@ -453,6 +459,7 @@ impl<'a> Evaluator<'a> {
             how,
             conditional: self.conditional.get() > 0,
             in_function: self.in_function.get(),
+            when_unset: self.when_unset.borrow().clone(),
         };
         if !config.contains(&write) {
             config.push(write);

@@ -651,6 +651,32 @@ impl<'a> Evaluator<'a> {
                     Some(arg) => self.config_object(frame, arg),
                     None => Value::Unknown,
                 };
+                // `config[os.getenv('FLASK_CONFIG', 'default')]`: the object picked when the variable is
+                // not set, recorded apart (its writes are what an app without the setting runs with).
+                if let Some(Expr::Subscript(sub)) = call.arguments.args.first()
+                    && let dict @ Value::Dict(_) = self.expr(frame, &sub.value, 0)
+                    && let Value::Env(read) = self.expr(frame, &sub.slice, 0)
+                    && let Fallback::Default(default) = &read.fallback
+                    && let Some(key) = default.as_str()
+                    && let Some(Value::Class(class)) = dict.key(key).cloned()
+                {
+                    *self.when_unset.borrow_mut() = Some(read.var.clone());
+                    self.conditional.set(self.conditional.get() + 1);
+                    for (name, alts) in &class.attrs {
+                        if is_config_key(name) {
+                            let value = either(alts.iter().map(|a| a.value.clone()).collect());
+                            let at = alts.iter().find_map(|a| a.span).unwrap_or(span);
+                            self.config_write(
+                                name.clone(),
+                                value,
+                                at,
+                                ConfigHow::Object(class.name.clone()),
+                            );
+                        }
+                    }
+                    self.conditional.set(self.conditional.get() - 1);
+                    *self.when_unset.borrow_mut() = None;
+                }
                 // One of several objects: what each writes may not run.
                 let several = object.alternatives().len() > 1;
                 if several {
