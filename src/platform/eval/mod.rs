@@ -503,44 +503,26 @@ impl<'a> Evaluator<'a> {
             cut: false,
         };
         let was = self.in_function.replace(true);
-        let defs = parsed.body().iter().filter_map(|stmt| match stmt {
-            Stmt::FunctionDef(def) => Some(def),
-            _ => None,
-        });
-        for def in defs.take(MAX_FUNCTIONS) {
-            if def.body.len() > MAX_FOLLOWED_BODY
-                || !self.followed.insert((file, def.name.as_str().to_owned()))
-            {
+        // Top-level functions, and the methods of top-level classes (`MethodView`, Flask-RESTful resources).
+        let mut defs: Vec<&ast::StmtFunctionDef> = Vec::new();
+        for stmt in parsed.body() {
+            match stmt {
+                Stmt::FunctionDef(def) => defs.push(def),
+                Stmt::ClassDef(class) => defs.extend(class.body.iter().filter_map(|s| match s {
+                    Stmt::FunctionDef(def) => Some(def),
+                    _ => None,
+                })),
+                _ => {}
+            }
+        }
+        let mut budget = MAX_FUNCTIONS;
+        for def in defs {
+            if !self.followed.insert((file, def.name.as_str().to_owned())) {
                 continue;
             }
-            let Some(mut names) = self.fork(&frame) else {
+            if !self.run_function_body(&mut frame, def, 0, &mut budget) {
                 break;
-            };
-            let params = def.parameters.iter_non_variadic_params();
-            for param in params {
-                let value = match &param.default {
-                    Some(default) => self.expr(&mut frame, default, 0),
-                    None => Value::Unknown,
-                };
-                let alts = value
-                    .alternatives()
-                    .into_iter()
-                    .map(|value| Assigned {
-                        value: value.clone(),
-                        span: None,
-                    })
-                    .collect();
-                names.insert(param.parameter.name.as_str().to_owned(), alts);
             }
-            let mut local = Frame {
-                file,
-                names,
-                env_writes: Vec::new(),
-                opaque: false,
-                functions: HashMap::new(),
-                cut: false,
-            };
-            self.block(&mut local, &def.body);
         }
         self.in_function.set(was);
     }
@@ -549,6 +531,60 @@ impl<'a> Evaluator<'a> {
     /// missing. Call before evaluating any module.
     pub fn assume_absent(&mut self, var: &str) {
         self.facts.absent.push(var.to_owned());
+    }
+
+    /// Run one function body (`uncalled_functions`) in a frame of its own made from `frame`'s names, with
+    /// its parameters bound to their defaults, then the functions it defines (route handlers inside an
+    /// app factory), two levels deep. `false` when the copy budget or `budget` is spent.
+    fn run_function_body(
+        &mut self,
+        frame: &mut Frame,
+        def: &ast::StmtFunctionDef,
+        depth: usize,
+        budget: &mut usize,
+    ) -> bool {
+        if *budget == 0 {
+            return false;
+        }
+        *budget -= 1;
+        if def.body.len() > MAX_FOLLOWED_BODY || depth > 2 {
+            return true;
+        }
+        let Some(mut names) = self.fork(frame) else {
+            return false;
+        };
+        for param in def.parameters.iter_non_variadic_params() {
+            let value = match &param.default {
+                Some(default) => self.expr(frame, default, 0),
+                None => Value::Unknown,
+            };
+            let alts = value
+                .alternatives()
+                .into_iter()
+                .map(|value| Assigned {
+                    value: value.clone(),
+                    span: None,
+                })
+                .collect();
+            names.insert(param.parameter.name.as_str().to_owned(), alts);
+        }
+        let mut local = Frame {
+            file: frame.file,
+            names,
+            env_writes: Vec::new(),
+            opaque: false,
+            functions: HashMap::new(),
+            cut: false,
+        };
+        self.block(&mut local, &def.body);
+        for stmt in &def.body {
+            if let Stmt::FunctionDef(inner) = stmt
+                && !self.run_function_body(&mut local, inner, depth + 1, budget)
+            {
+                return false;
+            }
+        }
+        true
     }
 
     /// Every environment read met so far (each module is evaluated once).
