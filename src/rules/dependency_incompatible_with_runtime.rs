@@ -1,14 +1,14 @@
 //! AZ504: a pinned requirement has no wheel for the app's Python on Linux.
 
 use crate::diagnostic::Diagnostic;
-use crate::platform::requirements::packages::{release_parts, wheel_row};
+use crate::platform::requirements::packages::{known_break, release_parts, wheel_row};
 use crate::rules::{Category, Context, RuleMeta};
 
 pub static META: RuleMeta = RuleMeta {
     code: "AZ504",
     name: "dependency-incompatible-with-runtime",
     category: Category::Blocker,
-    summary: "A pinned compiled requirement is older than its first release with a wheel for the app's Python",
+    summary: "A pinned requirement has no wheel for the app's Python, or is known not to import on it (Django before 3.2.9 on 3.12)",
     docs: include_str!("../../lints/AZ504.md"),
     security_severity: None,
 };
@@ -22,6 +22,7 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         return;
     }
     let version = ctx.python.version;
+    let installed = ctx.requirements.installed_names();
     for (_, _, req) in ctx.requirements.requirements() {
         let Some(name) = &req.normalized else {
             continue;
@@ -41,6 +42,37 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         let Some(pinned_parts) = release_parts(pinned) else {
             continue;
         };
+        // Installs, but does not import on this Python (Django before 3.2.9 on 3.12: distutils).
+        if let Some(b) = known_break(name, &pinned_parts, version.minor)
+            && b.unless.is_none_or(|d| !installed.iter().any(|n| n == d))
+        {
+            let written = req.name.as_deref().unwrap_or(name);
+            let fix = match b.fixed_in {
+                Some(v) => format!(
+                    "pin `{written}>={v}`, the first release that imports on Python {version} (check the app against it)"
+                ),
+                None => format!("pin a release of `{written}` that supports Python {version}"),
+            };
+            let mut d = Diagnostic::new(
+                &META,
+                Some(req.name_span),
+                format!(
+                    "`{written}=={pinned}` installs on Python {version} but does not import there: {}",
+                    b.fails
+                ),
+            )
+            .label(format!("does not import on Python {version}"))
+            .help(fix)
+            .note(format!("the app's Python {version} comes from {}", source.describe(ctx.project)))
+            .note(format!("evidence: {} (src/platform/data/known_incompatible.txt)", b.evidence));
+            if let Some(unless) = b.unless {
+                d = d.note(format!(
+                    "`{unless}` in the requirements may hide this failure; it is not there"
+                ));
+            }
+            out.push(d);
+            continue;
+        }
         // A distribution without any binary wheel is one pip always builds (mysqlclient): not judged.
         let Some(row) = wheel_row(name, version.minor) else {
             continue;

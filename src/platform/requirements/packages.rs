@@ -393,3 +393,95 @@ mod wheel_tests {
         assert_eq!(release_parts("1.0rc1"), None);
     }
 }
+
+/// Releases that install on a CPython minor but do not import there (`data/known_incompatible.txt`, each
+/// row reproduced, with its evidence).
+const KNOWN_INCOMPATIBLE: &str = include_str!("../data/known_incompatible.txt");
+
+/// Why release `pinned` of `normalized` does not import on Python `3.minor`, when the table knows: what
+/// fails, the first release that works (the range's upper bound, when it has one), and the distribution
+/// whose presence may hide it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KnownBreak {
+    pub fails: &'static str,
+    pub fixed_in: Option<&'static str>,
+    pub unless: Option<&'static str>,
+    pub evidence: &'static str,
+}
+
+/// The table's row for `normalized` at release `pinned` on Python `3.minor`, if one matches.
+pub fn known_break(normalized: &str, pinned: &[u64], minor: u8) -> Option<KnownBreak> {
+    KNOWN_INCOMPATIBLE
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .find_map(|l| {
+            let f: Vec<&'static str> = l.split('|').map(str::trim).collect();
+            let [dist, range, first, unless, fails, evidence] = f.as_slice() else {
+                return None;
+            };
+            if *dist != normalized {
+                return None;
+            }
+            let first_minor: u8 = first.strip_prefix("3.")?.parse().ok()?;
+            if minor < first_minor || !in_range(range, pinned)? {
+                return None;
+            }
+            Some(KnownBreak {
+                fails,
+                fixed_in: range
+                    .split(',')
+                    .map(str::trim)
+                    .find_map(|c| c.strip_prefix('<')),
+                unless: (*unless != "-").then_some(*unless),
+                evidence,
+            })
+        })
+}
+
+/// Whether a release is in a range of `<X` and `>=X` clauses (`None` for any other clause).
+fn in_range(range: &str, release: &[u64]) -> Option<bool> {
+    for clause in range.split(',').map(str::trim) {
+        let (below, bound) = match clause.strip_prefix(">=") {
+            Some(v) => (false, v),
+            None => (true, clause.strip_prefix('<')?),
+        };
+        let bound = release_parts(bound)?;
+        let older = release_older(release, &bound);
+        if below != older {
+            return Some(false);
+        }
+    }
+    Some(true)
+}
+
+#[cfg(test)]
+mod known_break_tests {
+    use super::*;
+
+    #[test]
+    fn the_table_parses_and_answers() {
+        for line in KNOWN_INCOMPATIBLE
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        {
+            let f: Vec<&str> = line.split('|').map(str::trim).collect();
+            assert_eq!(f.len(), 6, "{line}");
+            assert!(in_range(f[1], &[1, 0]).is_some(), "{line}");
+            assert!(f[2].starts_with("3."), "{line}");
+        }
+        let b = known_break("django", &[3, 2, 8], 12).unwrap();
+        assert_eq!(b.fixed_in, Some("3.2.9"));
+        assert_eq!(b.unless, Some("setuptools"));
+        assert_eq!(known_break("django", &[3, 2, 9], 12), None);
+        assert_eq!(known_break("django", &[3, 2, 8], 11), None);
+        assert_eq!(
+            known_break("django", &[4, 0, 10], 13).map(|b| b.fixed_in),
+            Some(Some("4.1"))
+        );
+        assert_eq!(
+            known_break("django", &[2, 0, 13], 10).map(|b| b.fixed_in),
+            Some(Some("2.1"))
+        );
+        assert_eq!(known_break("six", &[1, 16, 0], 12), None);
+    }
+}
