@@ -7,7 +7,7 @@ pub static META: RuleMeta = RuleMeta {
     code: "AZ703",
     name: "deploy-workflow-wrong-package",
     category: Category::Blocker,
-    summary: "The deploy workflow deploys a subfolder, not the app root this tool checked",
+    summary: "The deploy workflow deploys a subfolder, not the app root this tool checked, or an archive zipped without requirements.txt",
     docs: include_str!("../../lints/AZ703.md"),
     security_severity: None,
 };
@@ -15,6 +15,22 @@ pub static META: RuleMeta = RuleMeta {
 pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let project = ctx.project;
     for deploy in &ctx.sources.deploys {
+        // The archive it deploys was zipped without the requirements file.
+        if deploy.excludes_requirements && project.file("requirements.txt").is_some() {
+            out.push(
+                Diagnostic::new(
+                    &META,
+                    Some(deploy.span),
+                    format!(
+                        "`{}` deploys an archive zipped without `requirements.txt` (`zip ... -x`), so the build on App Service finds no requirements file and installs no packages",
+                        deploy.tool
+                    ),
+                )
+                .label("deploys an archive without requirements.txt")
+                .help("keep requirements.txt in the archive: remove it from the `zip -x` patterns (exclude the virtual environment and caches instead)"),
+            );
+            continue;
+        }
         let Some(package) = deploy.package.as_deref() else {
             continue;
         };

@@ -53,6 +53,8 @@ pub struct WorkflowDeploy {
     /// A `manage.py collectstatic` the workflow runs before this step (earlier in the file): the static
     /// files are collected before the deploy (inference: that the deployed folder holds them).
     pub collectstatic: Option<Span>,
+    /// The deployed archive was zipped without `requirements.txt` (`zip -r app.zip . -x requirements.txt`).
+    pub excludes_requirements: bool,
 }
 
 /// A virtual environment `antenv` the workflow builds and deploys with the app.
@@ -148,6 +150,7 @@ impl Found {
                 tool: d.tool,
                 package: d.package.clone(),
                 collectstatic: d.collectstatic.map(at),
+                excludes_requirements: d.excludes_requirements,
                 venv: d.venv.as_ref().and_then(|v| {
                     let (range, what) = v.installed.clone()?;
                     Some(ShippedVenv {
@@ -168,6 +171,8 @@ struct RawDeploy {
     package: Option<String>,
     venv: Option<Venv>,
     collectstatic: Option<TextRange>,
+    /// The deployed archive was zipped without `requirements.txt`.
+    excludes_requirements: bool,
 }
 
 /// A virtual environment in the workspace of a job.
@@ -185,6 +190,8 @@ struct Venv {
 struct Archive {
     name: String,
     venv: Option<Venv>,
+    /// `zip -x` leaves `requirements.txt` out (`-x requirements.txt`, `-x '*.txt'`).
+    excludes_requirements: bool,
 }
 
 /// An uploaded artifact: the virtual environment and archives it holds, relative to its root.
@@ -378,6 +385,7 @@ impl<'a> Reader<'_, 'a> {
                             state.archives.push(Archive {
                                 name: join(&into, &archive.name),
                                 venv: archive.venv.clone(),
+                                excludes_requirements: archive.excludes_requirements,
                             });
                         }
                     }
@@ -424,12 +432,16 @@ impl<'a> Reader<'_, 'a> {
                 .and_then(|p| normalize("", p)),
         };
         let venv = package.as_deref().and_then(|p| shipped(state, p));
+        let excludes_requirements = package
+            .as_deref()
+            .is_some_and(|p| archive_excludes_requirements(state, p));
         self.found.deploys.push(RawDeploy {
             range,
             tool: "azure/webapps-deploy",
             package,
             venv,
             collectstatic: self.found.collectstatic,
+            excludes_requirements,
         });
     }
 
@@ -944,6 +956,7 @@ fn upload(state: &Job, name: String, paths: &str) -> Artifact {
             artifact.archives.push(Archive {
                 name: last(&archive.name).to_owned(),
                 venv: archive.venv.clone(),
+                excludes_requirements: archive.excludes_requirements,
             });
             continue;
         }
@@ -1016,7 +1029,18 @@ fn zip_archive(args: &[&str], cwd: &str, state: &Job) -> Option<Archive> {
             ..v.clone()
         })
     });
-    Some(Archive { name, venv })
+    let excludes_requirements = excludes.iter().any(|x| {
+        let x = x.trim_matches(['\'', '"']).trim_start_matches("./");
+        matches!(
+            x,
+            "requirements.txt" | "*.txt" | "requirements*" | "*requirements*" | "*requirements.txt"
+        )
+    });
+    Some(Archive {
+        name,
+        venv,
+        excludes_requirements,
+    })
 }
 
 /// `az webapp deploy --src-path X` or `az webapp deployment source config-zip --src X`.
@@ -1041,13 +1065,25 @@ fn az_deploy(args: &[&str], cwd: &str, at: TextRange, state: &Job) -> Option<Raw
         .and_then(|i| args.get(i + 1))
         .and_then(|p| normalize(cwd, p));
     let venv = package.as_deref().and_then(|p| shipped(state, p));
+    let excludes_requirements = package
+        .as_deref()
+        .is_some_and(|p| archive_excludes_requirements(state, p));
     Some(RawDeploy {
         range: at,
         tool,
         package,
         venv,
         collectstatic: None,
+        excludes_requirements,
     })
+}
+
+/// Whether the archive deployed as `package` was zipped without `requirements.txt`.
+fn archive_excludes_requirements(state: &Job, package: &str) -> bool {
+    state
+        .archives
+        .iter()
+        .any(|a| a.name == package && a.excludes_requirements)
 }
 
 #[cfg(test)]
