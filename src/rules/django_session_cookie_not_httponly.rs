@@ -18,17 +18,9 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     if django.is_truthy_or("SESSION_COOKIE_HTTPONLY", true) != Some(false) {
         return;
     }
-    let app = django.lists("INSTALLED_APPS", "django.contrib.sessions");
-    let middleware = django.lists(
-        "MIDDLEWARE",
-        "django.contrib.sessions.middleware.SessionMiddleware",
-    );
-    // Django's own choice of ID: the app, the middleware, or both.
-    let id = match (app, middleware) {
-        (Some(true), Some(true)) => "security.W015",
-        (Some(true), Some(false)) => "security.W013",
-        (Some(false), Some(true)) => "security.W014",
-        _ => return,
+    let Some(id) = django.session_check_id(["security.W013", "security.W014", "security.W015"])
+    else {
+        return;
     };
     out.extend(deploy_check(
         ctx,

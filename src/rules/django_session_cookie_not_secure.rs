@@ -17,17 +17,9 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     if django.is_true("SESSION_COOKIE_SECURE") != Some(false) {
         return;
     }
-    let app = django.lists("INSTALLED_APPS", "django.contrib.sessions");
-    let middleware = django.lists(
-        "MIDDLEWARE",
-        "django.contrib.sessions.middleware.SessionMiddleware",
-    );
-    // Django's own choice of ID: the app, the middleware, or both.
-    let id = match (app, middleware) {
-        (Some(true), Some(true)) => "security.W012",
-        (Some(true), Some(false)) => "security.W010",
-        (Some(false), Some(true)) => "security.W011",
-        _ => return,
+    let Some(id) = django.session_check_id(["security.W010", "security.W011", "security.W012"])
+    else {
+        return;
     };
     out.extend(deploy_check(
         ctx,

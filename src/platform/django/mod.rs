@@ -247,6 +247,23 @@ impl DjangoSettings {
         unanimous(values.iter().map(|a| a.value == Value::Bool(true)))
     }
 
+    /// Django's choice among three check IDs for a session-cookie check (`sessions.py`): the first when
+    /// only the sessions app is installed, the second when only the session middleware is on, the third
+    /// when both are; `None` when neither is, or it cannot be told.
+    pub fn session_check_id<'a>(&self, ids: [&'a str; 3]) -> Option<&'a str> {
+        let app = self.lists("INSTALLED_APPS", "django.contrib.sessions");
+        let middleware = self.lists(
+            "MIDDLEWARE",
+            "django.contrib.sessions.middleware.SessionMiddleware",
+        );
+        match (app, middleware) {
+            (Some(true), Some(true)) => Some(ids[2]),
+            (Some(true), Some(false)) => Some(ids[0]),
+            (Some(false), Some(true)) => Some(ids[1]),
+            _ => None,
+        }
+    }
+
     /// Whether a setting is truthy in every branch, in none, or cannot be told (unset is falsy: the
     /// Django defaults this is asked about are `0`, `False` or `''`).
     pub fn is_truthy(&self, name: &str) -> Option<bool> {
