@@ -1,7 +1,7 @@
 //! AZ327: Django's deployment check security.W003, read statically from the settings App Service loads.
 
 use crate::diagnostic::Diagnostic;
-use crate::rules::{Category, Context, RuleMeta, deploy_check};
+use crate::rules::{Category, Context, RuleMeta, middleware_missing};
 
 pub static META: RuleMeta = RuleMeta {
     code: "AZ327",
@@ -13,17 +13,12 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
-    let Some(django) = &ctx.django else { return };
-    if django.lists("MIDDLEWARE", "django.middleware.csrf.CsrfViewMiddleware") != Some(false) {
-        return;
-    }
-    out.extend(deploy_check(
+    out.extend(middleware_missing(
         ctx,
         &META,
-        "MIDDLEWARE",
+        "django.middleware.csrf.CsrfViewMiddleware",
         "security.W003",
-        "MIDDLEWARE has no `django.middleware.csrf.CsrfViewMiddleware`, so form posts are not protected against cross-site request forgery unless each view is",
-        Some("MIDDLEWARE without it"),
+        "form posts are not protected against cross-site request forgery unless each view is",
         "add `'django.middleware.csrf.CsrfViewMiddleware'` to MIDDLEWARE (after the session middleware)",
     ));
 }

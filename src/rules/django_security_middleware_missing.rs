@@ -1,7 +1,8 @@
 //! AZ325: Django's deployment check security.W001, read statically from the settings App Service loads.
 
 use crate::diagnostic::Diagnostic;
-use crate::rules::{Category, Context, RuleMeta, deploy_check};
+use crate::platform::django::SECURITY_MIDDLEWARE;
+use crate::rules::{Category, Context, RuleMeta, middleware_missing};
 
 pub static META: RuleMeta = RuleMeta {
     code: "AZ325",
@@ -13,21 +14,12 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
-    let Some(django) = &ctx.django else { return };
-    if django.lists(
-        "MIDDLEWARE",
-        "django.middleware.security.SecurityMiddleware",
-    ) != Some(false)
-    {
-        return;
-    }
-    out.extend(deploy_check(
+    out.extend(middleware_missing(
         ctx,
         &META,
-        "MIDDLEWARE",
+        SECURITY_MIDDLEWARE,
         "security.W001",
-        "MIDDLEWARE has no `django.middleware.security.SecurityMiddleware`, so none of Django's security headers or HTTPS settings apply",
-        Some("MIDDLEWARE without it"),
+        "none of Django's security headers or HTTPS settings apply",
         "put `'django.middleware.security.SecurityMiddleware'` first in MIDDLEWARE",
     ));
 }

@@ -1,7 +1,7 @@
 //! AZ326: Django's deployment check security.W002, read statically from the settings App Service loads.
 
 use crate::diagnostic::Diagnostic;
-use crate::rules::{Category, Context, RuleMeta, deploy_check};
+use crate::rules::{Category, Context, RuleMeta, middleware_missing};
 
 pub static META: RuleMeta = RuleMeta {
     code: "AZ326",
@@ -13,21 +13,12 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
-    let Some(django) = &ctx.django else { return };
-    if django.lists(
-        "MIDDLEWARE",
-        "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    ) != Some(false)
-    {
-        return;
-    }
-    out.extend(deploy_check(
+    out.extend(middleware_missing(
         ctx,
         &META,
-        "MIDDLEWARE",
+        "django.middleware.clickjacking.XFrameOptionsMiddleware",
         "security.W002",
-        "MIDDLEWARE has no `django.middleware.clickjacking.XFrameOptionsMiddleware`, so pages are sent without an X-Frame-Options header and can be framed by other sites",
-        Some("MIDDLEWARE without it"),
+        "pages are sent without an X-Frame-Options header and can be framed by other sites",
         "add `'django.middleware.clickjacking.XFrameOptionsMiddleware'` to MIDDLEWARE",
     ));
 }

@@ -339,6 +339,31 @@ pub fn deploy_check(
     )
 }
 
+/// Django's deployment checks W001-W003: `middleware` is in no branch of `MIDDLEWARE`. The finding says
+/// what its absence means (`consequence`) and the fix, at `MIDDLEWARE`.
+pub fn middleware_missing(
+    ctx: &Context,
+    rule: &'static RuleMeta,
+    middleware: &str,
+    id: &str,
+    consequence: &str,
+    help: &str,
+) -> Option<Diagnostic> {
+    let django = ctx.django.as_ref()?;
+    if django.lists("MIDDLEWARE", middleware) != Some(false) {
+        return None;
+    }
+    deploy_check(
+        ctx,
+        rule,
+        "MIDDLEWARE",
+        id,
+        &format!("MIDDLEWARE has no `{middleware}`, so {consequence}"),
+        Some("MIDDLEWARE without it"),
+        help,
+    )
+}
+
 /// A finding about an app setting: at its value in the file that sets it, labelled `label`; for a setting
 /// from a flag (no place), the label becomes a note that names the flag.
 pub fn on_setting(
