@@ -827,6 +827,7 @@ mod tests {
         let python = PythonRuntime {
             version: PythonVersion::PY312,
             source: None,
+            site_declared: false,
         };
         let plan = OryxPlan::detect(
             &project,

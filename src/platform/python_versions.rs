@@ -5,7 +5,6 @@
 
 use ruff_text_size::{TextRange, TextSize};
 
-use crate::platform::app_settings::Source;
 use crate::project::{Project, PythonVersion, Span, parse_python_version};
 
 const DATA: &str = include_str!("data/python_versions.txt");
@@ -209,12 +208,6 @@ pub fn this_month() -> String {
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
     format!("{year:04}-{month:02}")
-}
-
-/// Whether the source of the site's version is `runtime.txt` (which App Service's build overrides with
-/// the site's version).
-pub fn is_runtime_txt(source: &Source, project: &Project) -> bool {
-    matches!(source, Source::File(span) if project.rel_path(span.file) == "runtime.txt")
 }
 
 #[cfg(test)]

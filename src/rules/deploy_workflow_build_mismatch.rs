@@ -1,7 +1,6 @@
 //! AZ702: the deploy workflow builds `antenv` for one Python and the site runs another.
 
 use crate::diagnostic::Diagnostic;
-use crate::platform::python_versions::is_runtime_txt;
 use crate::project::parse_python_version;
 use crate::rules::{Category, Context, RuleMeta};
 
@@ -16,12 +15,9 @@ pub static META: RuleMeta = RuleMeta {
 
 pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     // The site's version, when the repository or a flag sets it (`runtime.txt` does not decide it).
-    let Some(source) = &ctx.python.source else {
+    let Some(source) = ctx.python.site_source() else {
         return;
     };
-    if is_runtime_txt(source, ctx.project) {
-        return;
-    }
     let site = ctx.python.version;
     for deploy in &ctx.sources.deploys {
         let Some(venv) = &deploy.venv else { continue };

@@ -1,7 +1,7 @@
 //! AZ502: the repository declares Python versions that disagree with the one App Service uses.
 
 use crate::diagnostic::Diagnostic;
-use crate::platform::python_versions::{DeclaredBy, is_runtime_txt};
+use crate::platform::python_versions::DeclaredBy;
 use crate::rules::{Category, Context, RuleMeta};
 
 pub static META: RuleMeta = RuleMeta {
@@ -19,7 +19,7 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     };
     let project = ctx.project;
     let version = ctx.python.version;
-    let reference_is_runtime_txt = is_runtime_txt(source, project);
+    let reference_is_runtime_txt = !ctx.python.site_declared;
     let site = format!(
         "the site's Python {version} ({})",
         source.describe_at(project)

@@ -1,7 +1,7 @@
 //! AZ506: the site's Python version is past its end of support.
 
 use crate::diagnostic::Diagnostic;
-use crate::platform::python_versions::{is_runtime_txt, not_offered, support, this_month};
+use crate::platform::python_versions::{not_offered, support, this_month};
 use crate::rules::{Category, Context, RuleMeta, on_setting_source};
 
 pub static META: RuleMeta = RuleMeta {
@@ -14,11 +14,11 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
-    let Some(source) = &ctx.python.source else {
+    let Some(source) = ctx.python.site_source() else {
         return;
     };
     let version = ctx.python.version;
-    if is_runtime_txt(source, ctx.project) || not_offered(version) {
+    if not_offered(version) {
         return;
     }
     let Some(s) = support(version) else { return };

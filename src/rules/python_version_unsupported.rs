@@ -1,7 +1,7 @@
 //! AZ501: the site's Python version is one App Service no longer offers.
 
 use crate::diagnostic::Diagnostic;
-use crate::platform::python_versions::{is_runtime_txt, not_offered, support};
+use crate::platform::python_versions::{not_offered, support};
 use crate::rules::{Category, Context, RuleMeta, on_setting_source};
 
 pub static META: RuleMeta = RuleMeta {
@@ -14,12 +14,12 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
-    let Some(source) = &ctx.python.source else {
+    // `runtime.txt` does not choose the site's version on App Service (AZ502 says so when it disagrees).
+    let Some(source) = ctx.python.site_source() else {
         return;
     };
     let version = ctx.python.version;
-    // `runtime.txt` does not choose the site's version on App Service (AZ502 says so when it disagrees).
-    if is_runtime_txt(source, ctx.project) || !not_offered(version) {
+    if !not_offered(version) {
         return;
     }
     let ended = support(version)

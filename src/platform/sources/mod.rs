@@ -435,6 +435,7 @@ impl Sources {
             return PythonRuntime {
                 version,
                 source: Some(Source::flag("--python-version")),
+                site_declared: true,
             };
         }
         let site = self
@@ -445,6 +446,7 @@ impl Sources {
             return PythonRuntime {
                 version,
                 source: Some(candidate.value.source.clone()),
+                site_declared: true,
             };
         }
         if let Some(setting) = app_settings.get("PYTHON_VERSION")
@@ -453,6 +455,7 @@ impl Sources {
             return PythonRuntime {
                 version,
                 source: Some(setting.source.clone()),
+                site_declared: true,
             };
         }
         let runtime = self
@@ -463,10 +466,12 @@ impl Sources {
             Some((version, candidate)) => PythonRuntime {
                 version,
                 source: Some(candidate.value.source.clone()),
+                site_declared: false,
             },
             None => PythonRuntime {
                 version: NEWEST_PYTHON,
                 source: None,
+                site_declared: false,
             },
         }
     }

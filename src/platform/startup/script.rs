@@ -45,6 +45,7 @@ impl StartupInputs {
             site_python: PythonRuntime {
                 version: python,
                 source: None,
+                site_declared: false,
             },
             runtime: AppSettings::default(),
             pre_run: None,
