@@ -60,9 +60,8 @@ const TRIGGERS: &[&str] = &[
 ];
 
 impl Credentials {
-    pub fn find(project: &Project) -> Credentials {
+    pub fn find(project: &Project, ignores: &GitIgnores) -> Credentials {
         let mut out = Credentials::default();
-        let ignores = GitIgnores::load(project);
         let committed = |file: FileId| {
             ignores
                 .ignoring_line(project, project.rel_path(file), false)

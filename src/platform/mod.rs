@@ -65,6 +65,8 @@ pub struct Platform<'a> {
     code: std::cell::OnceCell<StartupCode>,
     /// [`Platform::credentials`], computed once.
     creds: std::cell::OnceCell<credentials::Credentials>,
+    /// Every `.gitignore` of the app.
+    gitignores: gitignore::GitIgnores,
 }
 
 /// What evaluating the start-up code finds ([`Platform::startup_code`]).
@@ -111,6 +113,9 @@ impl<'a> Platform<'a> {
         let build = build::BuildHooks::detect(project, &app_settings);
         let pyproject = pyproject::Pyproject::read(project);
         let requirements = requirements::Requirements::detect(project, &app_settings, &pyproject);
+        // Every `.gitignore` of the app, read once: the deployed virtual environments and the credential
+        // search both ask which files Git leaves out.
+        let gitignores = gitignore::GitIgnores::load(project);
         let oryx = oryx::OryxPlan::detect(
             project,
             &app_settings,
@@ -118,6 +123,7 @@ impl<'a> Platform<'a> {
             &requirements,
             &build,
             &sources.deploys,
+            &gitignores,
         );
         let startup = Startup::detect_with(project, sources.startup_inputs(&python, oryx.runs));
         let django = DjangoSettings::resolve(
@@ -154,6 +160,7 @@ impl<'a> Platform<'a> {
             required: std::cell::OnceCell::new(),
             code: std::cell::OnceCell::new(),
             creds: std::cell::OnceCell::new(),
+            gitignores,
         }
     }
 
@@ -323,7 +330,7 @@ impl<'a> Platform<'a> {
     /// found on first use.
     pub fn credentials(&self) -> &credentials::Credentials {
         self.creds
-            .get_or_init(|| credentials::Credentials::find(self.project))
+            .get_or_init(|| credentials::Credentials::find(self.project, &self.gitignores))
     }
 
     /// What the start-up code does, evaluated once: each start-up module's top level, then the bodies of

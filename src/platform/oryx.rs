@@ -237,6 +237,7 @@ impl OryxPlan {
         requirements: &Requirements,
         _hooks: &BuildHooks,
         deploys: &[WorkflowDeploy],
+        ignores: &crate::platform::gitignore::GitIgnores,
     ) -> OryxPlan {
         // The step that deploys this folder: one that ships `antenv` with it, else the first that deploys
         // the whole checkout or an archive (a step deploying a subfolder deploys another app).
@@ -275,7 +276,7 @@ impl OryxPlan {
             venv_name: VENV_NAME,
             compressed_output: runs != BuildRuns::No,
             invalid_booleans,
-            deployed_venvs: deployed_venvs(project),
+            deployed_venvs: deployed_venvs(project, ignores),
             packages_shipped: packages_shipped(project, deployed_by.as_ref()),
             deployed_by,
         }
@@ -703,7 +704,10 @@ pub fn script_bytes(project: &Project, file: FileId) -> ScriptBytes {
     out
 }
 
-fn deployed_venvs(project: &Project) -> Vec<DeployedVenv> {
+fn deployed_venvs(
+    project: &Project,
+    ignores: &crate::platform::gitignore::GitIgnores,
+) -> Vec<DeployedVenv> {
     let mut found: Vec<(String, String, bool)> = project
         .virtual_envs()
         .iter()
@@ -770,7 +774,6 @@ fn deployed_venvs(project: &Project) -> Vec<DeployedVenv> {
         }
     }
     found.sort_by(|a, b| a.0.cmp(&b.0));
-    let ignores = crate::platform::gitignore::GitIgnores::load(project);
     found
         .into_iter()
         .map(|(path, evidence, windows)| DeployedVenv {
@@ -840,6 +843,7 @@ mod tests {
             ),
             &hooks,
             &sources.deploys,
+            &crate::platform::gitignore::GitIgnores::load(&project),
         );
         (dir, project, plan)
     }
