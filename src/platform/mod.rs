@@ -373,28 +373,33 @@ impl<'a> Platform<'a> {
     /// `X-Forwarded-Proto` from App Service's front end. `None` when the code trusts the proxy, the server
     /// does (or it cannot be told), or the redirect is in a branch that may not run.
     pub fn https_redirect_loop(&self) -> Option<&eval::HttpsMarker> {
+        if !self.front_end_https_unseen() {
+            return None;
+        }
         let markers = &self.startup_code().https;
-        if markers.iter().any(|m| !m.forces && !m.external_url) {
-            return None;
-        }
-        if self.startup.server_trusts_forwarded_proto() != Some(false) {
-            return None;
-        }
         markers.iter().find(|m| m.forces && !m.conditional)
+    }
+
+    /// Whether the app cannot see that App Service's front end received a request over HTTPS: no proxy
+    /// trust in the code (`ProxyFix`, uvicorn's proxy middleware), and a server known not to trust
+    /// `X-Forwarded-Proto`.
+    fn front_end_https_unseen(&self) -> bool {
+        let code_trusts = self
+            .startup_code()
+            .https
+            .iter()
+            .any(|m| !m.forces && !m.external_url);
+        !code_trusts && self.startup.server_trusts_forwarded_proto() == Some(false)
     }
 
     /// The first absolute URL the app builds from the request (`url_for(..., _external=True)`) when
     /// nothing makes it see the front end's HTTPS (as [`Platform::https_redirect_loop`] judges): the URL
     /// comes out `http://`.
     pub fn http_external_url(&self) -> Option<&eval::HttpsMarker> {
-        let markers = &self.startup_code().https;
-        if markers.iter().any(|m| !m.forces && !m.external_url) {
+        if !self.front_end_https_unseen() {
             return None;
         }
-        if self.startup.server_trusts_forwarded_proto() != Some(false) {
-            return None;
-        }
-        markers.iter().find(|m| m.external_url)
+        self.startup_code().https.iter().find(|m| m.external_url)
     }
 
     /// The files the app's functions (request handlers, jobs) write inside the app folder: a relative path
