@@ -662,18 +662,7 @@ impl<'a> Evaluator<'a> {
                 {
                     *self.when_unset.borrow_mut() = Some(read.var.clone());
                     self.conditional.set(self.conditional.get() + 1);
-                    for (name, alts) in &class.attrs {
-                        if is_config_key(name) {
-                            let value = either(alts.iter().map(|a| a.value.clone()).collect());
-                            let at = alts.iter().find_map(|a| a.span).unwrap_or(span);
-                            self.config_write(
-                                name.clone(),
-                                value,
-                                at,
-                                ConfigHow::Object(class.name.clone()),
-                            );
-                        }
-                    }
+                    self.class_config_writes(&class, span);
                     self.conditional.set(self.conditional.get() - 1);
                     *self.when_unset.borrow_mut() = None;
                 }
@@ -684,22 +673,7 @@ impl<'a> Evaluator<'a> {
                 }
                 for alt in object.alternatives() {
                     match alt {
-                        Value::Class(class) => {
-                            for (key, alts) in &class.attrs {
-                                if !is_config_key(key) {
-                                    continue;
-                                }
-                                // One write of all the values the attribute can have.
-                                let value = either(alts.iter().map(|a| a.value.clone()).collect());
-                                let at = alts.iter().find_map(|a| a.span).unwrap_or(span);
-                                self.config_write(
-                                    key.clone(),
-                                    value,
-                                    at,
-                                    ConfigHow::Object(class.name.clone()),
-                                );
-                            }
-                        }
+                        Value::Class(class) => self.class_config_writes(class, span),
                         _ => self.config_write(
                             String::new(),
                             Value::Unknown,
@@ -718,6 +692,24 @@ impl<'a> Evaluator<'a> {
                 true
             }
             _ => false,
+        }
+    }
+
+    /// What `from_object(class)` writes: each upper-case attribute, one write of all the values it can have,
+    /// at its assignment (`span`, the call, when none is known).
+    fn class_config_writes(&mut self, class: &value::ClassValue, span: Span) {
+        for (key, alts) in &class.attrs {
+            if !is_config_key(key) {
+                continue;
+            }
+            let value = either(alts.iter().map(|a| a.value.clone()).collect());
+            let at = alts.iter().find_map(|a| a.span).unwrap_or(span);
+            self.config_write(
+                key.clone(),
+                value,
+                at,
+                ConfigHow::Object(class.name.clone()),
+            );
         }
     }
 
