@@ -364,6 +364,18 @@ pub fn middleware_missing(
     )
 }
 
+/// A finding about a value from `source`: at it in the file that sets it, labelled `label`; for a value from
+/// a flag (no place), the label becomes a note that names the flag.
+pub fn on_setting_source(
+    rule: &'static RuleMeta,
+    project: &crate::project::Project,
+    source: &crate::platform::Source,
+    message: String,
+    label: &str,
+) -> Diagnostic {
+    at_source(rule, project, source.span(), source, message, label)
+}
+
 /// A finding about an app setting: at its value in the file that sets it, labelled `label`; for a setting
 /// from a flag (no place), the label becomes a note that names the flag.
 pub fn on_setting(
@@ -374,31 +386,23 @@ pub fn on_setting(
     label: &str,
 ) -> Diagnostic {
     let span = setting.value_span.or(setting.source.span());
-    let d = Diagnostic::new(rule, span, message);
-    match span {
-        Some(_) => d.label(label),
-        None => d.note(format!(
-            "set by {}: {label}",
-            setting.source.describe(project)
-        )),
-    }
+    at_source(rule, project, span, &setting.source, message, label)
 }
 
-/// A finding about a value from `source`: at it in the file that sets it, labelled `label`; for a value from
-/// a flag (no place), the label becomes a note that names the flag.
-pub fn on_setting_source(
+/// A finding at `span` (a place in the file that sets the value), or, without one, with a note naming the
+/// flag that set it.
+fn at_source(
     rule: &'static RuleMeta,
     project: &crate::project::Project,
+    span: Option<crate::project::Span>,
     source: &crate::platform::Source,
     message: String,
     label: &str,
 ) -> Diagnostic {
-    match source {
-        crate::platform::Source::File(span) => {
-            Diagnostic::new(rule, Some(*span), message).label(label)
-        }
-        crate::platform::Source::Flag(_) => Diagnostic::new(rule, None, message)
-            .note(format!("set by {}: {label}", source.describe(project))),
+    let d = Diagnostic::new(rule, span, message);
+    match span {
+        Some(_) => d.label(label),
+        None => d.note(format!("set by {}: {label}", source.describe(project))),
     }
 }
 
