@@ -553,8 +553,13 @@ impl<'a> Evaluator<'a> {
         let Some(mut names) = self.fork(frame) else {
             return false;
         };
+        // A caller that passes arguments (`create_app('production')`) may replace any default.
+        let passed = self.called_with_arguments(def.name.as_str());
         for param in def.parameters.iter_non_variadic_params() {
             let value = match &param.default {
+                Some(default) if passed => {
+                    either(vec![self.expr(frame, default, 0), Value::Unknown])
+                }
                 Some(default) => self.expr(frame, default, 0),
                 None => Value::Unknown,
             };
@@ -585,6 +590,34 @@ impl<'a> Evaluator<'a> {
             }
         }
         true
+    }
+
+    /// Whether a module evaluated so far calls `name(...)` with arguments (`create_app('production')`),
+    /// read from its text: then the function's parameter defaults are not what it runs with.
+    fn called_with_arguments(&self, name: &str) -> bool {
+        const MAX_HITS: usize = 1024;
+        let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+        for &file in &self.loaded {
+            let Ok(text) = self.project.text(file) else {
+                continue;
+            };
+            let text = text.text.as_str();
+            let bytes = text.as_bytes();
+            for (at, _) in text.match_indices(name).take(MAX_HITS) {
+                let end = at + name.len();
+                if at > 0 && word(bytes[at - 1]) || bytes.get(end) != Some(&b'(') {
+                    continue;
+                }
+                if text[..at].trim_end().ends_with("def") {
+                    continue;
+                }
+                let rest = text[end + 1..].trim_start();
+                if !rest.starts_with(')') {
+                    return true;
+                }
+            }
+        }
+        false
     }
 
     /// Every environment read met so far (each module is evaluated once).
