@@ -23,7 +23,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check an app folder (the folder that is deployed)
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// Show what App Service will do with the app: the build, the start-up command, the app settings it needs
     Plan(PlanArgs),
     /// List every rule: code, name, category and summary
@@ -32,6 +32,8 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
         format: RulesFormat,
     },
+    /// Run the language server (LSP over standard input and output) for editors
+    Server,
     /// Print the documentation page of a rule
     Explain {
         /// A rule code (AZ301) or name (django-debug-not-from-env)
@@ -42,10 +44,6 @@ pub enum Command {
 /// What describes the app and its App Service configuration (shared by `check` and `plan`).
 #[derive(Debug, Args)]
 pub struct AppArgs {
-    /// The app root: the folder that is deployed
-    #[arg(default_value = ".")]
-    pub path: PathBuf,
-
     /// An App Service app setting, such as PRE_BUILD_COMMAND=... (repeatable)
     #[arg(long = "app-setting", value_name = "NAME=VALUE")]
     pub app_settings: Vec<String>,
@@ -61,10 +59,28 @@ pub struct AppArgs {
     /// The app's Python version (X.Y); default: the site's version, else runtime.txt, else the newest on App Service
     #[arg(long, value_name = "X.Y")]
     pub python_version: Option<String>,
+
+    /// Read the configuration from FILE instead of searching for one
+    #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore every configuration file
+    #[arg(long)]
+    pub isolated: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
+    /// The app root (the folder that is deployed; default .), or files of the app: then the whole app is
+    /// read and only findings in those files are reported. `-` with --stdin-filename reads one file from
+    /// standard input
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// The app root when PATH names files (default: the current folder)
+    #[arg(long, value_name = "DIR")]
+    pub app_root: Option<PathBuf>,
+
     #[command(flatten)]
     pub app: AppArgs,
 
@@ -80,13 +96,57 @@ pub struct CheckArgs {
     #[arg(long, value_name = "CODES", value_delimiter = ',')]
     pub select: Vec<String>,
 
+    /// Run these rules too, on top of the selected ones; comma-separated
+    #[arg(long, value_name = "CODES", value_delimiter = ',')]
+    pub extend_select: Vec<String>,
+
     /// Skip these rules: codes, code prefixes or names; comma-separated
     #[arg(long, value_name = "CODES", value_delimiter = ',')]
     pub ignore: Vec<String>,
 
+    /// The lowest level that makes the check exit with 1 [default: warning]
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub fail_on: Option<FailOn>,
+
     /// Exit with 0 even when there are findings
     #[arg(long)]
     pub exit_zero: bool,
+
+    /// Print the resolved configuration, with where each value comes from, and exit
+    #[arg(long)]
+    pub show_config: bool,
+
+    /// Report only the findings that are not in this baseline file
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record every finding of this run in FILE (a baseline for --baseline), and exit with 0
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    pub write_baseline: Option<PathBuf>,
+
+    /// The SARIF run's `automationDetails.id` (GitHub's category: tells several uploads apart)
+    #[arg(long, value_name = "CATEGORY")]
+    pub sarif_category: Option<String>,
+
+    /// The path of the file whose content comes from standard input (PATH is `-`)
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
+
+    /// With --stdin-filename: report the findings of the whole app, not only of that file
+    #[arg(long, requires = "stdin_filename")]
+    pub all: bool,
+
+    /// Apply the safe fixes to the files of the app
+    #[arg(long, conflicts_with = "diff")]
+    pub fix: bool,
+
+    /// Print the fixes as a unified diff instead of applying them (nothing is written)
+    #[arg(long)]
+    pub diff: bool,
+
+    /// With --fix or --diff: include the fixes that change what the app does
+    #[arg(long)]
+    pub unsafe_fixes: bool,
 
     /// When to use colours in text output
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
@@ -95,12 +155,24 @@ pub struct CheckArgs {
 
 #[derive(Debug, Args)]
 pub struct PlanArgs {
+    /// The app root: the folder that is deployed
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+
     #[command(flatten)]
     pub app: AppArgs,
 
     /// Output format
     #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
     pub format: RulesFormat,
+}
+
+/// The levels `--fail-on` and the configuration take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Note,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -160,10 +160,43 @@ pub enum Applicability {
 /// The exact fix of a finding as text edits to one file of the app.
 #[derive(Debug, Clone)]
 pub struct Fix {
-    pub file: FileId,
-    /// Non-overlapping edits in the file's text.
+    pub target: FixTarget,
+    /// Non-overlapping edits in the file's text (for a new file, insertions at 0).
     pub edits: Vec<Edit>,
     pub applicability: Applicability,
+    /// The fix also removes the file's UTF-8 byte order mark (which its decoded text does not hold).
+    pub remove_bom: bool,
+}
+
+/// The file a fix edits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FixTarget {
+    /// A file of the app.
+    File(FileId),
+    /// A file to create, relative to the app root.
+    New(String),
+}
+
+impl Fix {
+    /// Edits to a file of the app.
+    pub fn edit(file: FileId, edits: Vec<Edit>, applicability: Applicability) -> Fix {
+        Fix {
+            target: FixTarget::File(file),
+            edits,
+            applicability,
+            remove_bom: false,
+        }
+    }
+
+    /// A new file with `content`.
+    pub fn create(rel: impl Into<String>, content: impl Into<String>) -> Fix {
+        Fix {
+            target: FixTarget::New(rel.into()),
+            edits: vec![Edit::insertion(content, ruff_text_size::TextSize::new(0))],
+            applicability: Applicability::Safe,
+            remove_bom: false,
+        }
+    }
 }
 
 /// One finding of one rule.
@@ -185,6 +218,9 @@ pub struct Diagnostic {
     pub notes: Vec<String>,
     /// Ranges whose text is a secret: renderers never print them.
     pub secrets: Vec<Span>,
+    /// The span is not the rule's: the finding had no place, and points at the file that stands for the
+    /// app (see `Platform::anchor_file`).
+    pub anchored: bool,
 }
 
 impl Diagnostic {
@@ -202,6 +238,7 @@ impl Diagnostic {
             fix: None,
             notes: Vec::new(),
             secrets: Vec::new(),
+            anchored: false,
         }
     }
 
@@ -265,6 +302,11 @@ impl Report {
     /// Whether any finding makes the run fail.
     pub fn fails(&self) -> bool {
         self.diagnostics.iter().any(|d| d.level.fails())
+    }
+
+    /// Whether any finding is at `level` or above (`--fail-on`).
+    pub fn fails_at(&self, level: Level) -> bool {
+        self.diagnostics.iter().any(|d| d.level >= level)
     }
 }
 

@@ -5,14 +5,18 @@
 //! [`diagnostic::Diagnostic`]s; [`render`] prints them. [`config::Config`] resolves the command line
 //! into those inputs, the rules to run and the output. `docs/architecture.md` draws the layers.
 
+pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
+pub mod fix;
 pub mod plan;
 pub mod platform;
 pub mod project;
 pub mod render;
 pub mod rules;
+pub mod server;
+pub mod suppress;
 
 use config::Config;
 use platform::Platform;
@@ -20,17 +24,51 @@ use project::{Project, ProjectError};
 
 pub use diagnostic::Report;
 
-/// Run the selected rules on the app at `config.root`.
+/// Run the selected rules on the app at `config.root`, then apply what the configuration says about
+/// reporting: suppression comments (and AZ900), `exclude` and `per-file-ignores`, the files asked for,
+/// and level overrides.
 pub fn check(config: &Config) -> Result<Report, ProjectError> {
-    let project = Project::discover(&config.root)?;
+    let mut project = Project::discover(&config.root)?;
+    if let Some(stdin) = &config.stdin {
+        project.set_overlay(&stdin.rel, stdin.content.clone());
+    }
     let diagnostics = {
         let platform = Platform::build(&project, &config.app);
         rules::run(&platform, &config.rules)
     };
-    let notices = project.notices();
-    Ok(Report {
+    let mut report = Report {
         project,
         diagnostics,
-        notices,
-    })
+        notices: Vec::new(),
+    };
+    suppress::apply(&mut report, &config.rules);
+    let project = &report.project;
+    report.diagnostics.retain(|d| {
+        let Some(span) = d.span else {
+            return true;
+        };
+        let rel = project.rel_path(span.file);
+        let excluded = config.exclude.iter().any(|g| g.is_match(rel));
+        let ignored = config
+            .per_file_ignores
+            .iter()
+            .any(|p| p.codes.contains(&d.rule.code) && p.glob.is_match(rel));
+        let asked = config.only.as_ref().is_none_or(|only| {
+            only.iter().any(|o| {
+                o.is_empty()
+                    || rel == o
+                    || rel
+                        .strip_prefix(o.as_str())
+                        .is_some_and(|r| r.starts_with('/'))
+            })
+        });
+        !excluded && !ignored && asked
+    });
+    for d in &mut report.diagnostics {
+        if let Some((_, level)) = config.levels.iter().find(|(code, _)| *code == d.rule.code) {
+            d.level = *level;
+        }
+    }
+    report.notices = report.project.notices();
+    Ok(report)
 }

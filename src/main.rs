@@ -7,9 +7,10 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use appservice_preflight::cli::{Cli, ColorWhen, Command, RulesFormat};
-use appservice_preflight::config::Config;
+use appservice_preflight::config::{Config, FixMode};
 use appservice_preflight::render;
 use appservice_preflight::rules::{self, RULES};
+use appservice_preflight::{baseline, fix};
 
 /// Python trees can be deep; the analysis runs on a thread with room for them.
 const STACK_BYTES: usize = 1 << 30;
@@ -69,7 +70,7 @@ fn run(cli: Cli) -> Exit {
             }
         },
         Command::Plan(args) => {
-            let config = match Config::from_app_args(&args.app) {
+            let config = match Config::from_app_args(args.path.clone(), &args.app) {
                 Ok(config) => config,
                 Err(err) => {
                     eprintln!("error: {err}");
@@ -86,32 +87,74 @@ fn run(cli: Cli) -> Exit {
                     return Exit::Error;
                 }
             };
+            if args.show_config {
+                return emit(&config.show_text());
+            }
             check(&config)
         }
+        Command::Server => match appservice_preflight::server::run() {
+            Ok(()) => Exit::Clean,
+            Err(err) => {
+                eprintln!("error: {err}");
+                Exit::Error
+            }
+        },
     }
 }
 
 fn check(config: &Config) -> Exit {
-    let report = match appservice_preflight::check(config) {
+    let mut report = match analyse(config) {
         Ok(report) => report,
-        Err(err) => {
-            eprintln!("error: {err}");
-            return Exit::Error;
-        }
+        Err(exit) => return exit,
     };
-    for notice in &report.notices {
-        eprintln!("warning: {notice}");
+    if let Some(path) = &config.write_baseline {
+        return match baseline::write(&report, path) {
+            Ok(n) => {
+                eprintln!(
+                    "wrote {n} finding{} to the baseline `{}`",
+                    if n == 1 { "" } else { "s" },
+                    path.display()
+                );
+                Exit::Clean
+            }
+            Err(err) => {
+                eprintln!("error: {err}");
+                Exit::Error
+            }
+        };
     }
+    if config.fix != FixMode::Off {
+        let fixed = match fix::run(&report, config) {
+            Ok(fixed) => fixed,
+            Err(err) => {
+                eprintln!("error: {err}");
+                return Exit::Error;
+            }
+        };
+        if config.fix == FixMode::Diff {
+            return Exit::Clean;
+        }
+        // What is left after the fixes, as the next run will see it.
+        if fixed > 0 {
+            report = match analyse(config) {
+                Ok(report) => report,
+                Err(exit) => return exit,
+            };
+        }
+    }
+    let options = render::Options {
+        color: false,
+        sarif_category: config.sarif_category.clone(),
+    };
     let written = match &config.output_file {
         Some(path) => std::fs::File::create(path)
             .and_then(|file| {
                 let mut out = std::io::BufWriter::new(file);
-                render::render(
-                    &report,
-                    config.format,
-                    config.color == ColorWhen::Always,
-                    &mut out,
-                )?;
+                let options = render::Options {
+                    color: config.color == ColorWhen::Always,
+                    ..options.clone()
+                };
+                render::render_with(&report, config.format, &options, &mut out)?;
                 out.flush()
             })
             .map_err(|e| (e.kind(), format!("cannot write `{}`: {e}", path.display()))),
@@ -123,7 +166,8 @@ fn check(config: &Config) -> Exit {
                 ColorWhen::Auto => stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none(),
             };
             let mut out = stdout.lock();
-            render::render(&report, config.format, color, &mut out)
+            let options = render::Options { color, ..options };
+            render::render_with(&report, config.format, &options, &mut out)
                 .and_then(|()| out.flush())
                 .map_err(|e| (e.kind(), format!("cannot write the report: {e}")))
         }
@@ -135,11 +179,53 @@ fn check(config: &Config) -> Exit {
             return Exit::Error;
         }
     }
-    if report.fails() && !config.exit_zero {
+    if report.fails_at(config.fail_on) && !config.exit_zero {
         Exit::Findings
     } else {
         Exit::Clean
     }
+}
+
+/// Check the app and leave out what the baseline knows; notices and baseline counts go to stderr.
+fn analyse(config: &Config) -> Result<appservice_preflight::Report, Exit> {
+    let mut report = match appservice_preflight::check(config) {
+        Ok(report) => report,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return Err(Exit::Error);
+        }
+    };
+    for notice in &report.notices {
+        eprintln!("warning: {notice}");
+    }
+    if let Some(path) = &config.baseline {
+        let known = match baseline::read(path) {
+            Ok(known) => known,
+            Err(err) => {
+                eprintln!("error: {err}");
+                return Err(Exit::Error);
+            }
+        };
+        let applied = baseline::apply(&mut report, &known);
+        if applied.known > 0 {
+            eprintln!(
+                "{} finding{} in the baseline `{}` not shown",
+                applied.known,
+                if applied.known == 1 { " is" } else { "s are" },
+                path.display()
+            );
+        }
+        if applied.fixed > 0 {
+            eprintln!(
+                "{} baseline entr{} match no finding any more (fixed): run with --write-baseline {} to drop {}",
+                applied.fixed,
+                if applied.fixed == 1 { "y" } else { "ies" },
+                path.display(),
+                if applied.fixed == 1 { "it" } else { "them" }
+            );
+        }
+    }
+    Ok(report)
 }
 
 fn plan(config: &Config, format: RulesFormat) -> Exit {

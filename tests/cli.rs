@@ -78,11 +78,16 @@ fn usage_errors_exit_2_with_one_line() {
 }
 
 #[test]
-fn a_file_as_path_is_a_usage_error() {
-    let p = project("django-broken").join("manage.py");
-    let o = run(&["check", path_str(&p)]);
+fn a_file_outside_the_app_root_is_a_usage_error() {
+    let root = project("django-broken");
+    let outside = project("flask-app").join("app.py");
+    let o = run(&["check", "--app-root", path_str(&root), path_str(&outside)]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("is not a folder"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("is not inside the app root"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! What the model takes from the command line: the app's settings as the user gives them, already read
 //! and validated. The model knows nothing else of the command line (no rules, formats or output).
 
+use std::ops::Range;
 use std::path::Path;
 
 use crate::platform::sources::settings_file::{self, SiteSettings};
@@ -18,6 +19,19 @@ pub struct Inputs {
     pub startup_command: Option<String>,
     /// `--python-version`.
     pub python_version: Option<PythonVersion>,
+    /// The same values from the tool's configuration file, below the flags and `--app-settings-file`.
+    pub configured: Configured,
+}
+
+/// What the tool's configuration file (`[tool.appservice-preflight]`) says about the app, each value with
+/// its byte range in that file, so a finding about it points at its line when the file is in the app.
+#[derive(Debug, Clone, Default)]
+pub struct Configured {
+    /// The file, as found or given.
+    pub path: std::path::PathBuf,
+    pub app_settings: Vec<(String, String, Range<usize>)>,
+    pub startup_command: Option<(String, Range<usize>)>,
+    pub python_version: Option<(PythonVersion, Range<usize>)>,
 }
 
 /// One `--app-settings-file`, as given and as read.

@@ -543,6 +543,23 @@ impl<'a> Platform<'a> {
             .map(|f| project.rel_path(f).to_owned())
     }
 
+    /// The file that stands for the app as a whole, for a finding that has no place of its own (a value
+    /// from a flag, or about the whole app): the root dependency file Oryx reads, else the entry module
+    /// App Service starts, else the first root Python file, else the first file. `None` for an empty app.
+    pub fn anchor_file(&self) -> Option<FileId> {
+        ["requirements.txt", "pyproject.toml", "setup.py"]
+            .iter()
+            .find_map(|name| self.project.file(name))
+            .or_else(|| self.startup.entry.as_ref().map(|e| e.file))
+            .or_else(|| {
+                self.project.files().find(|&f| {
+                    let rel = self.project.rel_path(f);
+                    rel.ends_with(".py") && !rel.contains('/')
+                })
+            })
+            .or_else(|| self.project.files().next())
+    }
+
     /// The Python files App Service imports at start-up: the entry module, the modules it imports from
     /// the repository (top level only), the settings modules and the gunicorn config file gunicorn loads.
     pub fn startup_python_files(&self) -> &[FileId] {

@@ -50,6 +50,14 @@ const PRUNED_DIRS: &[&str] = &[".git", "node_modules", "__pycache__", ".hg", ".s
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FileId(u32);
 
+impl FileId {
+    /// A file id for unit tests of code that only carries ids around.
+    #[cfg(test)]
+    pub(crate) fn default_for_tests() -> FileId {
+        FileId(0)
+    }
+}
+
 /// A range of text in one file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Span {
@@ -148,6 +156,8 @@ pub struct Project {
     /// Problems with the input that are not findings: printed as warnings on stderr.
     notices: RefCell<Vec<String>>,
     python_version: OnceCell<PythonVersion>,
+    /// A file whose content is given, not read from disk ([`Project::set_overlay`]).
+    overlay: Option<(FileId, Vec<u8>)>,
 }
 
 /// A fatal problem with the input: `check` stops with exit code 2.
@@ -186,6 +196,7 @@ impl Project {
             venvs: Vec::new(),
             notices: RefCell::new(Vec::new()),
             python_version: OnceCell::new(),
+            overlay: None,
         };
         let mut venvs = Vec::new();
         let canonical_root = std::fs::canonicalize(root).ok();
@@ -356,7 +367,49 @@ impl Project {
 
     /// The raw bytes of a file (not cached: used for byte-level checks only).
     pub fn bytes(&self, file: FileId) -> Result<Vec<u8>, ReadError> {
+        if let Some((id, bytes)) = &self.overlay
+            && *id == file
+        {
+            return if bytes.len() as u64 > MAX_FILE_BYTES {
+                Err(ReadError::TooLarge(bytes.len() as u64))
+            } else {
+                Ok(bytes.clone())
+            };
+        }
         read_capped(&self.path(file), MAX_FILE_BYTES)
+    }
+
+    /// Take `bytes` as the content of the file at `rel` instead of what is on disk (an editor's unsaved
+    /// buffer); a file that is not on disk yet is added. Everything else is read from disk.
+    pub fn set_overlay(&mut self, rel: &str, bytes: Vec<u8>) {
+        let file = match self.file(rel) {
+            Some(file) => file,
+            None => {
+                let path = self.root.join(rel);
+                self.push(rel, &path);
+                let id = FileId((self.entries.len() - 1) as u32);
+                let at = self
+                    .by_name
+                    .partition_point(|f| self.rel_path(*f) < self.rel_path(id));
+                self.by_name.insert(at, id);
+                id
+            }
+        };
+        // Anything read before (nothing, when set right after `discover`) is forgotten.
+        self.entries[file.0 as usize].loaded = OnceCell::new();
+        self.overlay = Some((file, bytes));
+    }
+
+    /// The files whose text has been read so far (the ones the model looked at).
+    pub fn files_read(&self) -> Vec<FileId> {
+        self.files()
+            .filter(|f| {
+                self.entries[f.0 as usize]
+                    .loaded
+                    .get()
+                    .is_some_and(|l| l.text.get().is_some_and(Result::is_ok))
+            })
+            .collect()
     }
 
     /// Run `test` on the first `limit` bytes of each of `files` (not cached), reading them on up to
@@ -378,12 +431,19 @@ impl Project {
             })
             .collect();
         let (root, names, raw_paths) = (&self.root, &self.names, &self.raw_paths);
+        let overlay = &self.overlay;
         let one = |&(file, start, end): &(FileId, u32, u32)| {
             let path = match raw_paths.get(&file) {
                 Some(path) => path.clone(),
                 None => root.join(&names[start as usize..end as usize]),
             };
-            match read_prefix(&path, limit) {
+            let read = match overlay {
+                Some((id, bytes)) if *id == file => {
+                    Ok(bytes[..bytes.len().min(limit as usize)].to_vec())
+                }
+                _ => read_prefix(&path, limit),
+            };
+            match read {
                 Ok(head) if test(&head, (head.len() as u64) < limit) => Scanned::Yes,
                 Ok(_) => Scanned::No,
                 Err(_) => Scanned::Unread,

@@ -38,7 +38,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::view::{DisplayPaths, safe_message, safe_text, span_positions};
-use crate::diagnostic::{Applicability, Report};
+use crate::diagnostic::{Applicability, FixTarget, Report};
 use crate::project::Span;
 use crate::rules::{Category, Level};
 
@@ -62,6 +62,8 @@ struct Finding {
 struct FixJson {
     applicability: Applicability,
     path: String,
+    /// The fix creates the file (its one edit is the whole content).
+    creates: bool,
     edits: Vec<EditJson>,
 }
 
@@ -107,25 +109,34 @@ pub fn render(report: &Report, paths: &DisplayPaths, out: &mut dyn Write) -> io:
                 start,
                 end,
                 help: d.help.as_ref().map(|h| safe_text(report, d, h)),
-                fix: d.fix.as_ref().map(|fix| FixJson {
-                    applicability: fix.applicability,
-                    path: paths.show(report, fix.file),
-                    edits: fix
-                        .edits
-                        .iter()
-                        .map(|e| {
-                            let ((line, column), (end_line, end_column)) =
-                                span_positions(report, Span::new(fix.file, e.range));
-                            EditJson {
-                                content: safe_text(report, d, &e.content),
-                                start: Position { line, column },
-                                end: Position {
-                                    line: end_line,
-                                    column: end_column,
-                                },
-                            }
-                        })
-                        .collect(),
+                fix: d.fix.as_ref().map(|fix| {
+                    let (path, file) = match &fix.target {
+                        FixTarget::File(file) => (paths.show(report, *file), Some(*file)),
+                        FixTarget::New(rel) => (paths.show_new(rel), None),
+                    };
+                    FixJson {
+                        applicability: fix.applicability,
+                        path,
+                        creates: file.is_none(),
+                        edits: fix
+                            .edits
+                            .iter()
+                            .map(|e| {
+                                let ((line, column), (end_line, end_column)) = match file {
+                                    Some(file) => span_positions(report, Span::new(file, e.range)),
+                                    None => ((1, 1), (1, 1)),
+                                };
+                                EditJson {
+                                    content: safe_text(report, d, &e.content),
+                                    start: Position { line, column },
+                                    end: Position {
+                                        line: end_line,
+                                        column: end_column,
+                                    },
+                                }
+                            })
+                            .collect(),
+                    }
                 }),
                 notes: d.notes.iter().map(|n| safe_text(report, d, n)).collect(),
                 url: d.rule.url(),

@@ -1,7 +1,9 @@
 //! Renderers: findings to text, concise, JSON, SARIF or GitHub annotations. They know nothing about Python.
 
 mod concise;
+pub mod fingerprint;
 mod github;
+mod gitlab;
 mod json;
 mod sarif;
 mod text;
@@ -12,7 +14,7 @@ use std::io::{self, Write};
 use clap::ValueEnum;
 
 use crate::diagnostic::Report;
-pub use view::DisplayPaths;
+pub use view::{DisplayPaths, safe_message, safe_text};
 
 /// The output formats of `check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -27,6 +29,8 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow commands (annotations)
     Github,
+    /// GitLab Code Quality JSON (a merge request's code quality widget)
+    Gitlab,
 }
 
 /// When to colour text output.
@@ -37,10 +41,35 @@ pub enum ColorWhen {
     Never,
 }
 
+/// What a report is written with, besides its format.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub color: bool,
+    /// SARIF `automationDetails.id`.
+    pub sarif_category: Option<String>,
+}
+
 /// Write `report` in `format`, paths shown relative to the current directory.
 pub fn render(report: &Report, format: Format, color: bool, out: &mut dyn Write) -> io::Result<()> {
+    let options = Options {
+        color,
+        ..Options::default()
+    };
+    render_with(report, format, &options, out)
+}
+
+/// [`render`] with every option.
+pub fn render_with(
+    report: &Report,
+    format: Format,
+    options: &Options,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let paths = DisplayPaths::new(report.project.root());
-    render_with_paths(report, format, color, &paths, out)
+    match format {
+        Format::Sarif => sarif::render(report, &paths, options.sarif_category.as_deref(), out),
+        _ => render_with_paths(report, format, options.color, &paths, out),
+    }
 }
 
 /// Write `report` in `format`, showing paths with `paths`.
@@ -55,7 +84,8 @@ pub fn render_with_paths(
         Format::Text => text::render(report, paths, color, out),
         Format::Concise => concise::render(report, paths, out),
         Format::Json => json::render(report, paths, out),
-        Format::Sarif => sarif::render(report, paths, out),
+        Format::Sarif => sarif::render(report, paths, None, out),
         Format::Github => github::render(report, paths, out),
+        Format::Gitlab => gitlab::render(report, paths, out),
     }
 }

@@ -4,20 +4,21 @@
 //! when the app is clean (GitHub's upload rejects a run without it). No source text or snippet is ever
 //! written: the fingerprint hashes the line as renderers may show it, with secrets masked.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use serde_json::json;
 use serde_sarif::sarif::{
-    ArtifactLocation, Location, Message, MultiformatMessageString, PhysicalLocation, PropertyBag,
-    Region, ReportingConfiguration, ReportingDescriptor, Result as SarifResult, ResultLevel, Run,
-    Sarif, Tool, ToolComponent,
+    ArtifactLocation, Invocation, Location, Message, MultiformatMessageString, Notification,
+    PhysicalLocation, PropertyBag, Region, ReportingConfiguration, ReportingDescriptor,
+    Result as SarifResult, ResultLevel, Run, RunAutomationDetails, Sarif, Tool, ToolComponent,
 };
 
-use super::view::{DisplayPaths, safe_message, safe_text, shown_source, span_positions};
+use super::fingerprint::{Fingerprint, fingerprints};
+use super::view::{DisplayPaths, safe_message, safe_text, span_positions};
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::Report;
-use crate::project::{FileId, Span};
+use crate::project::Span;
 use crate::rules::{Level, RuleMeta};
 
 /// The `$schema` of the log.
@@ -26,31 +27,47 @@ pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 /// The key of our entry in `partialFingerprints`.
 pub const FINGERPRINT_KEY: &str = "appservicePreflight/v1";
 
-pub fn render(report: &Report, paths: &DisplayPaths, out: &mut dyn Write) -> io::Result<()> {
-    let sarif = build(report, paths);
+/// GitHub code scanning keeps at most this many results of a run; past it the upload is refused.
+pub const MAX_RESULTS: usize = 25_000;
+
+pub fn render(
+    report: &Report,
+    paths: &DisplayPaths,
+    category: Option<&str>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let sarif = build(report, paths, category);
     serde_json::to_writer_pretty(&mut *out, &sarif)?;
     writeln!(out)
 }
 
-fn build(report: &Report, paths: &DisplayPaths) -> Sarif {
+fn build(report: &Report, paths: &DisplayPaths, category: Option<&str>) -> Sarif {
+    // The most serious findings first when there are more than GitHub keeps.
+    let mut shown: Vec<usize> = (0..report.diagnostics.len()).collect();
+    let truncated = shown.len() > MAX_RESULTS;
+    if truncated {
+        shown.sort_by_key(|&i| std::cmp::Reverse(report.diagnostics[i].level));
+        shown.truncate(MAX_RESULTS);
+        shown.sort_unstable();
+    }
     let mut rules: Vec<&'static RuleMeta> = Vec::new();
-    for d in &report.diagnostics {
+    for d in shown.iter().map(|&i| &report.diagnostics[i]) {
         if !rules.iter().any(|r| r.code == d.rule.code) {
             rules.push(d.rule);
         }
     }
     rules.sort_by_key(|r| r.code);
 
-    let mut fingerprints = Fingerprints::new(report);
-    let results: Vec<SarifResult> = report
-        .diagnostics
+    let fingerprints = fingerprints(report);
+    let results: Vec<SarifResult> = shown
         .iter()
-        .map(|d| {
+        .map(|&i| {
+            let d = &report.diagnostics[i];
             let index = rules
                 .iter()
                 .position(|r| r.code == d.rule.code)
                 .expect("every rule with a result is listed");
-            result(report, paths, d, index, fingerprints.next(report, d))
+            result(report, paths, d, index, &fingerprints[i])
         })
         .collect();
 
@@ -61,11 +78,31 @@ fn build(report: &Report, paths: &DisplayPaths) -> Sarif {
         .build();
     driver.information_uri = absolute_uri(env!("CARGO_PKG_REPOSITORY"));
 
-    let run = Run::builder()
+    let mut run = Run::builder()
         .tool(Tool::from(driver))
         .column_kind(json!("unicodeCodePoints"))
         .results(results)
         .build();
+    if let Some(category) = category {
+        run.automation_details = Some(RunAutomationDetails::builder().id(category).build());
+    }
+    let mut invocation = Invocation::builder().execution_successful(true).build();
+    if truncated {
+        invocation.tool_execution_notifications = Some(vec![
+            Notification::builder()
+                .level(json!("warning"))
+                .message(
+                    Message::builder()
+                        .text(format!(
+                            "{} findings; only the {MAX_RESULTS} most serious are in this log, the most code scanning accepts in a run",
+                            report.diagnostics.len()
+                        ))
+                        .build(),
+                )
+                .build(),
+        ]);
+    }
+    run.invocations = Some(vec![invocation]);
     Sarif::builder()
         .schema(SCHEMA_URI)
         .version(json!("2.1.0"))
@@ -125,9 +162,13 @@ fn result(
     paths: &DisplayPaths,
     d: &Diagnostic,
     rule_index: usize,
-    fingerprint: u64,
+    fingerprint: &Fingerprint,
 ) -> SarifResult {
     let mut text = safe_message(report, d);
+    for note in &d.notes {
+        text.push_str("\nnote: ");
+        text.push_str(&safe_text(report, d, note));
+    }
     if let Some(help) = &d.help {
         text.push_str("\nhelp: ");
         text.push_str(&safe_text(report, d, help));
@@ -142,10 +183,13 @@ fn result(
         .rule_index(rule_index as i64)
         .level(result_level)
         .message(Message::builder().text(text).build())
-        .partial_fingerprints(BTreeMap::from([(
-            FINGERPRINT_KEY.to_owned(),
-            format!("{fingerprint:016x}"),
-        )]))
+        .partial_fingerprints(BTreeMap::from([
+            (FINGERPRINT_KEY.to_owned(), fingerprint.hex()),
+            (
+                "primaryLocationLineHash".to_owned(),
+                fingerprint.line_hash_text(),
+            ),
+        ]))
         .build();
     if let Some(span) = d.span {
         result.locations = Some(vec![
@@ -235,85 +279,17 @@ fn path_uri(path: &str, absolute: bool) -> String {
     uri
 }
 
-/// 64-bit FNV-1a: stable across runs, platforms and Rust versions (unlike `DefaultHasher`).
-fn fnv1a(bytes: &[u8]) -> u64 {
-    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-    const PRIME: u64 = 0x0000_0100_0000_01b3;
-    bytes.iter().fold(OFFSET, |hash, &byte| {
-        (hash ^ u64::from(byte)).wrapping_mul(PRIME)
-    })
-}
-
-/// Fingerprints that survive lines moving: the rule, the path, the text of the primary line (as
-/// shown, secrets masked) and how many earlier results had the same three.
-struct Fingerprints<'r> {
-    all: Vec<&'r Diagnostic>,
-    sources: HashMap<FileId, String>,
-    seen: HashMap<(&'static str, String, String), u64>,
-}
-
-impl<'r> Fingerprints<'r> {
-    fn new(report: &'r Report) -> Self {
-        Fingerprints {
-            all: report.diagnostics.iter().collect(),
-            sources: HashMap::new(),
-            seen: HashMap::new(),
-        }
-    }
-
-    fn next(&mut self, report: &Report, d: &Diagnostic) -> u64 {
-        let (path, line) = match d.span {
-            Some(span) => {
-                let all = &self.all;
-                let source = self
-                    .sources
-                    .entry(span.file)
-                    .or_insert_with(|| shown_source(report, span.file, all));
-                (
-                    // Relative to the app root, so the fingerprint does not depend on where the tool ran.
-                    report.project.rel_path(span.file).to_owned(),
-                    line_at(source, span.range.start().to_usize())
-                        .trim()
-                        .to_owned(),
-                )
-            }
-            None => (String::new(), String::new()),
-        };
-        let count = self
-            .seen
-            .entry((d.rule.code, path.clone(), line.clone()))
-            .or_insert(0);
-        // NUL separates the parts, so ("ab", "c") and ("a", "bc") differ.
-        let hash = fnv1a(format!("{}\0{path}\0{line}\0{count}", d.rule.code).as_bytes());
-        *count += 1;
-        hash
-    }
-}
-
-/// The line of `source` holding byte `offset`, without its line ending.
-fn line_at(source: &str, offset: usize) -> &str {
-    let offset = offset.min(source.len());
-    let start = source.as_bytes()[..offset]
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |i| i + 1);
-    let end = source.as_bytes()[offset..]
-        .iter()
-        .position(|&b| b == b'\n')
-        .map_or(source.len(), |i| offset + i);
-    source[start..end].trim_end_matches('\r')
-}
-
 #[cfg(test)]
 mod tests {
     use serde_json::Value;
 
     use super::*;
+    use crate::render::fingerprint::{fnv1a, line_at};
     use crate::render::view::test_support::{SECRET, sample};
 
     fn rendered(report: &Report, paths: &DisplayPaths) -> (String, Value) {
         let mut out = Vec::new();
-        render(report, paths, &mut out).unwrap();
+        render(report, paths, None, &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
         let value = serde_json::from_str(&text).unwrap();
         (text, value)

@@ -55,6 +55,11 @@ impl DisplayPaths {
         format!("{}{}", self.prefix, report.project.rel_path(file))
     }
 
+    /// The path of a file that is not in the project yet (one a fix creates), as shown.
+    pub fn show_new(&self, rel: &str) -> String {
+        format!("{}{rel}", self.prefix)
+    }
+
     /// Whether paths are absolute (the app is not under the current directory).
     pub fn is_absolute(&self) -> bool {
         self.absolute

@@ -171,7 +171,7 @@ mod tests {
         assert!(
             run("/srv/reqs/a.txt")[0]
                 .message
-                .ends_with("an absolute path")
+                .contains("an absolute path (set by `--app-setting`)")
         );
     }
 }

@@ -142,11 +142,7 @@ pub fn startup_fix(text: &StartupText, edits: &[Edit]) -> Option<Fix> {
                 .then(|| Edit::replacement(e.content.clone(), span.range))
         })
         .collect::<Option<Vec<Edit>>>()?;
-    Some(Fix {
-        file,
-        edits,
-        applicability: Applicability::Unsafe,
-    })
+    Some(Fix::edit(file, edits, Applicability::Unsafe))
 }
 
 /// The exact way to apply `edits` to what a custom start runs (made on the line holding the first edit):

@@ -85,6 +85,7 @@ mod startup_target_missing;
 mod syntax_newer_than_runtime;
 mod system_library_missing;
 mod unknown_deployment_setting;
+mod unused_suppression;
 mod uploads_in_app_folder;
 mod virtualenv_in_deployment;
 mod wrong_wsgi_detected;
@@ -203,6 +204,7 @@ pub static RULES: &[Rule] = &[
     rule!(deploy_workflow_uses_retired_action),
     rule!(deploy_workflow_build_mismatch),
     rule!(deploy_workflow_wrong_package),
+    rule!(unused_suppression),
 ];
 
 /// Run `rules` on the model: the findings in file and position order, each once.
@@ -219,17 +221,49 @@ pub fn run(platform: &Platform, rules: &[&Rule]) -> Vec<Diagnostic> {
         }
         (rule.check)(&context, &mut diagnostics);
     }
-    finish(platform.project, diagnostics)
+    finish(platform, diagnostics)
 }
 
-/// The findings as every run reports them: labels of place-less findings as notes, sorted, each once.
-fn finish(project: &crate::project::Project, mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+/// The findings as every run reports them: place-less findings anchored, sorted, each once.
+fn finish(platform: &Platform, mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let project = platform.project;
+    let anchor = platform.anchor_file();
     for d in &mut diagnostics {
-        // A finding without a place (from a flag) has nowhere to show its label: it becomes the
-        // first note, in every format.
-        if d.span.is_none() && !d.label.is_empty() {
+        if d.span.is_some() {
+            continue;
+        }
+        // A finding without a place (a value from a flag, or about the app as a whole) has nowhere to
+        // show its label: it becomes the first note, in every format.
+        if !d.label.is_empty() {
             let label = std::mem::take(&mut d.label);
             d.notes.insert(0, label);
+        }
+        // Every finding points at a file (GitHub code scanning rejects a result without one): the file
+        // that stands for the app, with the flag the value came from named in the message.
+        if let Some(file) = anchor {
+            d.span = Some(crate::project::Span::file_start(file));
+            d.anchored = true;
+            // A start-up finding that names no flag is about the startup command, wherever it is set.
+            let startup_flag = d
+                .rule
+                .code
+                .starts_with("AZ2")
+                .then(|| fixes::startup_flag_note(&platform.startup))
+                .flatten();
+            let flag = std::iter::once(&d.message)
+                .chain(&d.notes)
+                .chain(startup_flag.as_ref())
+                .find_map(|text| named_flag(text));
+            match flag {
+                Some(flag) if !d.message.contains(&flag) => {
+                    d.message.push_str(&format!(" (set by `{flag}`)"));
+                    d.label = format!("the value comes from `{flag}`, not from a file of the app");
+                }
+                Some(flag) => {
+                    d.label = format!("the value comes from `{flag}`, not from a file of the app");
+                }
+                None => d.label = "this finding is about the app as a whole".to_owned(),
+            }
         }
     }
     diagnostics.sort_by(|a, b| {
@@ -246,6 +280,15 @@ fn finish(project: &crate::project::Project, mut diagnostics: Vec<Diagnostic>) -
     let mut seen = std::collections::HashSet::new();
     diagnostics.retain(|d| seen.insert((d.rule.code, d.span, d.message.clone())));
     diagnostics
+}
+
+/// The first command-line flag (or configuration key) a text names in backquotes: `--startup-command`.
+fn named_flag(text: &str) -> Option<String> {
+    let start = text.find("`--")? + 1;
+    let end = text[start..].find('`')? + start;
+    let flag = &text[start..end];
+    // `--app-settings-file path` names the file too: the flag is the first word.
+    Some(flag.split_whitespace().next().unwrap_or(flag).to_owned())
 }
 
 /// Find a rule by code (`AZ301`) or name (`django-debug-not-from-env`), ignoring case.
@@ -440,7 +483,7 @@ pub(crate) fn run_check(
         },
         &mut out,
     );
-    finish(&project, out)
+    finish(&platform, out)
 }
 
 /// Run one rule on an app made of `files`, with `--app-setting` flags and an optional startup command

@@ -30,6 +30,8 @@ mod yaml;
 pub(crate) use values::FileValue;
 pub use values::{AppsvcYaml, Candidate, ConfigError, ConfigKey, DeploymentFile, Origin, Sourced};
 
+use ruff_text_size::{TextRange, TextSize};
+
 use crate::platform::app_settings::{AppSettings, Setting, Source};
 use crate::platform::inputs::Inputs;
 use crate::platform::oryx::BuildRuns;
@@ -65,7 +67,34 @@ pub struct Sources {
     /// strings (which reach the app as `POSTGRESQLCONNSTR_...` variables): the templates do not list every
     /// app setting.
     pub settings_injected: Option<FileId>,
-    python_flag: Option<crate::project::PythonVersion>,
+    /// The Python version of `--python-version` or of the configuration file, with its source.
+    python_flag: Option<(crate::project::PythonVersion, Source)>,
+}
+
+/// Where a value of the tool's configuration file is: its range in that file when the file is part of the
+/// app, else the key and the file named (like a flag, it has no place in the app).
+fn configured_source(
+    project: &Project,
+    path: &std::path::Path,
+    range: &std::ops::Range<usize>,
+    key: &str,
+) -> Source {
+    let in_app = std::fs::canonicalize(path).ok().and_then(|file| {
+        let root = std::fs::canonicalize(project.root()).ok()?;
+        let rel = file.strip_prefix(&root).ok()?.to_str()?.replace('\\', "/");
+        project.file(&rel)
+    });
+    match in_app {
+        Some(file) => {
+            let start = TextSize::try_from(range.start).unwrap_or_default();
+            let end = TextSize::try_from(range.end).unwrap_or(start).max(start);
+            Source::File(Span::new(file, TextRange::new(start, end)))
+        }
+        None => Source::Flag(std::borrow::Cow::Owned(format!(
+            "{key} in {}",
+            path.display()
+        ))),
+    }
 }
 
 impl Sources {
@@ -128,6 +157,44 @@ impl Sources {
             for (name, value) in site.app_settings.iter().rev() {
                 push(ConfigKey::AppSetting(name.clone()), value);
             }
+        }
+
+        // The tool's configuration file: below the flags and the live site's settings.
+        let configured = &inputs.configured;
+        let at = |range: &std::ops::Range<usize>, key: &str| {
+            configured_source(project, &configured.path, range, key)
+        };
+        let mut push_configured = |key: ConfigKey, value: &str, source: Source| {
+            all.push(Candidate {
+                key,
+                origin: Origin::Flag,
+                value: Sourced {
+                    value: value.to_owned(),
+                    value_span: source.span(),
+                    source,
+                },
+            });
+        };
+        if let Some((command, range)) = &configured.startup_command {
+            push_configured(
+                ConfigKey::StartupCommand,
+                command,
+                at(range, "startup-command"),
+            );
+        }
+        if let Some((version, range)) = &configured.python_version {
+            push_configured(
+                ConfigKey::PythonVersion,
+                &version.to_string(),
+                at(range, "python-version"),
+            );
+        }
+        for (name, value, range) in configured.app_settings.iter().rev() {
+            push_configured(
+                ConfigKey::AppSetting(name.clone()),
+                value,
+                at(range, &format!("app-settings.{name}")),
+            );
         }
 
         // Infrastructure as code and workflows, in path order.
@@ -239,7 +306,17 @@ impl Sources {
             actions,
             root_copies,
             container,
-            python_flag: inputs.python_version,
+            python_flag: inputs
+                .python_version
+                .map(|v| (v, Source::flag("--python-version")))
+                .or_else(|| {
+                    configured.python_version.as_ref().map(|(v, range)| {
+                        (
+                            *v,
+                            configured_source(project, &configured.path, range, "python-version"),
+                        )
+                    })
+                }),
             settings_injected,
         }
     }
@@ -431,10 +508,10 @@ impl Sources {
     /// `PYTHON_VERSION`, else `runtime.txt`, else the newest. Kudu builds with `--platform-version` set to
     /// the site's version, which Oryx puts above `PYTHON_VERSION` (docs/platform.md, "How Kudu runs Oryx" and "Python version of the build").
     pub fn python_runtime(&self, app_settings: &AppSettings) -> PythonRuntime {
-        if let Some(version) = self.python_flag {
+        if let Some((version, source)) = &self.python_flag {
             return PythonRuntime {
-                version,
-                source: Some(Source::flag("--python-version")),
+                version: *version,
+                source: Some(source.clone()),
                 site_declared: true,
             };
         }
