@@ -11,6 +11,7 @@ use std::io::Write;
 use crate::config::{Config, FixMode, UsageError};
 use crate::diagnostic::{Applicability, Diagnostic, Fix, FixTarget, Report};
 use crate::project::edit::{self, Edit};
+use crate::render::shown_source;
 
 /// One file's fixed text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,6 +23,10 @@ pub struct FileFix {
     pub after: String,
     /// The bytes to write (the text, with the byte order mark when it is kept).
     pub bytes: Vec<u8>,
+    /// `before` and `after` as `--diff` shows them: every secret masked (same length, so the edits land on
+    /// the same offsets).
+    pub shown_before: String,
+    pub shown_after: String,
     pub created: bool,
     /// How many findings the fixes of this file come from.
     pub findings: usize,
@@ -67,6 +72,7 @@ pub fn plan(report: &Report, unsafe_fixes: bool) -> (Vec<FileFix>, Vec<String>) 
             }
         }
     }
+    let all: Vec<&Diagnostic> = report.diagnostics.iter().collect();
     let mut out = Vec::new();
     let mut warnings = Vec::new();
     for (rel, (fix, edits, remove_bom, findings)) in by_target {
@@ -80,6 +86,8 @@ pub fn plan(report: &Report, unsafe_fixes: bool) -> (Vec<FileFix>, Vec<String>) 
                 let after = edit::apply("", &edits);
                 out.push(FileFix {
                     bytes: after.clone().into_bytes(),
+                    shown_before: String::new(),
+                    shown_after: after.clone(),
                     rel,
                     before: String::new(),
                     after,
@@ -111,20 +119,21 @@ pub fn plan(report: &Report, unsafe_fixes: bool) -> (Vec<FileFix>, Vec<String>) 
                     bytes.extend_from_slice(b"\xEF\xBB\xBF");
                 }
                 bytes.extend_from_slice(after.as_bytes());
-                let before = if text.had_bom {
-                    format!("\u{feff}{}", text.text)
-                } else {
-                    text.text.clone()
+                let bom = |t: &str, has: bool| {
+                    if has {
+                        format!("\u{feff}{t}")
+                    } else {
+                        t.to_owned()
+                    }
                 };
-                let shown_after = if keep_bom {
-                    format!("\u{feff}{after}")
-                } else {
-                    after.clone()
-                };
+                let masked = shown_source(report, *file, &all);
+                let masked_after = edit::apply(&masked, &edits);
                 out.push(FileFix {
                     rel,
-                    before,
-                    after: shown_after,
+                    before: bom(&text.text, text.had_bom),
+                    after: bom(&after, keep_bom),
+                    shown_before: bom(&masked, text.had_bom),
+                    shown_after: bom(&masked_after, keep_bom),
                     bytes,
                     created: false,
                     findings,
@@ -144,11 +153,12 @@ pub fn diff(fixes: &[FileFix]) -> String {
         } else {
             format!("a/{}", f.rel)
         };
-        let text = similar::TextDiff::from_lines(&f.before, &f.after)
+        let text = similar::TextDiff::from_lines(&f.shown_before, &f.shown_after)
             .unified_diff()
             .context_radius(3)
             .header(&old, &format!("b/{}", f.rel))
             .to_string();
+        let text = crate::project::secrets::mask_everywhere(&text);
         out.push_str(&text);
         if !text.ends_with('\n') {
             out.push('\n');

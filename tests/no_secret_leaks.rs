@@ -1,7 +1,7 @@
 //! No output format, nor `plan`, prints a secret value any fixture holds: every value the tool itself
 //! takes for a secret in a fixture's files (assigned to a secret-looking name, a URL password, a cloud
-//! credential by its shape) is searched for in the output of `check` in all five formats and of `plan` in
-//! both, run on that fixture with every rule.
+//! credential by its shape) is searched for in the output of `check` in all six formats, of `check
+//! --diff --unsafe-fixes` and of `plan` in both, run on that fixture with every rule.
 
 mod common;
 
@@ -33,7 +33,8 @@ fn cases() -> Vec<PathBuf> {
 fn secrets(case: &Path) -> Vec<String> {
     let mut out = Vec::new();
     for entry in walkdir::WalkDir::new(case).into_iter().flatten() {
-        if !entry.file_type().is_file() || entry.file_name() == "expected.txt" {
+        let golden = ["expected.txt", "fix.diff", "unsafe-fix.diff"];
+        if !entry.file_type().is_file() || golden.iter().any(|g| entry.file_name() == *g) {
             continue;
         }
         let Ok(text) = std::fs::read_to_string(entry.path()) else {
@@ -61,7 +62,9 @@ fn no_output_prints_a_secret_of_any_fixture() {
         }
         checked += 1;
         let mut outputs = Vec::new();
-        for format in ["text", "concise", "json", "github", "sarif"] {
+        // `--diff` shows the files' text: the lines it removes must be masked too.
+        outputs.push(run(&["check", path_str(&case), "--diff", "--unsafe-fixes"]));
+        for format in ["text", "concise", "json", "github", "sarif", "gitlab"] {
             outputs.push(run(&[
                 "check",
                 path_str(&case),

@@ -96,6 +96,48 @@ pub fn distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
+/// An edit that adds `item` as the last element of the list or tuple literal `value` (its text) found at
+/// `range`: after the last element on the same line, or on a line of its own when the literal spans lines
+/// and ends with a comma. `None` when the text is not a bracketed literal.
+pub fn append_element(value: &str, range: TextRange, item: &str) -> Option<Edit> {
+    let value = value.trim_end();
+    let close = value.chars().last()?;
+    let open = value.chars().next()?;
+    if !matches!((open, close), ('[', ']') | ('(', ')')) {
+        return None;
+    }
+    let inner = &value[1..value.len() - 1];
+    let body = inner.trim_end();
+    let at = |offset: usize| range.start() + TextSize::try_from(1 + offset).unwrap_or_default();
+    if body.trim().is_empty() {
+        // `[]` or `()`: a one-element tuple needs its comma.
+        let text = if open == '(' {
+            format!("{item},")
+        } else {
+            item.to_owned()
+        };
+        return Some(Edit::insertion(text, at(inner.len())));
+    }
+    if body.ends_with(',') && inner.contains('\n') {
+        // One element a line: a new line with the last element's indentation.
+        let last_line_start = body.rfind('\n').map_or(0, |i| i + 1);
+        let indent: String = body[last_line_start..]
+            .chars()
+            .take_while(|c| *c == ' ' || *c == '\t')
+            .collect();
+        return Some(Edit::insertion(
+            format!("\n{indent}{item},"),
+            at(body.len()),
+        ));
+    }
+    let text = if body.ends_with(',') {
+        format!(" {item}")
+    } else {
+        format!(", {item}")
+    };
+    Some(Edit::insertion(text, at(body.len())))
+}
+
 /// The name of `names` closest to `written` (at most 2 edits away), to suggest the one that was meant.
 pub fn closest<'a>(written: &str, names: &[&'a str]) -> Option<&'a str> {
     names
@@ -112,6 +154,24 @@ mod tests {
 
     fn r(start: u32, end: u32) -> TextRange {
         TextRange::new(start.into(), end.into())
+    }
+
+    #[test]
+    fn elements_are_appended_in_the_literal_s_style() {
+        let add = |value: &str| {
+            let edit = append_element(value, r(0, value.len() as u32), "X").unwrap();
+            apply(value, &[edit])
+        };
+        assert_eq!(add("['a', 'b']"), "['a', 'b', X]");
+        assert_eq!(add("['a',]"), "['a', X]");
+        assert_eq!(add("[]"), "[X]");
+        assert_eq!(add("()"), "(X,)");
+        assert_eq!(add("('a', 'b')"), "('a', 'b', X)");
+        assert_eq!(
+            add("[\n    'a',\n    'b',\n]"),
+            "[\n    'a',\n    'b',\n    X,\n]"
+        );
+        assert!(append_element("os.environ['X']", r(0, 15), "X").is_none());
     }
 
     #[test]

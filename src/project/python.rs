@@ -94,6 +94,95 @@ impl ParsedPython {
     pub fn body(&self) -> &[ruff_python_ast::Stmt] {
         self.module.as_ref().map_or(&[], |m| &m.body)
     }
+
+    /// The ranges of the elements of the list or tuple literal whose range is exactly `range`, when there
+    /// is one at the top level of the module or inside a top-level `if`/`try` (where settings are
+    /// assigned).
+    pub fn literal_elements(&self, range: TextRange) -> Option<Vec<TextRange>> {
+        use ruff_python_ast::{Expr, Stmt};
+        fn find(body: &[Stmt], range: TextRange, depth: usize) -> Option<Vec<TextRange>> {
+            if depth > 8 {
+                return None;
+            }
+            for stmt in body {
+                let value = match stmt {
+                    Stmt::Assign(a) => Some(&*a.value),
+                    Stmt::AnnAssign(a) => a.value.as_deref(),
+                    Stmt::If(i) => {
+                        if let Some(found) = find(&i.body, range, depth + 1) {
+                            return Some(found);
+                        }
+                        for clause in &i.elif_else_clauses {
+                            if let Some(found) = find(&clause.body, range, depth + 1) {
+                                return Some(found);
+                            }
+                        }
+                        None
+                    }
+                    Stmt::Try(t) => {
+                        if let Some(found) = find(&t.body, range, depth + 1) {
+                            return Some(found);
+                        }
+                        None
+                    }
+                    _ => None,
+                };
+                let elements = match value {
+                    Some(Expr::List(l)) if l.range == range => &l.elts,
+                    Some(Expr::Tuple(t)) if t.range == range => &t.elts,
+                    _ => continue,
+                };
+                return Some(elements.iter().map(ruff_text_size::Ranged::range).collect());
+            }
+            None
+        }
+        find(self.body(), range, 0)
+    }
+
+    /// The edit that adds `import {module}` to the module `text` was parsed from, or `None` when a
+    /// top-level `import {module}` binds it already. The line goes before the first statement that is not
+    /// the docstring or a `from __future__` import.
+    pub fn import_edit(&self, text: &str, module: &str) -> Option<super::edit::Edit> {
+        use ruff_python_ast::Stmt;
+        let body = self.body();
+        let bound = body.iter().any(|stmt| match stmt {
+            Stmt::Import(import) => import
+                .names
+                .iter()
+                .any(|a| a.name.as_str() == module && a.asname.is_none()),
+            _ => false,
+        });
+        if bound {
+            return None;
+        }
+        let first = body.iter().enumerate().find(|(i, stmt)| match stmt {
+            Stmt::Expr(e) if *i == 0 => !e.value.is_string_literal_expr(),
+            Stmt::ImportFrom(from) => from
+                .module
+                .as_ref()
+                .is_none_or(|m| m.as_str() != "__future__"),
+            _ => true,
+        });
+        let at = match first {
+            Some((_, stmt)) => {
+                let start = ruff_text_size::Ranged::range(stmt)
+                    .start()
+                    .to_usize()
+                    .min(text.len());
+                text[..start].rfind('\n').map_or(0, |i| i + 1)
+            }
+            None => text.len(),
+        };
+        let prefix = if at == text.len() && !text.is_empty() && !text.ends_with('\n') {
+            "\n"
+        } else {
+            ""
+        };
+        Some(super::edit::Edit::insertion(
+            format!("{prefix}import {module}\n"),
+            TextSize::try_from(at).unwrap_or_default(),
+        ))
+    }
 }
 
 /// The first bracket that is never closed, skipping strings and comments.
@@ -185,6 +274,26 @@ fn excessive_nesting(source: &str) -> Option<TextSize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn imports_go_after_the_docstring_and_future_imports() {
+        let add = |text: &str| {
+            let parsed = ParsedPython::parse(text, PythonVersion::latest());
+            parsed
+                .import_edit(text, "os")
+                .map(|e| super::super::edit::apply(text, &[e]))
+        };
+        assert_eq!(add("import os\nX = 1\n"), None);
+        assert_eq!(add("X = 1\n").unwrap(), "import os\nX = 1\n");
+        assert_eq!(
+            add("\"\"\"Settings.\"\"\"\nfrom __future__ import annotations\nfrom pathlib import Path\n").unwrap(),
+            "\"\"\"Settings.\"\"\"\nfrom __future__ import annotations\nimport os\nfrom pathlib import Path\n"
+        );
+        assert_eq!(
+            add("import os.path\n").unwrap(),
+            "import os\nimport os.path\n"
+        );
+    }
 
     #[test]
     fn pep701_fstring_is_valid_on_312_only() {

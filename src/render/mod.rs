@@ -14,7 +14,7 @@ use std::io::{self, Write};
 use clap::ValueEnum;
 
 use crate::diagnostic::Report;
-pub use view::{DisplayPaths, safe_message, safe_text};
+pub use view::{DisplayPaths, safe_message, safe_text, shown_source};
 
 /// The output formats of `check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -1,6 +1,6 @@
 //! AZ107 build-command-absolute-path
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Applicability, Diagnostic, Fix};
 use crate::platform::build::{
     BUILD_VENV, Hook, HookScript, Phase, PlatformDir, platform_dir, relative_replacement,
 };
@@ -73,9 +73,29 @@ fn value_paths(project: &Project, hook: &Hook, out: &mut Vec<Diagnostic>) {
                 .to_owned(),
         };
         let span = hook.span(p.range).or_else(|| hook.setting.source.span());
+        // The same edits in the file that sets the value, where its text is the value's.
+        let fix = edits
+            .iter()
+            .map(|e| {
+                let at = hook.span(e.range)?;
+                let written = project.text(at.file).ok()?.slice(at.range);
+                (written == &hook.setting.value[e.range])
+                    .then(|| (Edit::replacement(e.content.clone(), at.range), at.file))
+            })
+            .collect::<Option<Vec<_>>>()
+            .filter(|all| all.len() == found.len() && all.windows(2).all(|w| w[0].1 == w[1].1))
+            .and_then(|all| {
+                let file = all.first()?.1;
+                Some(Fix::edit(
+                    file,
+                    all.into_iter().map(|(e, _)| e).collect(),
+                    Applicability::Safe,
+                ))
+            });
         let mut diagnostic = Diagnostic::new(&META, span, message)
             .label(why(*dir))
-            .help(help);
+            .help(help)
+            .fix(fix);
         if span.is_none() {
             diagnostic = diagnostic.note(format!(
                 "{name} is set by {}",
@@ -157,9 +177,22 @@ fn script_paths(project: &Project, hook: &Hook, script: &HookScript, out: &mut V
             None => "use a path relative to the app root: the script starts in the root of the copy Oryx builds"
                 .to_owned(),
         };
+        let fix = match rel {
+            Some(rel)
+                if !(p.cd_target || hook.phase == Phase::Pre && rel.starts_with(BUILD_VENV)) =>
+            {
+                Some(Fix::edit(
+                    p.span.file,
+                    vec![Edit::replacement(relative_replacement(rel), p.span.range)],
+                    Applicability::Safe,
+                ))
+            }
+            _ => None,
+        };
         let mut d = Diagnostic::new(&META, Some(p.span), message)
             .label(why(dir))
-            .help(help);
+            .help(help)
+            .fix(fix);
         match hook.span(script.range) {
             Some(span) => d = d.secondary(span, format!("{name} runs {rel_path}")),
             None => d = d.note(format!("{rel_path} is run by the app setting {name}")),

@@ -3,7 +3,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::platform::django::{DebugValue, HostsValue};
 use crate::project::Span;
-use crate::rules::{Category, Context, RuleMeta, settings_place};
+use crate::rules::{Category, Context, RuleMeta, fixes, settings_place};
 
 pub static META: RuleMeta = RuleMeta {
     code: "AZ304",
@@ -56,7 +56,10 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             ),
         )
         .label("does not include WEBSITE_HOSTNAME")
-        .help(HELP);
+        .help(HELP)
+        .fix(assigned.span.and_then(|span| {
+            fixes::append_to_literal(ctx.project, span, fixes::WEBSITE_HOSTNAME_ITEM)
+        }));
         if !foreign.is_empty() {
             d = d.note(format!(
                 "{} is set by another hosting platform, never by App Service",

@@ -3,7 +3,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::platform::django::{HttpsSeen, OriginsValue, always_lists};
-use crate::rules::{Category, Context, RuleMeta, bad_in_every_branch, settings_place};
+use crate::rules::{Category, Context, RuleMeta, bad_in_every_branch, fixes, settings_place};
 
 pub static META: RuleMeta = RuleMeta {
     code: "AZ305",
@@ -104,6 +104,7 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             None => "the settings App Service loads",
         })
         .help(HELP)
+        .fix(fixes::proxy_header_fix(ctx.project, django))
         .note(format!(
             "{django_version} the browser's `Origin: https://<app>.azurewebsites.net` against the scheme Django sees, then against CSRF_TRUSTED_ORIGINS"
         )),

@@ -2,7 +2,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::platform::django::DebugValue;
-use crate::rules::{Category, Context, RuleMeta, settings_place};
+use crate::rules::{Category, Context, RuleMeta, fixes, settings_place};
 
 pub static META: RuleMeta = RuleMeta {
     code: "AZ301",
@@ -28,7 +28,12 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 Some(span),
                 format!("DEBUG is the literal `True` in the settings App Service loads ({place})"),
             )
-            .label("debug pages with settings and tracebacks are served to everyone"),
+            .label("debug pages with settings and tracebacks are served to everyone")
+            .fix(fixes::replace_value_unsafe(
+                ctx.project,
+                span,
+                "os.environ.get('DEBUG', '').lower() in ('1', 'true', 'yes')",
+            )),
             DebugValue::On { .. } => Diagnostic::new(
                 &META,
                 Some(span),

@@ -2,7 +2,7 @@
 
 use crate::diagnostic::{Diagnostic, mask_secret};
 use crate::platform::keys::{KeyProblem as Problem, key_problem};
-use crate::rules::{Category, Context, RuleMeta, bad_in_every_branch, settings_place};
+use crate::rules::{Category, Context, RuleMeta, bad_in_every_branch, fixes, settings_place};
 
 pub static META: RuleMeta = RuleMeta {
     code: "AZ303",
@@ -33,9 +33,14 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
                 } else {
                     format!("the literal {}", mask_secret(&value))
                 };
+                // Only a literal that is the whole value is replaced (not a fallback inside a call).
+                let fix = (span == assigned_span).then(|| {
+                    fixes::replace_value_unsafe(ctx.project, span, "os.environ['SECRET_KEY']")
+                });
                 Diagnostic::new(&META, Some(span), format!("SECRET_KEY is {kind} in {place}"))
                     .label("anyone with the code can sign sessions, CSRF tokens and password-reset links")
                     .secret(span)
+                    .fix(fix.flatten())
             }
             Problem::LiteralFallback { var, value, span } => {
                 let span = span.unwrap_or(assigned_span);

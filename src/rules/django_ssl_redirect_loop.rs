@@ -2,7 +2,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::platform::django::{HttpsSeen, ProxyHeader};
-use crate::rules::{Category, Context, RuleMeta, settings_place};
+use crate::rules::{Category, Context, RuleMeta, fixes, settings_place};
 
 pub static META: RuleMeta = RuleMeta {
     code: "AZ306",
@@ -32,6 +32,7 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     )
     .label("redirects https:// to https:// forever")
     .help(HELP)
+    .fix(fixes::proxy_header_fix(ctx.project, django))
     .note("App Service's front end ends TLS and forwards plain HTTP with `X-Forwarded-Proto: https`; without `SECURE_PROXY_SSL_HEADER` Django asks the server, which says http");
     // Say what is wrong with the proxy header the settings do set.
     for (assigned, header) in &django.proxy_header {

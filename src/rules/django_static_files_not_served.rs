@@ -2,9 +2,10 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::platform::django::{
-    DebugValue, WHITENOISE_MIDDLEWARE, always_lists, known_string_lists, static_files_elsewhere,
+    DebugValue, SECURITY_MIDDLEWARE, WHITENOISE_MIDDLEWARE, always_lists, known_string_lists,
+    static_files_elsewhere,
 };
-use crate::rules::{Category, Context, RuleMeta, settings_place};
+use crate::rules::{Category, Context, RuleMeta, fixes, settings_place};
 
 pub static META: RuleMeta = RuleMeta {
     code: "AZ307",
@@ -57,6 +58,19 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         )
         .label("no static file serving")
         .help(HELP)
-        .note("gunicorn serves only the app; Django serves static files itself only under runserver with DEBUG on"),
+        .note("gunicorn serves only the app; Django serves static files itself only under runserver with DEBUG on")
+        // The middleware alone is a fix only when the requirements install WhiteNoise.
+        .fix(
+            ctx.requirements
+                .versions("whitenoise")
+                .and_then(|_| {
+                    fixes::place_after_element(
+                        ctx.project,
+                        span,
+                        SECURITY_MIDDLEWARE,
+                        WHITENOISE_MIDDLEWARE,
+                    )
+                }),
+        ),
     );
 }

@@ -2,7 +2,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::platform::django::{SECURITY_MIDDLEWARE, WHITENOISE_MIDDLEWARE, known_string_lists};
-use crate::rules::{Category, Context, RuleMeta, settings_place};
+use crate::rules::{Category, Context, RuleMeta, fixes, settings_place};
 
 pub static META: RuleMeta = RuleMeta {
     code: "AZ319",
@@ -44,6 +44,12 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
         .help(format!(
             "move `'{WHITENOISE_MIDDLEWARE}'` to the line right after `'{SECURITY_MIDDLEWARE}'`"
         ))
-        .note("middleware above WhiteNoise runs for every static file request (sessions, authentication, ...); below SecurityMiddleware, its headers still apply"),
+        .note("middleware above WhiteNoise runs for every static file request (sessions, authentication, ...); below SecurityMiddleware, its headers still apply")
+        .fix(fixes::place_after_element(
+            ctx.project,
+            span,
+            SECURITY_MIDDLEWARE,
+            WHITENOISE_MIDDLEWARE,
+        )),
     );
 }

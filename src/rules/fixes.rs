@@ -8,10 +8,15 @@ use crate::diagnostic::{Applicability, Fix};
 use crate::platform::app_settings::Source;
 use crate::platform::runtime::PythonRuntime;
 use crate::platform::startup::{Startup, StartupDecision, StartupText, TextOrigin};
-use crate::project::Project;
 use crate::project::edit::Edit;
+use crate::project::{Project, Span};
 
 /// The `az` command that sets the site's startup command.
+/// What a fix adds to a literal `ALLOWED_HOSTS`: the host name App Service sets, and nothing (an empty
+/// pattern, which matches no host) where it is not set, so the settings still load on a developer's
+/// machine.
+pub const WEBSITE_HOSTNAME_ITEM: &str = "os.environ.get('WEBSITE_HOSTNAME', '')";
+
 const AZ_SET_STARTUP: &str =
     "az webapp config set --resource-group <group> --name <app> --startup-file";
 
@@ -130,9 +135,188 @@ pub fn python_assumed_note(python: &PythonRuntime) -> Option<String> {
     })
 }
 
+/// The fix that appends `item` (Python that reads `os`) to the list or tuple literal at `span`, importing
+/// `os` when the module does not: safe, since the literal's other elements stay as they are.
+pub fn append_to_literal(project: &Project, span: Span, item: &str) -> Option<Fix> {
+    let text = project.text(span.file).ok()?;
+    let append = crate::project::edit::append_element(text.slice(span.range), span.range, item)?;
+    let mut edits = vec![append];
+    edits.extend(project.python(span.file).import_edit(&text.text, "os"));
+    Some(Fix::edit(span.file, edits, Applicability::Safe))
+}
+
+/// The fix that puts the string `item` right after the element `after` of the list literal at `span`
+/// (moving it there when the list holds it elsewhere), in the literal's style: on a line of its own with
+/// the same indentation and trailing comma when elements are one a line, else inline. Safe: the list keeps
+/// its other elements and their order.
+pub fn place_after_element(project: &Project, span: Span, after: &str, item: &str) -> Option<Fix> {
+    let text = &project.text(span.file).ok()?.text;
+    let elements = project.python(span.file).literal_elements(span.range)?;
+    let unquoted = |r: &ruff_text_size::TextRange| {
+        let t = text
+            .get(r.start().to_usize()..r.end().to_usize())
+            .unwrap_or("");
+        t.trim_matches(|c| c == '\'' || c == '"').to_owned()
+    };
+    let anchor = elements.iter().position(|r| unquoted(r) == after)?;
+    let current = elements.iter().position(|r| unquoted(r) == item);
+    if current == Some(anchor + 1) {
+        return None;
+    }
+    let anchor_range = elements[anchor];
+    let anchor_text = &text[anchor_range.start().to_usize()..anchor_range.end().to_usize()];
+    let quote = if anchor_text.starts_with('"') {
+        '"'
+    } else {
+        '\''
+    };
+    let quoted = format!("{quote}{item}{quote}");
+    let line_start = |offset: usize| text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = |offset: usize| {
+        text[offset..]
+            .find('\n')
+            .map_or(text.len(), |i| offset + i + 1)
+    };
+    let one_a_line = elements.len() > 1
+        && elements
+            .windows(2)
+            .all(|w| text[w[0].end().to_usize()..w[1].start().to_usize()].contains('\n'));
+    let size = |n: usize| ruff_text_size::TextSize::try_from(n).unwrap_or_default();
+    let mut edits = Vec::new();
+    if one_a_line {
+        let a_start = line_start(anchor_range.start().to_usize());
+        let indent: String = text[a_start..]
+            .chars()
+            .take_while(|c| *c == ' ' || *c == '\t')
+            .collect();
+        edits.push(Edit::insertion(
+            format!("{indent}{quoted},\n"),
+            size(line_end(anchor_range.end().to_usize())),
+        ));
+        if let Some(i) = current {
+            let r = elements[i];
+            let (start, end) = (
+                line_start(r.start().to_usize()),
+                line_end(r.end().to_usize()),
+            );
+            // Only a line that holds this element alone is removed.
+            let line = text[start..end].trim();
+            if line.trim_end_matches(',') != text[r.start().to_usize()..r.end().to_usize()].trim() {
+                return None;
+            }
+            edits.push(Edit::deletion(ruff_text_size::TextRange::new(
+                size(start),
+                size(end),
+            )));
+        }
+    } else {
+        edits.push(Edit::insertion(format!(", {quoted}"), anchor_range.end()));
+        if let Some(i) = current {
+            // The element and the separator before it (after it, for the first).
+            let range = if i > 0 {
+                ruff_text_size::TextRange::new(elements[i - 1].end(), elements[i].end())
+            } else {
+                ruff_text_size::TextRange::new(elements[0].start(), elements.get(1)?.start())
+            };
+            if range.contains_range(ruff_text_size::TextRange::empty(anchor_range.end()))
+                && range.end() != anchor_range.end()
+            {
+                return None;
+            }
+            edits.push(Edit::deletion(range));
+        }
+    }
+    Some(Fix::edit(span.file, edits, Applicability::Safe))
+}
+
+/// The fix that replaces the value at `span` with `python` (which reads `os`), importing `os` when the
+/// module does not: unsafe, it changes what the setting is (a development machine without the variable
+/// sees another value, or fails).
+pub fn replace_value_unsafe(project: &Project, span: Span, python: &str) -> Option<Fix> {
+    let text = project.text(span.file).ok()?;
+    let mut edits = vec![Edit::replacement(python, span.range)];
+    edits.extend(project.python(span.file).import_edit(&text.text, "os"));
+    Some(Fix::edit(span.file, edits, Applicability::Unsafe))
+}
+
+/// The assignment that lets Django see HTTPS behind App Service's front end.
+pub const PROXY_HEADER_LINE: &str = "SECURE_PROXY_SSL_HEADER = ('HTTP_X_FORWARDED_PROTO', 'https')";
+
+/// The fix that writes `line` after the line where `span` ends, indented as the line where it starts
+/// (next to the assignment `span` is part of): safe, it adds a statement and changes none.
+pub fn add_line_after(project: &Project, span: Span, line: &str) -> Option<Fix> {
+    let text = &project.text(span.file).ok()?.text;
+    let start = span.range.start().to_usize().min(text.len());
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let indent: String = text[line_start..]
+        .chars()
+        .take_while(|c| *c == ' ' || *c == '\t')
+        .collect();
+    let end = span.range.end().to_usize().min(text.len());
+    let (at, content) = match text[end..].find('\n') {
+        Some(i) => (end + i + 1, format!("{indent}{line}\n")),
+        None => (text.len(), format!("\n{indent}{line}\n")),
+    };
+    let at = ruff_text_size::TextSize::try_from(at).ok()?;
+    Some(Fix::edit(
+        span.file,
+        vec![Edit::insertion(content, at)],
+        Applicability::Safe,
+    ))
+}
+
+/// The fix that lets Django see HTTPS (AZ305, AZ306): `SECURE_PROXY_SSL_HEADER` next to an always-on
+/// `SECURE_SSL_REDIRECT`, else at the end of the settings module App Service loads. None when the settings
+/// set the header already (a wrong header is the user's to correct).
+pub fn proxy_header_fix(
+    project: &Project,
+    django: &crate::platform::DjangoSettings,
+) -> Option<Fix> {
+    let unset = django.proxy_header.iter().all(|(assigned, header)| {
+        assigned.span.is_none() && matches!(header, crate::platform::django::ProxyHeader::Missing)
+    });
+    if !unset {
+        return None;
+    }
+    let redirect = django
+        .always_true("SECURE_SSL_REDIRECT")
+        .into_iter()
+        .find_map(|a| a.span);
+    match redirect {
+        Some(span) => add_line_after(project, span, PROXY_HEADER_LINE),
+        None => append_line(project, django.modules.first()?.file, PROXY_HEADER_LINE),
+    }
+}
+
+/// The fix that writes `line` at the end of `file`, at the top level: safe, it adds a statement.
+pub fn append_line(project: &Project, file: crate::project::FileId, line: &str) -> Option<Fix> {
+    let text = &project.text(file).ok()?.text;
+    let at = ruff_text_size::TextSize::try_from(text.len()).ok()?;
+    let content = if text.is_empty() || text.ends_with('\n') {
+        format!("{line}\n")
+    } else {
+        format!("\n{line}\n")
+    };
+    Some(Fix::edit(
+        file,
+        vec![Edit::insertion(content, at)],
+        Applicability::Safe,
+    ))
+}
+
 /// `edits` to what a custom start runs as a fix of the startup file, when it is a file of the app whose
 /// text maps exactly to the ranges (a startup command set elsewhere has no file to edit).
 pub fn startup_fix(text: &StartupText, edits: &[Edit]) -> Option<Fix> {
+    startup_fix_as(text, edits, Applicability::Unsafe)
+}
+
+/// [`startup_fix`] with its applicability: a loopback address made `0.0.0.0` is safe (the server still
+/// listens on that port, now from outside the container too); other changes to the command are not.
+pub fn startup_fix_as(
+    text: &StartupText,
+    edits: &[Edit],
+    applicability: Applicability,
+) -> Option<Fix> {
     let file = text.file()?;
     let edits = edits
         .iter()
@@ -142,7 +326,7 @@ pub fn startup_fix(text: &StartupText, edits: &[Edit]) -> Option<Fix> {
                 .then(|| Edit::replacement(e.content.clone(), span.range))
         })
         .collect::<Option<Vec<Edit>>>()?;
-    Some(Fix::edit(file, edits, Applicability::Unsafe))
+    Some(Fix::edit(file, edits, applicability))
 }
 
 /// The exact way to apply `edits` to what a custom start runs (made on the line holding the first edit):

@@ -1,6 +1,6 @@
 //! AZ101 requirements-not-at-root
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Fix};
 use crate::project::{FileId, Project, Span};
 use crate::rules::{Category, Context, RuleMeta};
 
@@ -124,7 +124,8 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let (message, label, help) = advice(project, best);
     let mut d = Diagnostic::new(&META, Some(Span::file_start(best.file)), message)
         .label(label)
-        .help(help);
+        .help(help)
+        .fix(root_file_fix(project, best));
     for other in candidates.iter().skip(1).take(MAX_LABELS) {
         d = d.secondary(Span::file_start(other.file), "not at the app root either");
     }
@@ -194,6 +195,20 @@ fn advice(project: &Project, c: &Candidate) -> (String, &'static str, String) {
             (format!("the app has `{path}` but no dependency file at its root, {installs_nothing}"), label, help)
         }
     }
+}
+
+/// The fix that writes the help's root `requirements.txt`, for a requirements file in a `requirements/`
+/// folder or a variant at the root: `-r <file>`, and `Django` for a Django app (pip intersects it with the
+/// pinned line of the included file; Oryx's `grep -iq Django` needs the word in this file).
+fn root_file_fix(project: &Project, c: &Candidate) -> Option<Fix> {
+    if !matches!(c.kind, Kind::Variant | Kind::Folder) {
+        return None;
+    }
+    let mut content = format!("-r {}\n", c.path);
+    if is_django_at_root(project) {
+        content.push_str("Django\n");
+    }
+    Some(Fix::create("requirements.txt", content))
 }
 
 /// Whether a folder holds an app entry point (`manage.py`, `app.py`, `wsgi.py`, ...).

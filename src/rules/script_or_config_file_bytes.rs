@@ -1,7 +1,10 @@
 //! AZ108 script-or-config-file-bytes
 
-use crate::diagnostic::Diagnostic;
+use ruff_text_size::{TextRange, TextSize};
+
+use crate::diagnostic::{Applicability, Diagnostic, Fix};
 use crate::platform::oryx::{OryxPlan, ScriptBytes, script_bytes};
+use crate::project::edit::Edit;
 use crate::project::{FileId, Span};
 use crate::rules::{Category, Context, RuleMeta, fixes};
 
@@ -47,6 +50,21 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     {
         report(ctx, file, &Role::Startup { whole: sf.whole }, out);
     }
+}
+
+/// The fix that the help's `sed` commands make: every CRLF becomes LF, and the byte-order mark goes.
+fn bytes_fix(project: &crate::project::Project, file: FileId, bom: bool) -> Option<Fix> {
+    let text = &project.text(file).ok()?.text;
+    let edits: Vec<Edit> = text
+        .match_indices("\r\n")
+        .filter_map(|(at, _)| {
+            let start = TextSize::try_from(at).ok()?;
+            Some(Edit::deletion(TextRange::at(start, TextSize::new(1))))
+        })
+        .collect();
+    let mut fix = Fix::edit(file, edits, Applicability::Safe);
+    fix.remove_bom = bom;
+    Some(fix)
 }
 
 fn report(ctx: &Context, file: FileId, role: &Role, out: &mut Vec<Diagnostic>) {
@@ -128,7 +146,8 @@ fn report(ctx: &Context, file: FileId, role: &Role, out: &mut Vec<Diagnostic>) {
     }
     let mut d = Diagnostic::new(&META, Some(span), message)
         .label(label)
-        .help(fixes.join("; "));
+        .help(fixes.join("; "))
+        .fix(bytes_fix(project, file, bom));
     d = match role {
         Role::Build { set_by } => d.note(format!("the build runs it: {set_by}")),
         Role::Startup { .. } => match fixes::assumed_startup_file_note(project, &ctx.startup) {

@@ -129,6 +129,15 @@ struct Problem {
 }
 
 impl Problem {
+    /// A loopback host made `0.0.0.0` is a safe fix; a port change is not (something may rely on it).
+    fn applicability(&self) -> crate::diagnostic::Applicability {
+        if self.port_bad {
+            crate::diagnostic::Applicability::Unsafe
+        } else {
+            crate::diagnostic::Applicability::Safe
+        }
+    }
+
     fn of(host: Verdict, port: Verdict) -> Option<Problem> {
         (host == Verdict::Bad || port == Verdict::Bad).then_some(Problem {
             host_bad: host == Verdict::Bad,
@@ -252,7 +261,7 @@ fn gunicorn(
                 Diagnostic::new(&META, text.span(range), message)
                     .label(problem.label())
                     .help(fixes::edit_startup(project, text, &edits))
-                    .fix(fixes::startup_fix(text, &edits))
+                    .fix(fixes::startup_fix_as(text, &edits, problem.applicability()))
             }
             (None, Some(setting)) => {
                 let d = Diagnostic::new(&META, setting.span, message).label(problem.label());
@@ -415,7 +424,7 @@ fn options_server(
         )
         .label(problem.label())
         .help(fixes::edit_startup(ctx.project, text, &edits))
-        .fix(fixes::startup_fix(text, &edits)),
+        .fix(fixes::startup_fix_as(text, &edits, problem.applicability())),
     ]
 }
 
