@@ -93,7 +93,9 @@ fn run(cli: Cli) -> Exit {
             check(&config)
         }
         Command::Server => match appservice_preflight::server::run() {
-            Ok(()) => Exit::Clean,
+            Ok(appservice_preflight::server::Ended::Shutdown) => Exit::Clean,
+            // The protocol's code for `exit` without `shutdown`.
+            Ok(appservice_preflight::server::Ended::ExitWithoutShutdown) => Exit::Findings,
             Err(err) => {
                 eprintln!("error: {err}");
                 Exit::Error

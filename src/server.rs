@@ -72,16 +72,28 @@ struct State {
 }
 
 /// Serve on standard input and output until the client says `exit`.
-pub fn run() -> Result<(), ServerError> {
+pub fn run() -> Result<Ended, ServerError> {
     let (connection, io_threads) = Connection::stdio();
-    serve(&connection)?;
+    let ended = serve(&connection)?;
     drop(connection);
-    io_threads
-        .join()
-        .map_err(|e| ServerError(format!("the connection failed: {e}")))
+    if ended == Ended::Shutdown {
+        io_threads
+            .join()
+            .map_err(|e| ServerError(format!("the connection failed: {e}")))?;
+    }
+    Ok(ended)
 }
 
-fn serve(connection: &Connection) -> Result<(), ServerError> {
+/// How a session ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    /// `shutdown`, then `exit` (or the client closed the stream after `shutdown`).
+    Shutdown,
+    /// `exit` without `shutdown`, or the stream closed without either.
+    ExitWithoutShutdown,
+}
+
+fn serve(connection: &Connection) -> Result<Ended, ServerError> {
     let capabilities = ServerCapabilities {
         text_document_sync: Some(TextDocumentSyncCapability::Options(
             TextDocumentSyncOptions {
@@ -120,12 +132,16 @@ fn serve(connection: &Connection) -> Result<(), ServerError> {
                     .handle_shutdown(&request)
                     .map_err(|e| ServerError(e.to_string()))?
                 {
-                    return Ok(());
+                    return Ok(Ended::Shutdown);
                 }
                 let response = handle_request(&state, request);
                 send(connection, Message::Response(response))?;
             }
             Message::Notification(notification) => {
+                // `exit` before `shutdown`: the protocol's exit code is 1.
+                if notification.method == "exit" {
+                    return Ok(Ended::ExitWithoutShutdown);
+                }
                 if let Some(uri) = handle_notification(&mut state, notification) {
                     let published = publish(&mut state, &uri);
                     send(connection, Message::Notification(published))?;
@@ -134,7 +150,7 @@ fn serve(connection: &Connection) -> Result<(), ServerError> {
             Message::Response(_) => {}
         }
     }
-    Ok(())
+    Ok(Ended::ExitWithoutShutdown)
 }
 
 fn send(connection: &Connection, message: Message) -> Result<(), ServerError> {
@@ -198,8 +214,10 @@ fn handle_notification(state: &mut State, n: Notification) -> Option<String> {
         }
         DidCloseTextDocument::METHOD => {
             let p: lsp_types::DidCloseTextDocumentParams = serde_json::from_value(n.params).ok()?;
-            state.documents.remove(p.text_document.uri.as_str());
-            None
+            let uri = p.text_document.uri.as_str().to_owned();
+            state.documents.remove(&uri);
+            // Published with no document: an empty list clears the editor's findings for it.
+            Some(uri)
         }
         _ => None,
     }
@@ -370,7 +388,7 @@ fn to_lsp(report: &Report, uri: &Uri, config: &Config) -> (Vec<LspDiagnostic>, V
         };
         if let Some(fix) = &d.fix
             && fix.applicability != Applicability::DisplayOnly
-            && let Some(edit) = workspace_edit(report, uri, fix)
+            && let Some(edit) = workspace_edit(report, uri, rel, fix)
         {
             let safe = fix.applicability == Applicability::Safe;
             actions.push(Action {
@@ -394,20 +412,21 @@ fn to_lsp(report: &Report, uri: &Uri, config: &Config) -> (Vec<LspDiagnostic>, V
 fn workspace_edit(
     report: &Report,
     uri: &Uri,
+    document_rel: Option<&str>,
     fix: &crate::diagnostic::Fix,
 ) -> Option<WorkspaceEdit> {
     let project = &report.project;
+    // Paths stay in the editor's terms (the workspace root it gave, joined with the file's path in the
+    // app): resolving links would name another document than the one open.
     let (target_uri, create, file) = match &fix.target {
+        FixTarget::File(file) if Some(project.rel_path(*file)) == document_rel => {
+            (uri.clone(), false, Some(*file))
+        }
         FixTarget::File(file) => {
-            let target = path_to_uri(&absolute(&project.root().join(project.rel_path(*file))))
-                .unwrap_or_else(|| uri.clone());
+            let target = path_to_uri(&project.root().join(project.rel_path(*file)))?;
             (target, false, Some(*file))
         }
-        FixTarget::New(rel) => (
-            path_to_uri(&absolute(&project.root().join(rel)))?,
-            true,
-            None,
-        ),
+        FixTarget::New(rel) => (path_to_uri(&project.root().join(rel))?, true, None),
     };
     let edits: Vec<OneOf<TextEdit, lsp_types::AnnotatedTextEdit>> = fix
         .edits
@@ -444,10 +463,6 @@ fn workspace_edit(
         document_changes: Some(DocumentChanges::Operations(changes)),
         ..WorkspaceEdit::default()
     })
-}
-
-fn absolute(path: &Path) -> PathBuf {
-    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
 /// An LSP range (UTF-16 columns, as clients count by default) of a byte range of a file.

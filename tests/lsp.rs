@@ -544,7 +544,6 @@ fn a_loopback_bind_in_startup_sh_offers_a_quick_fix() {
 /// temporary folder, a linked checkout); a quick fix must edit that document, not its real path.
 #[cfg(unix)]
 #[test]
-#[ignore = "server bug: a fix's edit names the canonical path (src/server.rs `workspace_edit`)"]
 fn a_quick_fix_edits_the_document_the_editor_opened() {
     let (_dir, real) = temp_root();
     let app = real.join("app");
