@@ -164,13 +164,19 @@ pub fn place_after_element(project: &Project, span: Span, after: &str, item: &st
         return None;
     }
     let anchor_range = elements[anchor];
-    let anchor_text = &text[anchor_range.start().to_usize()..anchor_range.end().to_usize()];
-    let quote = if anchor_text.starts_with('"') {
-        '"'
-    } else {
-        '\''
+    let slice = |r: ruff_text_size::TextRange| &text[r.start().to_usize()..r.end().to_usize()];
+    // A moved element keeps its own text; a new one takes the quotes of the one it follows.
+    let quoted = match current {
+        Some(i) => slice(elements[i]).to_owned(),
+        None => {
+            let quote = if slice(anchor_range).starts_with('"') {
+                '"'
+            } else {
+                '\''
+            };
+            format!("{quote}{item}{quote}")
+        }
     };
-    let quoted = format!("{quote}{item}{quote}");
     let line_start = |offset: usize| text[..offset].rfind('\n').map_or(0, |i| i + 1);
     let line_end = |offset: usize| {
         text[offset..]
