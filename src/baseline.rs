@@ -109,10 +109,19 @@ pub fn read(path: &Path) -> Result<Baseline, UsageError> {
     Ok(baseline)
 }
 
-/// Leave out of `report` the findings `baseline` has (each entry matches one finding).
-pub fn apply(report: &mut Report, baseline: &Baseline) -> Applied {
+/// Leave out of `report` the findings `baseline` has (each entry matches one finding). An entry counts as
+/// fixed only when this run could have reported it (`checked`: its rule ran and its file is reported on).
+pub fn apply(
+    report: &mut Report,
+    baseline: &Baseline,
+    checked: impl Fn(&str, &str) -> bool,
+) -> Applied {
     let mut remaining: HashMap<(&str, &str), usize> = HashMap::new();
-    for e in &baseline.findings {
+    for e in baseline
+        .findings
+        .iter()
+        .filter(|e| checked(&e.code, &e.path))
+    {
         *remaining
             .entry((e.code.as_str(), e.fingerprint.as_str()))
             .or_insert(0) += 1;

@@ -44,25 +44,8 @@ pub fn check(config: &Config) -> Result<Report, ProjectError> {
     suppress::apply(&mut report, &config.rules);
     let project = &report.project;
     report.diagnostics.retain(|d| {
-        let Some(span) = d.span else {
-            return true;
-        };
-        let rel = project.rel_path(span.file);
-        let excluded = config.exclude.iter().any(|g| g.is_match(rel));
-        let ignored = config
-            .per_file_ignores
-            .iter()
-            .any(|p| p.codes.contains(&d.rule.code) && p.glob.is_match(rel));
-        let asked = config.only.as_ref().is_none_or(|only| {
-            only.iter().any(|o| {
-                o.is_empty()
-                    || rel == o
-                    || rel
-                        .strip_prefix(o.as_str())
-                        .is_some_and(|r| r.starts_with('/'))
-            })
-        });
-        !excluded && !ignored && asked
+        d.span
+            .is_none_or(|span| config.reports_in(d.rule.code, project.rel_path(span.file)))
     });
     for d in &mut report.diagnostics {
         if let Some((_, level)) = config.levels.iter().find(|(code, _)| *code == d.rule.code) {

@@ -208,7 +208,7 @@ fn analyse(config: &Config) -> Result<appservice_preflight::Report, Exit> {
                 return Err(Exit::Error);
             }
         };
-        let applied = baseline::apply(&mut report, &known);
+        let applied = baseline::apply(&mut report, &known, |code, path| config.reports(code, path));
         if applied.known > 0 {
             eprintln!(
                 "{} finding{} in the baseline `{}` not shown",
@@ -219,9 +219,13 @@ fn analyse(config: &Config) -> Result<appservice_preflight::Report, Exit> {
         }
         if applied.fixed > 0 {
             eprintln!(
-                "{} baseline entr{} match no finding any more (fixed): run with --write-baseline {} to drop {}",
+                "{} baseline entr{} no finding any more (fixed): run with --write-baseline {} to drop {}",
                 applied.fixed,
-                if applied.fixed == 1 { "y" } else { "ies" },
+                if applied.fixed == 1 {
+                    "y matches"
+                } else {
+                    "ies match"
+                },
                 path.display(),
                 if applied.fixed == 1 { "it" } else { "them" }
             );

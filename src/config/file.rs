@@ -112,10 +112,23 @@ pub fn find(start: &Path) -> Result<Option<FileConfig>, UsageError> {
             {
                 continue;
             }
-            let text = read(&candidate)?;
-            if *name == "pyproject.toml" && !has_table(&text) {
-                continue;
+            if *name == "pyproject.toml" {
+                // A `pyproject.toml` that does not configure the tool is not this tool's to judge: it is
+                // passed over even when it cannot be read or parsed.
+                let mentions = read_bytes(&candidate).is_ok_and(|b| {
+                    b.windows(TABLE_WORD.len())
+                        .any(|w| w == TABLE_WORD.as_bytes())
+                });
+                if !mentions {
+                    continue;
+                }
+                let text = read(&candidate)?;
+                if !has_table(&text) {
+                    continue;
+                }
+                return parse(&candidate, text).map(Some);
             }
+            let text = read(&candidate)?;
             return parse(&candidate, text).map(Some);
         }
         levels += 1;
@@ -158,12 +171,30 @@ fn is_pyproject(path: &Path) -> bool {
     path.file_name().is_some_and(|n| n == "pyproject.toml")
 }
 
-/// Whether a `pyproject.toml` text has `[tool.appservice-preflight]` (cheap test before parsing).
+/// The word a `pyproject.toml` that configures the tool holds (a cheap test before reading it as text).
+const TABLE_WORD: &str = "appservice-preflight";
+
+/// Whether a `pyproject.toml` text has `[tool.appservice-preflight]`. A file that does not parse but names
+/// the table counts (parsing it then reports the error with its line): a broken configuration is never
+/// silently skipped.
 fn has_table(text: &str) -> bool {
-    text.contains("appservice-preflight")
-        && Document::parse(text)
-            .ok()
-            .is_some_and(|doc| the_table(doc.as_table()).is_some())
+    if !text.contains(TABLE_WORD) {
+        return false;
+    }
+    match Document::parse(text) {
+        Ok(doc) => the_table(doc.as_table()).is_some(),
+        Err(_) => {
+            text.contains("tool.appservice-preflight") || text.contains("\"appservice-preflight\"")
+        }
+    }
+}
+
+fn read_bytes(path: &Path) -> std::io::Result<Vec<u8>> {
+    let meta = std::fs::metadata(path)?;
+    if meta.len() > MAX_BYTES {
+        return Ok(Vec::new());
+    }
+    std::fs::read(path)
 }
 
 fn the_table(root: &Table) -> Option<&Item> {

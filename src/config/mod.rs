@@ -30,6 +30,7 @@ pub struct PathGlob {
 
 impl PathGlob {
     fn new(glob: &str) -> Result<PathGlob, String> {
+        let glob = glob.trim_end_matches('/');
         let matcher = GlobBuilder::new(glob)
             .literal_separator(true)
             .build()
@@ -42,9 +43,27 @@ impl PathGlob {
         })
     }
 
+    /// Whether the glob matches the file at `rel` or one of the folders holding it (`legacy` and
+    /// `legacy/` exclude everything under `legacy/`, as in ruff).
     pub fn is_match(&self, rel: &str) -> bool {
-        self.matcher.is_match(rel)
-            || (self.by_name && self.matcher.is_match(rel.rsplit('/').next().unwrap_or(rel)))
+        let one = |path: &str| {
+            self.matcher.is_match(path)
+                || (self.by_name
+                    && self
+                        .matcher
+                        .is_match(path.rsplit('/').next().unwrap_or(path)))
+        };
+        if one(rel) {
+            return true;
+        }
+        let mut folder = rel;
+        while let Some((parent, _)) = folder.rsplit_once('/') {
+            if one(parent) {
+                return true;
+            }
+            folder = parent;
+        }
+        false
     }
 }
 
@@ -213,6 +232,14 @@ impl Config {
         let mut ignore = file.map_or(Ok(Vec::new()), |f| file_list(&f.ignore))?;
         ignore.extend(args.ignore.iter().cloned());
         config.rules = select_rules(&select, &extend, &ignore)?;
+        // `select = []` in the file selects nothing (as in ruff): only `extend-select` runs.
+        let none_selected = args.select.is_empty()
+            && file.is_some_and(|f| f.select.as_ref().is_some_and(|s| s.value.is_empty()));
+        if none_selected {
+            config
+                .rules
+                .retain(|r| extend.iter().any(|s| matches(r, s.trim())));
+        }
         config.show("select", list_text(&select, "[\"ALL\"]"), select_source);
         if !extend.is_empty() {
             config.show(
@@ -469,6 +496,32 @@ impl Config {
         }
     }
 
+    /// Whether a finding of rule `code` in the file at `rel` is reported: not excluded, not ignored for that
+    /// file, and in the files asked for.
+    pub fn reports_in(&self, code: &str, rel: &str) -> bool {
+        let excluded = self.exclude.iter().any(|g| g.is_match(rel));
+        let ignored = self
+            .per_file_ignores
+            .iter()
+            .any(|p| p.codes.contains(&code) && p.glob.is_match(rel));
+        let asked = self.only.as_ref().is_none_or(|only| {
+            only.iter().any(|o| {
+                o.is_empty()
+                    || rel == o
+                    || rel
+                        .strip_prefix(o.as_str())
+                        .is_some_and(|r| r.starts_with('/'))
+            })
+        });
+        !excluded && !ignored && asked
+    }
+
+    /// Whether this run could report a finding of rule `code` in the file at `rel` (the rule runs and the
+    /// file is reported on): a baseline entry outside that is not judged fixed.
+    pub fn reports(&self, code: &str, rel: &str) -> bool {
+        self.rules.iter().any(|r| r.code == code) && self.reports_in(code, rel)
+    }
+
     /// `--show-config`: one `key = value` line each, with its source as a comment.
     pub fn show_text(&self) -> String {
         let width = self
@@ -505,21 +558,18 @@ fn shown_value(name: &str, value: &str) -> String {
 
 /// Where a list that adds up came from: the file, the flag or both.
 fn sources(file: Option<&FileConfig>, key: &str, flag: bool) -> String {
-    let in_file = file.is_some_and(|f| match key {
-        "ignore" => f.ignore.is_some(),
-        _ => f.extend_select.is_some(),
+    let in_file = file.and_then(|f| {
+        let list = match key {
+            "ignore" => f.ignore.as_ref(),
+            _ => f.extend_select.as_ref(),
+        };
+        list.map(|l| f.place(l.range.start))
     });
     match (in_file, flag) {
-        (true, true) => format!(
-            "{} and --{key}",
-            file.map(|f| f.path.display().to_string())
-                .unwrap_or_default()
-        ),
-        (true, false) => file
-            .map(|f| f.path.display().to_string())
-            .unwrap_or_default(),
-        (false, true) => format!("--{key}"),
-        (false, false) => "default".to_owned(),
+        (Some(place), true) => format!("{place} and --{key}"),
+        (Some(place), false) => place,
+        (None, true) => format!("--{key}"),
+        (None, false) => "default".to_owned(),
     }
 }
 
@@ -664,8 +714,12 @@ fn check_selector(selector: &str) -> Result<(), String> {
     if RULES.iter().any(|r| matches(r, selector)) {
         Ok(())
     } else {
+        let codes: Vec<&str> = RULES.iter().map(|r| r.code).collect();
+        let hint = crate::project::edit::closest(&selector.to_ascii_uppercase(), &codes)
+            .map(|c| format!(" (did you mean `{c}`?)"))
+            .unwrap_or_default();
         Err(format!(
-            "unknown rule selector `{selector}`: run `appservice-preflight rules` for the list"
+            "unknown rule selector `{selector}`{hint}: run `appservice-preflight rules` for the list"
         ))
     }
 }

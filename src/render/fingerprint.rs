@@ -41,6 +41,11 @@ pub fn fingerprints(report: &Report) -> Vec<Fingerprint> {
         .iter()
         .map(|d| {
             let (path, line) = match d.span {
+                // A finding about a whole file (at its start, with no range) is not about its first line:
+                // the line's text stays out, so editing that line does not make the finding new.
+                Some(span) if d.anchored || span.range == ruff_text_size::TextRange::default() => {
+                    (report.project.rel_path(span.file).to_owned(), String::new())
+                }
                 Some(span) => {
                     let source = sources
                         .entry(span.file)
