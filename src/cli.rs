@@ -34,6 +34,12 @@ pub enum Command {
     },
     /// Run the language server (LSP over standard input and output) for editors
     Server,
+    /// Print a shell's completion script: `appservice-preflight completions bash > ~/.local/share/bash-completion/completions/appservice-preflight`
+    Completions {
+        /// The shell
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
     /// Print the documentation page of a rule
     Explain {
         /// A rule code (AZ301) or name (django-debug-not-from-env)
@@ -179,4 +185,33 @@ pub enum FailOn {
 pub enum RulesFormat {
     Text,
     Json,
+}
+
+/// The man pages of the command and of each subcommand (`appservice-preflight.1`,
+/// `appservice-preflight-check.1`, ...), generated from these definitions with `clap_mangen`: the file
+/// name and the page.
+pub fn man_pages() -> std::io::Result<Vec<(String, Vec<u8>)>> {
+    use clap::CommandFactory;
+    let command = Cli::command();
+    let mut pages = Vec::new();
+    let mut top = Vec::new();
+    clap_mangen::Man::new(command.clone()).render(&mut top)?;
+    pages.push((format!("{}.1", command.get_name()), top));
+    for sub in command.get_subcommands() {
+        let name = format!("{}-{}", command.get_name(), sub.get_name());
+        let sub = sub.clone().name(name.clone());
+        let mut page = Vec::new();
+        clap_mangen::Man::new(sub).render(&mut page)?;
+        pages.push((format!("{name}.1"), page));
+    }
+    Ok(pages)
+}
+
+/// The completion script of `shell`.
+pub fn completions(shell: clap_complete::Shell) -> Vec<u8> {
+    use clap::CommandFactory;
+    let mut command = Cli::command();
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut command, "appservice-preflight", &mut out);
+    out
 }

@@ -92,6 +92,9 @@ fn run(cli: Cli) -> Exit {
             }
             check(&config)
         }
+        Command::Completions { shell } => emit(&String::from_utf8_lossy(
+            &appservice_preflight::cli::completions(shell),
+        )),
         Command::Server => match appservice_preflight::server::run() {
             Ok(appservice_preflight::server::Ended::Shutdown) => Exit::Clean,
             // The protocol's code for `exit` without `shutdown`.
