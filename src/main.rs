@@ -87,6 +87,9 @@ fn run(cli: Cli) -> Exit {
                     return Exit::Error;
                 }
             };
+            for notice in &config.notices {
+                eprintln!("warning: {notice}");
+            }
             if args.show_config {
                 return emit(&config.show_text());
             }

@@ -78,16 +78,31 @@ fn usage_errors_exit_2_with_one_line() {
 }
 
 #[test]
-fn a_file_outside_the_app_root_is_a_usage_error() {
+fn a_file_outside_the_app_root_is_skipped_with_a_warning() {
+    // pre-commit passes every changed file of the repository; with the app in a subfolder, a workflow at
+    // the repository's root is not part of it.
     let root = project("django-broken");
     let outside = project("flask-app").join("app.py");
-    let o = run(&["check", "--app-root", path_str(&root), path_str(&outside)]);
-    assert_eq!(o.status.code(), Some(2));
+    let inside = root.join("config/settings/base.py");
+    let o = run(&[
+        "check",
+        "--format",
+        "concise",
+        "--app-root",
+        path_str(&root),
+        path_str(&outside),
+        path_str(&inside),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(
-        stderr(&o).contains("is not inside the app root"),
+        stderr(&o).contains("outside the app root"),
         "{}",
         stderr(&o)
     );
+    assert!(stdout(&o).contains("AZ301"));
+    assert!(!stdout(&o).contains("app.py"));
+    let o = run(&["check", "--app-root", path_str(&root), path_str(&outside)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
 
 #[test]

@@ -133,6 +133,8 @@ pub struct Config {
     pub shown: Vec<Shown>,
     /// What the configuration file says (read once).
     file: Option<FileConfig>,
+    /// Warnings about the command line that do not stop the run (printed on stderr).
+    pub notices: Vec<String>,
 }
 
 impl Config {
@@ -160,6 +162,7 @@ impl Config {
             config_file: None,
             shown: Vec::new(),
             file: None,
+            notices: Vec::new(),
         }
     }
 
@@ -178,9 +181,10 @@ impl Config {
         args: &CheckArgs,
         stdin: impl FnOnce() -> Result<Vec<u8>, UsageError>,
     ) -> Result<Config, UsageError> {
-        let (root, only, stdin_rel) = resolve_paths(args)?;
+        let (root, only, stdin_rel, notices) = resolve_paths(args)?;
         let mut config = Config::from_app_args(root, &args.app)?;
         config.only = only;
+        config.notices = notices;
         if let Some(rel) = stdin_rel {
             config.stdin = Some(StdinFile {
                 rel,
@@ -626,8 +630,9 @@ fn configured(f: &FileConfig) -> Result<Configured, UsageError> {
     Ok(out)
 }
 
-/// The app root, the files to report on (when files are named) and the stdin file's relative path.
-type Resolved = (PathBuf, Option<Vec<String>>, Option<String>);
+/// The app root, the files to report on (when files are named), the stdin file's relative path, and
+/// warnings about the paths.
+type Resolved = (PathBuf, Option<Vec<String>>, Option<String>, Vec<String>);
 
 fn resolve_paths(args: &CheckArgs) -> Result<Resolved, UsageError> {
     let stdin = args.paths.len() == 1 && args.paths[0] == Path::new("-");
@@ -645,18 +650,22 @@ fn resolve_paths(args: &CheckArgs) -> Result<Resolved, UsageError> {
         } else {
             Some(vec![rel.clone()])
         };
-        return Ok((root, only, Some(rel)));
+        return Ok((root, only, Some(rel), Vec::new()));
     }
     match args.paths.as_slice() {
         [] => Ok((
             args.app_root.clone().unwrap_or_else(|| PathBuf::from(".")),
             None,
             None,
+            Vec::new(),
         )),
-        [one] if args.app_root.is_none() && one.is_dir() => Ok((one.clone(), None, None)),
+        [one] if args.app_root.is_none() && one.is_dir() => {
+            Ok((one.clone(), None, None, Vec::new()))
+        }
         paths => {
             let root = args.app_root.clone().unwrap_or_else(|| PathBuf::from("."));
             let mut only = Vec::new();
+            let (mut skipped, mut notices) = (Vec::new(), Vec::new());
             for path in paths {
                 if !path.exists() {
                     return Err(UsageError(format!(
@@ -664,9 +673,22 @@ fn resolve_paths(args: &CheckArgs) -> Result<Resolved, UsageError> {
                         path.display()
                     )));
                 }
-                only.push(relative_to(&root, path)?);
+                // pre-commit passes every changed file of the repository; one outside the app (a
+                // workflow at the repository's root when the app is in `web/`) holds no finding of it.
+                match relative_to(&root, path) {
+                    Ok(rel) => only.push(rel),
+                    Err(_) => skipped.push(path.display().to_string()),
+                }
             }
-            Ok((root, Some(only), None))
+            if !skipped.is_empty() {
+                notices.push(format!(
+                    "not reported: {} {} outside the app root `{}`",
+                    skipped.join(", "),
+                    if skipped.len() == 1 { "is" } else { "are" },
+                    root.display()
+                ));
+            }
+            Ok((root, Some(only), None, notices))
         }
     }
 }
