@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs appservice-preflight for the GitHub Action (action.yml) from the action's own checkout,
-# $GITHUB_ACTION_PATH, with `cargo install --locked`.
+# Installs appservice-preflight for the GitHub Action (action.yml): the released wheel with pip when the
+# action runs at a release tag, else from the action's own checkout, $GITHUB_ACTION_PATH, with
+# `cargo install --locked`.
 #
 #   install.sh key      writes `key` (the cache key) and `root` (the install root, under $RUNNER_TOOL_CACHE)
 #                       to $GITHUB_OUTPUT
@@ -84,6 +85,31 @@ ensure_toolchain() {
     fi
 }
 
+# The released wheel, when the action runs at a release tag (`uses: ...@v0.1.0`): `pip install` of that
+# version into a virtual environment in the install root takes seconds. Any other ref (a branch, a commit)
+# may hold code no wheel has: it is built with cargo. PREFLIGHT_INSTALL=cargo or =wheel forces one.
+install_wheel() {
+    local bin=$1 version tag
+    version=$(sed -n 's/^version *= *"\(.*\)"/\1/p' "$GITHUB_ACTION_PATH/Cargo.toml" | head -n1)
+    tag=${ACTION_REF:-}
+    case "${PREFLIGHT_INSTALL:-auto}" in
+    cargo) return 1 ;;
+    wheel) ;;
+    *) [[ -n $version && $tag == "v$version" ]] || return 1 ;;
+    esac
+    local python
+    python=$(command -v python3 || command -v python || true)
+    [[ -n $python ]] || return 1
+    local venv="$PREFLIGHT_ROOT/venv" scripts=bin
+    [[ ${RUNNER_OS:-} == Windows ]] && scripts=Scripts
+    "$python" -m venv "$venv" || return 1
+    "$venv/$scripts/python" -m pip install --quiet --disable-pip-version-check "appservice-preflight==$version" ||
+        return 1
+    mkdir -p "$PREFLIGHT_ROOT/bin"
+    cp "$venv/$scripts/$(basename "$bin")" "$bin"
+    echo "installed the appservice-preflight $version wheel"
+}
+
 install() {
     : "${PREFLIGHT_ROOT:?must be the install root (the root output of the key step)}"
     local exe=appservice-preflight
@@ -91,6 +117,8 @@ install() {
     local bin="$PREFLIGHT_ROOT/bin/$exe"
     if [[ -x $bin ]] && "$bin" --version >/dev/null 2>&1; then
         echo "using the installed $("$bin" --version) at $bin"
+    elif install_wheel "$bin" && "$bin" --version; then
+        :
     else
         ensure_toolchain
         export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-${RUNNER_TEMP:-${TMPDIR:-/tmp}}/appservice-preflight-target}"
