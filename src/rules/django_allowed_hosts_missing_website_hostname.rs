@@ -23,9 +23,17 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             .debug
             .iter()
             .all(|(_, v)| matches!(v, DebugValue::On { .. } | DebugValue::RawString { .. }));
-    // Every branch must be wrong in some way; this rule reports the branches no request can pass. A
-    // branch with `'*'` is AZ318's.
-    for (assigned, verdict) in django.allowed_hosts_problems() {
+    // Every branch must be one no request can pass; a branch with `'*'` is AZ318's.
+    let problems = django.allowed_hosts_problems();
+    // A branch that holds `'*'` lets requests through (AZ318 says why that is a risk): then "every
+    // request gets 400" is not true of the app, only of a branch App Service may never take.
+    if problems
+        .iter()
+        .any(|(_, v)| matches!(v, HostsValue::Wildcard { .. }))
+    {
+        return;
+    }
+    for (assigned, verdict) in problems {
         let HostsValue::Unreachable { shown, foreign } = verdict else {
             continue;
         };
