@@ -85,4 +85,22 @@ print("| tree | peak resident | files opened, stat calls |")
 print("|---|---|---|")
 print("\n".join(extra))
 PY
-echo "on-save (one settings.py from stdin): not timed yet, there is no stdin mode (issue 10)" >&2
+# On save: an editor pipes one unsaved settings module of the example app (`--stdin-filename`), with ruff
+# checking the same buffer the same way.
+app="$PWD/fixtures/projects/django-broken"
+buffer="$app/config/settings/base.py"
+# hyperfine 1.15 has no --input: the buffer is redirected by the shell, whose start hyperfine subtracts.
+save_cmds=(-n "appservice-preflight (stdin)" "$bin check --app-root $app --stdin-filename $buffer --format concise --exit-zero - < $buffer")
+[ -n "$ruff_bin" ] && save_cmds+=(-n "ruff (stdin)" "$ruff_bin check --no-cache --quiet --exit-zero --stdin-filename $buffer - < $buffer")
+hyperfine --warmup 3 --runs "$((runs * 5))" --export-json "$out/on-save.json" "${save_cmds[@]}" >&2
+python3 - "$out/on-save.json" <<'PY' | tee -a "$out/report.md"
+import json, sys
+results = json.load(open(sys.argv[1]))["results"]
+print()
+print("on save (one settings module of fixtures/projects/django-broken from standard input):")
+print()
+print("| tool | mean | min |")
+print("|---|---|---|")
+for r in results:
+    print(f"| {r['command']} | {r['mean'] * 1000:.1f} ms | {r['min'] * 1000:.1f} ms |")
+PY
