@@ -179,6 +179,30 @@ pub fn run(report: &Report, config: &Config) -> Result<usize, UsageError> {
         eprintln!("warning: {w}");
     }
     let count: usize = fixes.iter().map(|f| f.findings).sum();
+    // Unsafe fixes are offered, never applied unasked: say how many more there are (ruff's hint).
+    let hidden = if config.unsafe_fixes {
+        0
+    } else {
+        report
+            .diagnostics
+            .iter()
+            .filter(|d| {
+                d.fix
+                    .as_ref()
+                    .is_some_and(|f| f.applicability == Applicability::Unsafe)
+            })
+            .count()
+    };
+    let hint = if hidden > 0 {
+        format!(
+            "; {hidden} more fix{} change{} what the app does: see {} with --diff --unsafe-fixes",
+            if hidden == 1 { "" } else { "es" },
+            if hidden == 1 { "s" } else { "" },
+            if hidden == 1 { "it" } else { "them" }
+        )
+    } else {
+        String::new()
+    };
     match config.fix {
         FixMode::Off => {}
         FixMode::Diff => {
@@ -191,7 +215,7 @@ pub fn run(report: &Report, config: &Config) -> Result<usize, UsageError> {
                 return Err(UsageError(format!("cannot write the diff: {e}")));
             }
             eprintln!(
-                "{count} fix{} in {} file{} (nothing written; apply with --fix)",
+                "{count} fix{} in {} file{} (nothing written; apply with --fix){hint}",
                 if count == 1 { "" } else { "es" },
                 fixes.len(),
                 if fixes.len() == 1 { "" } else { "s" }
@@ -211,11 +235,13 @@ pub fn run(report: &Report, config: &Config) -> Result<usize, UsageError> {
             }
             if count > 0 {
                 eprintln!(
-                    "fixed {count} finding{} in {} file{}",
+                    "fixed {count} finding{} in {} file{}{hint}",
                     if count == 1 { "" } else { "s" },
                     fixes.len(),
                     if fixes.len() == 1 { "" } else { "s" }
                 );
+            } else if hidden > 0 {
+                eprintln!("no safe fix to apply{hint}");
             }
         }
     }
