@@ -104,7 +104,13 @@ pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
             None => "the settings App Service loads",
         })
         .help(HELP)
-        .fix(fixes::proxy_header_fix(ctx.project, django))
+        // Let Django see HTTPS; where the settings set a proxy header already (a wrong one), trust the
+        // app's origin in a literal CSRF_TRUSTED_ORIGINS instead.
+        .fix(fixes::proxy_header_fix(ctx.project, django).or_else(|| {
+            written.and_then(|at| {
+                fixes::append_to_literal(ctx.project, at, fixes::WEBSITE_ORIGIN_ITEM)
+            })
+        }))
         .note(format!(
             "{django_version} the browser's `Origin: https://<app>.azurewebsites.net` against the scheme Django sees, then against CSRF_TRUSTED_ORIGINS"
         )),

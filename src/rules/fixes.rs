@@ -17,6 +17,10 @@ use crate::project::{Project, Span};
 /// machine.
 pub const WEBSITE_HOSTNAME_ITEM: &str = "os.environ.get('WEBSITE_HOSTNAME', '')";
 
+/// What a fix adds to a literal `CSRF_TRUSTED_ORIGINS`: the app's `https://` origin on App Service (where
+/// the variable is not set, `https://`, an origin no browser sends).
+pub const WEBSITE_ORIGIN_ITEM: &str = "'https://' + os.environ.get('WEBSITE_HOSTNAME', '')";
+
 const AZ_SET_STARTUP: &str =
     "az webapp config set --resource-group <group> --name <app> --startup-file";
 
