@@ -16,6 +16,9 @@ use crate::rules::{self, RULES, Rule};
 /// At most this many suppression comments are read from one file (the rest count as absent).
 const MAX_PER_FILE: usize = 10_000;
 
+/// At most this many codes are read from one comment (the rest are ignored).
+const MAX_CODES: usize = 64;
+
 /// One code of one suppression comment.
 #[derive(Debug, Clone)]
 struct Code {
@@ -156,7 +159,7 @@ fn parse_comment(body: &str) -> Option<Parsed> {
             // The list ends at the first word that is not a code (`# noqa: AZ303 the key is rotated`).
             break;
         }
-        if word.starts_with("AZ") {
+        if word.starts_with("AZ") && codes.len() < MAX_CODES {
             codes.push((word.to_owned(), offset + here, offset + here + word.len()));
         }
     }

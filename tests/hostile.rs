@@ -464,3 +464,51 @@ fn invalid_utf8_huge_files_and_symlink_loops_are_survived() {
         stderr(&o)
     );
 }
+
+/// Suppression comments, the configuration file and a baseline are input too: a settings module made of
+/// 10,000 `noqa` comments with many codes each, a configuration nested 100,000 deep, and a baseline that is
+/// not one each get a defined answer within the limits.
+#[test]
+fn suppressions_configuration_and_baselines_are_bounded() {
+    let mut settings = String::from("x = 1  # noqa: ");
+    for i in 0..20_000 {
+        settings.push_str(&format!("AZ9{i:03},"));
+    }
+    settings.push('\n');
+    for _ in 0..12_000 {
+        settings.push_str("y = 2  # noqa: AZ301 AZ301 AZ301 AZ301\n");
+    }
+    let dir = django_app(settings.as_bytes());
+    let o = check_measured(dir.path());
+    assert_no_panic(&o);
+    assert!(matches!(o.status.code(), Some(0 | 1)), "{}", stderr(&o));
+    // Each comment's codes are capped: no line yields thousands of findings.
+    let first_line = stdout(&o)
+        .lines()
+        .filter(|l| l.contains("settings.py:1:") && l.contains("AZ900"))
+        .count();
+    assert!(first_line <= 64, "{first_line} findings on line 1");
+
+    let nested = format!("select = {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+    std::fs::write(dir.path().join(".appservice-preflight.toml"), nested).unwrap();
+    let o = check_measured(dir.path());
+    assert_no_panic(&o);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(".appservice-preflight.toml:1:"),
+        "{}",
+        stderr(&o)
+    );
+    std::fs::remove_file(dir.path().join(".appservice-preflight.toml")).unwrap();
+
+    let baseline = dir.path().join("baseline.json");
+    std::fs::write(&baseline, "{\"version\": 1, \"findings\": [".repeat(50_000)).unwrap();
+    let o = measured(&[
+        "check",
+        path_str(dir.path()),
+        "--baseline",
+        path_str(&baseline),
+    ]);
+    assert_no_panic(&o);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+}
