@@ -14,7 +14,7 @@ pub static META: RuleMeta = RuleMeta {
     security_severity: None,
 };
 
-const HELP: &str = "allow the host name App Service gives the app: `ALLOWED_HOSTS = [os.environ['WEBSITE_HOSTNAME']]` in the production settings (add custom domains after it)";
+const HELP: &str = "allow the host name App Service gives the app: add `os.environ.get('WEBSITE_HOSTNAME', '')` to ALLOWED_HOSTS (empty, so matching nothing, where the variable is not set), or write `ALLOWED_HOSTS = [os.environ['WEBSITE_HOSTNAME']]` in settings only the deployed app loads; add custom domains after it";
 
 pub(crate) fn check(ctx: &Context, out: &mut Vec<Diagnostic>) {
     let Some(django) = &ctx.django else { return };
