@@ -243,10 +243,23 @@ pub fn place_after_element(project: &Project, span: Span, after: &str, item: &st
 /// module does not: unsafe, it changes what the setting is (a development machine without the variable
 /// sees another value, or fails).
 pub fn replace_value_unsafe(project: &Project, span: Span, python: &str) -> Option<Fix> {
+    replace_value(project, span, python, Applicability::Unsafe)
+}
+
+/// The fix that replaces the Python value at `span` with `python`, importing `os` when `python` reads it
+/// and the module does not import it.
+pub fn replace_value(
+    project: &Project,
+    span: Span,
+    python: &str,
+    applicability: Applicability,
+) -> Option<Fix> {
     let text = project.text(span.file).ok()?;
     let mut edits = vec![Edit::replacement(python, span.range)];
-    edits.extend(project.python(span.file).import_edit(&text.text, "os"));
-    Some(Fix::edit(span.file, edits, Applicability::Unsafe))
+    if python.contains("os.") {
+        edits.extend(project.python(span.file).import_edit(&text.text, "os"));
+    }
+    Some(Fix::edit(span.file, edits, applicability))
 }
 
 /// The assignment that lets Django see HTTPS behind App Service's front end.

@@ -273,10 +273,22 @@ fn gunicorn(
                             }
                             _ => format!("\"{fixed}\""),
                         };
-                        let mut d = d.help(format!(
-                            "write `bind = {python_port}` in {}",
-                            project.rel_path(*file)
-                        ));
+                        // The value the help writes, as the fix: safe for a literal address (the host
+                        // alone changes), unsafe where an expression is rewritten to read PORT.
+                        let applicability = if python_port.contains("os.environ") {
+                            crate::diagnostic::Applicability::Unsafe
+                        } else {
+                            problem.applicability()
+                        };
+                        let fix = setting.span.filter(|s| s.file == *file).and_then(|span| {
+                            fixes::replace_value(project, span, &python_port, applicability)
+                        });
+                        let mut d = d
+                            .help(format!(
+                                "write `bind = {python_port}` in {}",
+                                project.rel_path(*file)
+                            ))
+                            .fix(fix);
                         let how = match settings.config_file.map(|c| c.usage) {
                             Some(ConfigFileUse::Named(_)) => {
                                 "the startup command names it with `-c`"
