@@ -224,17 +224,7 @@ pub fn apply(report: &mut Report, selected: &[&'static Rule]) -> Outcome {
                 .diagnostics
                 .extend(unused_findings(unused, noqa, &ran));
         }
-        let project = &report.project;
-        report.diagnostics.sort_by(|a, b| {
-            let key = |d: &Diagnostic| {
-                (
-                    d.span.map(|s| project.rel_path(s.file).to_owned()),
-                    d.span.map(|s| s.range.start()),
-                    d.rule.code,
-                )
-            };
-            key(a).cmp(&key(b))
-        });
+        rules::sort(&report.project, &mut report.diagnostics);
     }
     outcome
 }

@@ -266,20 +266,25 @@ fn finish(platform: &Platform, mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnost
             }
         }
     }
+    sort(project, &mut diagnostics);
+    // The same finding twice (two paths to one line) is reported once, wherever the copies are.
+    let mut seen = std::collections::HashSet::new();
+    diagnostics.retain(|d| seen.insert((d.rule.code, d.span, d.message.clone())));
+    diagnostics
+}
+
+/// Put findings in the order every report shows them: by file, position, then rule code.
+pub fn sort(project: &crate::project::Project, diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| {
         let key = |d: &Diagnostic| {
             (
-                d.span.map(|s| project.rel_path(s.file).to_owned()),
+                d.span.map(|s| project.rel_path(s.file)),
                 d.span.map(|s| s.range.start()),
                 d.rule.code,
             )
         };
         key(a).cmp(&key(b))
     });
-    // The same finding twice (two paths to one line) is reported once, wherever the copies are.
-    let mut seen = std::collections::HashSet::new();
-    diagnostics.retain(|d| seen.insert((d.rule.code, d.span, d.message.clone())));
-    diagnostics
 }
 
 /// The first command-line flag (or configuration key) a text names in backquotes: `--startup-command`.
