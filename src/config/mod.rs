@@ -446,14 +446,12 @@ impl Config {
 
     /// The app's values for `--show-config`.
     fn show_app(&mut self) {
-        let configured = self.app.configured.clone();
-        let place = |range: &std::ops::Range<usize>| {
-            let text = std::fs::read_to_string(&configured.path).unwrap_or_default();
-            format!(
-                "{}:{}",
-                configured.path.display(),
-                file::line_of(&text, range.start)
-            )
+        let configured = &self.app.configured;
+        // The file was read once, in `read_file_config`: its text gives the lines.
+        let file = self.file.as_ref();
+        let place = |range: &std::ops::Range<usize>| match file {
+            Some(f) => f.place(range.start),
+            None => configured.path.display().to_string(),
         };
         let mut lines = Vec::new();
         if let Some(command) = &self.app.startup_command {
