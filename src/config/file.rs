@@ -115,14 +115,16 @@ pub fn find(start: &Path) -> Result<Option<FileConfig>, UsageError> {
             if *name == "pyproject.toml" {
                 // A `pyproject.toml` that does not configure the tool is not this tool's to judge: it is
                 // passed over even when it cannot be read or parsed.
-                let mentions = read_bytes(&candidate).is_ok_and(|b| {
-                    b.windows(TABLE_WORD.len())
-                        .any(|w| w == TABLE_WORD.as_bytes())
-                });
+                let Ok(bytes) = read_bytes(&candidate) else {
+                    continue;
+                };
+                let mentions = bytes
+                    .windows(TABLE_WORD.len())
+                    .any(|w| w == TABLE_WORD.as_bytes());
                 if !mentions {
                     continue;
                 }
-                let text = read(&candidate)?;
+                let text = decode(&candidate, bytes)?;
                 if !has_table(&text) {
                     continue;
                 }
@@ -160,7 +162,13 @@ fn read(path: &Path) -> Result<String, UsageError> {
         )));
     }
     let bytes = std::fs::read(path).map_err(|e| fail(e.to_string()))?;
-    let text = String::from_utf8(bytes).map_err(|_| fail("it is not UTF-8".into()))?;
+    decode(path, bytes)
+}
+
+/// The text of a configuration file's bytes: UTF-8, a byte-order mark dropped.
+fn decode(path: &Path, bytes: Vec<u8>) -> Result<String, UsageError> {
+    let text = String::from_utf8(bytes)
+        .map_err(|_| UsageError(format!("cannot read `{}`: it is not UTF-8", path.display())))?;
     Ok(text
         .strip_prefix('\u{feff}')
         .map(str::to_owned)
@@ -189,6 +197,8 @@ fn has_table(text: &str) -> bool {
     }
 }
 
+/// The bytes of a file found by the search, or nothing (too large, not readable): such a `pyproject.toml`
+/// is passed over, as one that does not name the tool.
 fn read_bytes(path: &Path) -> std::io::Result<Vec<u8>> {
     let meta = std::fs::metadata(path)?;
     if meta.len() > MAX_BYTES {
