@@ -476,12 +476,18 @@ fn lsp_range(report: &Report, file: FileId, range: TextRange) -> Range {
         while !text.text.is_char_boundary(offset) {
             offset -= 1;
         }
-        let before = &text.text[..offset];
-        let line = before.matches('\n').count();
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        // The line from the file's line index (built once, when the file was read), the column counted
+        // in UTF-16 from the line's start.
+        let at = ruff_text_size::TextSize::try_from(offset).unwrap_or_default();
+        let line = text.line_index.line_index(at);
+        let line_start = text
+            .line_index
+            .line_start(line, &text.text)
+            .to_usize()
+            .min(offset);
         let character = text.text[line_start..offset].encode_utf16().count();
         Position {
-            line: u32::try_from(line).unwrap_or(u32::MAX),
+            line: u32::try_from(line.to_zero_indexed()).unwrap_or(u32::MAX),
             character: u32::try_from(character).unwrap_or(u32::MAX),
         }
     };
