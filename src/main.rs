@@ -111,7 +111,15 @@ fn run(cli: Cli) -> Exit {
 }
 
 fn check(config: &Config) -> Exit {
-    let mut report = match analyse(config) {
+    // The baseline is read once, before the run (a run with --fix checks twice).
+    let known = match config.baseline.as_deref().map(baseline::read).transpose() {
+        Ok(known) => known,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return Exit::Error;
+        }
+    };
+    let mut report = match analyse(config, known.as_ref()) {
         Ok(report) => report,
         Err(exit) => return exit,
     };
@@ -144,7 +152,7 @@ fn check(config: &Config) -> Exit {
         }
         // What is left after the fixes, as the next run will see it.
         if fixed > 0 {
-            report = match analyse(config) {
+            report = match analyse(config, known.as_ref()) {
                 Ok(report) => report,
                 Err(exit) => return exit,
             };
@@ -195,7 +203,10 @@ fn check(config: &Config) -> Exit {
 }
 
 /// Check the app and leave out what the baseline knows; notices and baseline counts go to stderr.
-fn analyse(config: &Config) -> Result<appservice_preflight::Report, Exit> {
+fn analyse(
+    config: &Config,
+    known: Option<&baseline::Baseline>,
+) -> Result<appservice_preflight::Report, Exit> {
     let mut report = match appservice_preflight::check(config) {
         Ok(report) => report,
         Err(err) => {
@@ -206,15 +217,8 @@ fn analyse(config: &Config) -> Result<appservice_preflight::Report, Exit> {
     for notice in &report.notices {
         eprintln!("warning: {notice}");
     }
-    if let Some(path) = &config.baseline {
-        let known = match baseline::read(path) {
-            Ok(known) => known,
-            Err(err) => {
-                eprintln!("error: {err}");
-                return Err(Exit::Error);
-            }
-        };
-        let applied = baseline::apply(&mut report, &known, |code, path| config.reports(code, path));
+    if let (Some(path), Some(known)) = (&config.baseline, known) {
+        let applied = baseline::apply(&mut report, known, |code, path| config.reports(code, path));
         if applied.known > 0 {
             eprintln!(
                 "{} finding{} in the baseline `{}` not shown",
