@@ -34,7 +34,7 @@ pub struct FileFix {
 
 /// The fixes gathered for one file: the first fix (for its target), the edits, whether the byte order
 /// mark goes, and how many findings they come from.
-type Pending<'a> = (Option<&'a Fix>, Vec<Edit>, bool, usize);
+type Pending<'a> = (&'a Fix, Vec<Edit>, bool, usize);
 
 /// Whether a fix is applied with these flags.
 pub fn applies(fix: &Fix, unsafe_fixes: bool) -> bool {
@@ -62,7 +62,7 @@ pub fn plan(report: &Report, unsafe_fixes: bool) -> (Vec<FileFix>, Vec<String>) 
         };
         let entry = by_target
             .entry(rel)
-            .or_insert_with(|| (Some(fix), Vec::new(), false, 0));
+            .or_insert_with(|| (fix, Vec::new(), false, 0));
         entry.3 += 1;
         entry.2 |= fix.remove_bom;
         for e in &fix.edits {
@@ -76,7 +76,6 @@ pub fn plan(report: &Report, unsafe_fixes: bool) -> (Vec<FileFix>, Vec<String>) 
     let mut out = Vec::new();
     let mut warnings = Vec::new();
     for (rel, (fix, edits, remove_bom, findings)) in by_target {
-        let Some(fix) = fix else { continue };
         match &fix.target {
             FixTarget::New(_) => {
                 if project.file(&rel).is_some() {
