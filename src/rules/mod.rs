@@ -227,7 +227,8 @@ pub fn run(platform: &Platform, rules: &[&Rule]) -> Vec<Diagnostic> {
 /// The findings as every run reports them: place-less findings anchored, sorted, each once.
 fn finish(platform: &Platform, mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
     let project = platform.project;
-    let anchor = platform.anchor_file();
+    // Looked for only when a finding has no place (it may walk the file list).
+    let anchor = std::cell::OnceCell::new();
     for d in &mut diagnostics {
         if d.span.is_some() {
             continue;
@@ -240,7 +241,7 @@ fn finish(platform: &Platform, mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnost
         }
         // Every finding points at a file (GitHub code scanning rejects a result without one): the file
         // that stands for the app, with the flag the value came from named in the message.
-        if let Some(file) = anchor {
+        if let Some(file) = *anchor.get_or_init(|| platform.anchor_file()) {
             d.span = Some(crate::project::Span::file_start(file));
             d.anchored = true;
             // A start-up finding that names no flag is about the startup command, wherever it is set.
